@@ -1,0 +1,64 @@
+package io.github.rediskube.core.render;
+
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.github.rediskube.core.spec.RedisReplicationSpec;
+import io.github.rediskube.core.spec.Role;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The recommended app.kubernetes.io labels, and selectors scoped by instance and role. */
+final class Labels {
+
+    static final String NAME = "app.kubernetes.io/name";
+    static final String INSTANCE = "app.kubernetes.io/instance";
+    static final String COMPONENT = "app.kubernetes.io/component";
+    static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+    static final String PART_OF = "app.kubernetes.io/part-of";
+
+    static final String APP_NAME = "redis";
+    static final String MANAGER = "redis-kube";
+
+    private Labels() {
+    }
+
+    /** Labels of every object of the deployment; user labels first, so ours win. */
+    static Map<String, String> common(RedisReplicationSpec spec) {
+        Map<String, String> labels = new TreeMap<>();
+        labels.put(PART_OF, spec.name());
+        labels.putAll(spec.labels());
+        labels.putAll(selector(spec));
+        labels.put(MANAGED_BY, MANAGER);
+        return labels;
+    }
+
+    static Map<String, String> common(RedisReplicationSpec spec, Role role) {
+        Map<String, String> labels = common(spec);
+        labels.put(COMPONENT, role.label());
+        return labels;
+    }
+
+    /** Selects every Redis pod of this instance, and of no other. */
+    static Map<String, String> selector(RedisReplicationSpec spec) {
+        Map<String, String> labels = new TreeMap<>();
+        labels.put(NAME, APP_NAME);
+        labels.put(INSTANCE, spec.name());
+        return labels;
+    }
+
+    /** Selects the pods of one role of this instance. */
+    static Map<String, String> selector(RedisReplicationSpec spec, Role role) {
+        Map<String, String> labels = selector(spec);
+        labels.put(COMPONENT, role.label());
+        return labels;
+    }
+
+    static ObjectMeta metadata(RedisReplicationSpec spec, String name, Map<String, String> labels) {
+        return new ObjectMetaBuilder()
+                .withName(name)
+                .withNamespace(spec.namespace())
+                .withLabels(labels)
+                .withAnnotations(spec.annotations().isEmpty() ? null : new TreeMap<>(spec.annotations()))
+                .build();
+    }
+}

@@ -1,0 +1,166 @@
+package io.github.rediskube.core.render;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import io.github.rediskube.core.spec.Auth;
+import io.github.rediskube.core.spec.RedisReplicationSpec;
+import io.github.rediskube.core.spec.Role;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Renders a {@link RedisReplicationSpec} into Kubernetes objects. Pure: no API server, no clock, no
+ * randomness; every call returns fresh objects, and the same spec always renders the same objects.
+ *
+ * <pre>{@code
+ * List<HasMetadata> objects = RedisManifests.render(spec);        // same as spec.manifests()
+ * String masterConf = RedisManifests.redisConf(spec, Role.MASTER);
+ * }</pre>
+ *
+ * <p>Order: Secret (when generated), ConfigMap, headless Service, master Service, replica Service,
+ * NetworkPolicy, PodDisruptionBudget (when there are replicas), master StatefulSet, replica StatefulSet.
+ */
+public final class RedisManifests {
+
+    /** Key of the master's redis.conf in the ConfigMap (likewise {@code replica.conf}). */
+    public static final String MASTER_CONF_KEY = "master.conf";
+    /** Key of the start script in the ConfigMap. */
+    public static final String START_SCRIPT_KEY = RedisConfig.START_SCRIPT;
+    /** Key of the probe script in the ConfigMap. */
+    public static final String PROBE_SCRIPT_KEY = RedisConfig.PROBE_SCRIPT;
+
+    private RedisManifests() {
+    }
+
+    /**
+     * @param spec a validated spec
+     * @return every object to apply, in a stable order
+     */
+    public static List<HasMetadata> render(RedisReplicationSpec spec) {
+        ConfigMap config = configMap(spec);
+        List<HasMetadata> objects = new ArrayList<>();
+        if (spec.auth().kind() == Auth.Kind.GENERATED) {
+            objects.add(secret(spec));
+        }
+        objects.add(config);
+        objects.add(Network.headless(spec));
+        objects.add(Network.roleService(spec, Role.MASTER));
+        objects.add(Network.roleService(spec, Role.REPLICA));
+        objects.add(Network.networkPolicy(spec));
+        if (spec.podDisruptionBudget() && spec.replicas() > 0) {
+            objects.add(podDisruptionBudget(spec));
+        }
+        objects.add(Workloads.statefulSet(spec, Role.MASTER, configHash(config, Role.MASTER)));
+        objects.add(Workloads.statefulSet(spec, Role.REPLICA, configHash(config, Role.REPLICA)));
+        return objects;
+    }
+
+    /**
+     * @param spec a validated spec
+     * @param role the role
+     * @return the redis.conf the role's pods include (without secrets and {@code replicaof})
+     */
+    public static String redisConf(RedisReplicationSpec spec, Role role) {
+        return RedisConfig.render(spec, role);
+    }
+
+    /** @return the POSIX sh script that starts a Redis pod (see its header for the environment it reads) */
+    public static String startScript() {
+        return RedisConfig.script(RedisConfig.START_SCRIPT);
+    }
+
+    /** @return the POSIX sh script behind the readiness and liveness probes */
+    public static String probeScript() {
+        return RedisConfig.script(RedisConfig.PROBE_SCRIPT);
+    }
+
+    /**
+     * @param spec a spec
+     * @return the Secret that holds the password: the generated one or the one named by the spec;
+     *         {@code null} when auth is disabled
+     */
+    public static String secretName(RedisReplicationSpec spec) {
+        return switch (spec.auth().kind()) {
+            case GENERATED -> spec.names().generatedSecret();
+            case EXISTING_SECRET -> spec.auth().secretName();
+            case DISABLED -> null;
+        };
+    }
+
+    /**
+     * @param spec a spec
+     * @return the key of the password in {@link #secretName(RedisReplicationSpec)}; {@code null} when auth is disabled
+     */
+    public static String secretKey(RedisReplicationSpec spec) {
+        return switch (spec.auth().kind()) {
+            case GENERATED -> Auth.DEFAULT_KEY;
+            case EXISTING_SECRET -> spec.auth().secretKey();
+            case DISABLED -> null;
+        };
+    }
+
+    private static Secret secret(RedisReplicationSpec spec) {
+        String password = spec.auth().password();
+        return new SecretBuilder()
+                .withMetadata(Labels.metadata(spec, spec.names().generatedSecret(), Labels.common(spec)))
+                .withType("Opaque")
+                .addToData(Auth.DEFAULT_KEY,
+                        Base64.getEncoder().encodeToString(password.getBytes(StandardCharsets.UTF_8)))
+                .build();
+    }
+
+    private static ConfigMap configMap(RedisReplicationSpec spec) {
+        Map<String, String> data = new TreeMap<>();
+        for (Role role : Role.values()) {
+            data.put(RedisConfig.fileName(role), RedisConfig.render(spec, role));
+        }
+        data.put(RedisConfig.START_SCRIPT, startScript());
+        data.put(RedisConfig.PROBE_SCRIPT, probeScript());
+        return new ConfigMapBuilder()
+                .withMetadata(Labels.metadata(spec, spec.names().configMap(), Labels.common(spec)))
+                .withData(data)
+                .build();
+    }
+
+    /** Keeps all but one replica running through voluntary disruptions (drains, upgrades). */
+    private static PodDisruptionBudget podDisruptionBudget(RedisReplicationSpec spec) {
+        return new PodDisruptionBudgetBuilder()
+                .withMetadata(Labels.metadata(spec, spec.names().of(Role.REPLICA), Labels.common(spec, Role.REPLICA)))
+                .withNewSpec()
+                    .withMaxUnavailable(new IntOrString(1))
+                    .withNewSelector()
+                        .withMatchLabels(Labels.selector(spec, Role.REPLICA))
+                    .endSelector()
+                .endSpec()
+                .build();
+    }
+
+    /** A digest of what the role's pods read from the ConfigMap: a change rolls the pods. */
+    private static String configHash(ConfigMap config, Role role) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            for (String key : List.of(RedisConfig.fileName(role), RedisConfig.START_SCRIPT, RedisConfig.PROBE_SCRIPT)) {
+                digest.update(key.getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+                digest.update(config.getData().get(key).getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+            }
+            return HexFormat.of().formatHex(digest.digest()).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}

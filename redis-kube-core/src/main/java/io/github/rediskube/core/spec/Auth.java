@@ -1,0 +1,97 @@
+package io.github.rediskube.core.spec;
+
+/**
+ * How clients and replicas authenticate. On by default: a password is generated into a Secret
+ * the deployment owns. Turning auth off is only allowed while the deployment is reachable from inside
+ * the cluster alone: an unauthenticated Redis on a NodePort or LoadBalancer is an open Redis.
+ *
+ * <pre>{@code
+ * Auth.generated();                           // default: Secret "<name>-auth", key "password"
+ * Auth.fromSecret("orders-redis", "pass");    // a Secret you manage
+ * Auth.disabled();                            // no password (ClusterIP only)
+ * }</pre>
+ *
+ * @param kind       where the password comes from
+ * @param secretName the Secret that holds it ({@code null} for generated: the deployment's own)
+ * @param secretKey  the key in that Secret ({@code null} for generated: {@value #DEFAULT_KEY})
+ * @param password   the generated password (only for {@link Kind#GENERATED}, set by the spec's builder)
+ */
+public record Auth(Kind kind, String secretName, String secretKey, String password) {
+
+    /** Key of the password in a generated Secret. */
+    public static final String DEFAULT_KEY = "password";
+
+    /** Where the password comes from. */
+    public enum Kind {
+        /** Generated when the spec is built, rendered into a Secret of the deployment. */
+        GENERATED,
+        /** Read from a Secret that exists already; nothing is rendered for it. */
+        EXISTING_SECRET,
+        /** No password. */
+        DISABLED
+    }
+
+    /** @return generated auth (the default) */
+    public static Auth generated() {
+        return new Auth(Kind.GENERATED, null, null, null);
+    }
+
+    /**
+     * @param secretName a Secret in the deployment's namespace
+     * @param key        the key of the password in it
+     * @return auth that reads the password from an existing Secret
+     */
+    public static Auth fromSecret(String secretName, String key) {
+        return new Auth(Kind.EXISTING_SECRET, secretName, key, null);
+    }
+
+    /** @return no auth; refused together with exposure outside the cluster */
+    public static Auth disabled() {
+        return new Auth(Kind.DISABLED, null, null, null);
+    }
+
+    /** @return whether clients must authenticate */
+    public boolean enabled() {
+        return kind != Kind.DISABLED;
+    }
+
+    /**
+     * @param newPassword the password
+     * @return a copy holding this password
+     */
+    Auth withPassword(String newPassword) {
+        return new Auth(kind, secretName, secretKey, newPassword);
+    }
+
+    void check(Checks checks) {
+        if (!checks.require(kind != null, "auth.kind", null, "is required", "use Auth.generated()")) {
+            return;
+        }
+        switch (kind) {
+            case GENERATED -> checks.require(isUsablePassword(password), "auth.password", password == null ? null : "<"
+                            + password.length() + " characters>",
+                    "must be 16 to 512 printable ASCII characters without space, quote or backslash",
+                    "fix the PasswordGenerator given to passwordGenerator(..)");
+            case EXISTING_SECRET -> {
+                checks.require(Names.isDnsSubdomain(secretName), "auth.secretName", secretName,
+                        "must name a Secret (DNS-1123 subdomain)", "use Auth.fromSecret(\"my-secret\", \"password\")");
+                checks.require(secretKey != null && secretKey.matches("[-._a-zA-Z0-9]{1,253}"), "auth.secretKey",
+                        secretKey, "must be a Secret data key ([-._a-zA-Z0-9]+)",
+                        "use Auth.fromSecret(\"my-secret\", \"password\")");
+            }
+            case DISABLED -> { }
+        }
+    }
+
+    private static boolean isUsablePassword(String password) {
+        return password != null && password.length() >= 16 && password.length() <= 512
+                && password.chars().allMatch(c -> c > 32 && c < 127 && c != '"' && c != '\'' && c != '\\');
+    }
+
+    /** The password is never printed. */
+    @Override
+    public String toString() {
+        return "Auth[kind=" + kind + ", secretName=" + secretName + ", secretKey=" + secretKey
+                + (password == null ? "" : ", password=<hidden>") + "]";
+    }
+}

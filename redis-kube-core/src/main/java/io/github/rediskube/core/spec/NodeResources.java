@@ -1,0 +1,117 @@
+package io.github.rediskube.core.spec;
+
+/**
+ * CPU and memory of one Redis pod, as Kubernetes quantities ({@code "500m"}, {@code "4096M"},
+ * {@code "1Gi"}). The memory limit is required: Redis' {@code maxmemory} is derived from it.
+ * A {@code null} request means "same as the limit" for memory and "none" for CPU;
+ * a {@code null} CPU limit means no CPU limit (the usual advice for latency-sensitive Redis).
+ *
+ * <pre>{@code
+ * NodeResources r = NodeResources.builder().memoryLimit("4096M").cpuLimit("2").build();
+ * }</pre>
+ *
+ * @param cpuRequest    CPU request, or {@code null}
+ * @param cpuLimit      CPU limit, or {@code null} for none
+ * @param memoryRequest memory request, or {@code null} for the limit
+ * @param memoryLimit   memory limit
+ */
+public record NodeResources(String cpuRequest, String cpuLimit, String memoryRequest, String memoryLimit) {
+
+    /** CPU request of a pod when none is set. */
+    public static final String DEFAULT_CPU_REQUEST = "100m";
+    /** Memory limit of a pod when none is set. */
+    public static final String DEFAULT_MEMORY_LIMIT = "256Mi";
+
+    /** The defaults: 100m CPU requested, no CPU limit, 256Mi memory requested and limited. */
+    public static final NodeResources DEFAULT = new NodeResources(DEFAULT_CPU_REQUEST, null, null, DEFAULT_MEMORY_LIMIT);
+
+    /** @return a builder starting from {@link #DEFAULT} */
+    public static Builder builder() {
+        return DEFAULT.toBuilder();
+    }
+
+    /** @return a builder holding this value's fields */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** @return the memory request, the limit when none is set */
+    public String effectiveMemoryRequest() {
+        return memoryRequest == null ? memoryLimit : memoryRequest;
+    }
+
+    void check(Checks checks, String field) {
+        checkQuantity(checks, field + ".cpuRequest", cpuRequest, false, "e.g. \"250m\" or \"1\"");
+        checkQuantity(checks, field + ".cpuLimit", cpuLimit, false, "e.g. \"500m\" or \"2\"");
+        checkQuantity(checks, field + ".memoryRequest", memoryRequest, false, "e.g. \"1Gi\" or \"4096M\"");
+        boolean limitOk = checkQuantity(checks, field + ".memoryLimit", memoryLimit, true,
+                "e.g. \"1Gi\" or \"4096M\"");
+        if (limitOk && Quantities.isPositive(memoryLimit)) {
+            checks.require(Quantities.amount(memoryLimit).compareTo(Quantities.amount("8Mi")) >= 0,
+                    field + ".memoryLimit", memoryLimit, "must be at least 8Mi (Redis itself needs a few MiB)",
+                    "set memoryLimit(\"64Mi\") or more");
+        }
+        if (Quantities.isPositive(memoryRequest) && Quantities.isPositive(memoryLimit)) {
+            checks.require(Quantities.amount(memoryRequest).compareTo(Quantities.amount(memoryLimit)) <= 0,
+                    field + ".memoryRequest", memoryRequest, "must not exceed memoryLimit " + Checks.show(memoryLimit),
+                    "lower memoryRequest or raise memoryLimit");
+        }
+        if (Quantities.isPositive(cpuRequest) && Quantities.isPositive(cpuLimit)) {
+            checks.require(Quantities.amount(cpuRequest).compareTo(Quantities.amount(cpuLimit)) <= 0,
+                    field + ".cpuRequest", cpuRequest, "must not exceed cpuLimit " + Checks.show(cpuLimit),
+                    "lower cpuRequest or raise cpuLimit");
+        }
+    }
+
+    private static boolean checkQuantity(Checks checks, String field, String value, boolean required, String example) {
+        if (value == null) {
+            return checks.require(!required, field, null, "is required", "set it, " + example);
+        }
+        return checks.require(Quantities.isPositive(value), field, value,
+                "must be a positive Kubernetes quantity", "use " + example);
+    }
+
+    /** Builds {@link NodeResources}; every setter returns this builder. */
+    public static final class Builder {
+        private String cpuRequest;
+        private String cpuLimit;
+        private String memoryRequest;
+        private String memoryLimit;
+
+        private Builder(NodeResources from) {
+            this.cpuRequest = from.cpuRequest;
+            this.cpuLimit = from.cpuLimit;
+            this.memoryRequest = from.memoryRequest;
+            this.memoryLimit = from.memoryLimit;
+        }
+
+        /** @param quantity CPU request, e.g. {@code "250m"}; {@code null} for none */
+        public Builder cpuRequest(String quantity) {
+            this.cpuRequest = quantity;
+            return this;
+        }
+
+        /** @param quantity CPU limit, e.g. {@code "2"}; {@code null} for none */
+        public Builder cpuLimit(String quantity) {
+            this.cpuLimit = quantity;
+            return this;
+        }
+
+        /** @param quantity memory request, e.g. {@code "1Gi"}; {@code null} for the limit */
+        public Builder memoryRequest(String quantity) {
+            this.memoryRequest = quantity;
+            return this;
+        }
+
+        /** @param quantity memory limit, e.g. {@code "4096M"} */
+        public Builder memoryLimit(String quantity) {
+            this.memoryLimit = quantity;
+            return this;
+        }
+
+        /** @return the resources; they are validated with the spec that holds them */
+        public NodeResources build() {
+            return new NodeResources(cpuRequest, cpuLimit, memoryRequest, memoryLimit);
+        }
+    }
+}

@@ -1,0 +1,450 @@
+package io.github.rediskube.core.spec;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.github.rediskube.core.render.RedisManifests;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * A Redis master/replica deployment: one master pod, {@code replicas} replica pods that follow it by
+ * its stable DNS name, Services for writes and reads. Immutable and validated when built; rendering
+ * it is pure (same spec, byte-identical manifests).
+ *
+ * <pre>{@code
+ * RedisReplicationSpec spec = RedisKube.replication("orders")
+ *     .namespace("tenant-a")
+ *     .replicas(2)
+ *     .master(n -> n.memoryLimit("4096M"))
+ *     .exposeNodePorts(32379, 32380)
+ *     .build();
+ * List<HasMetadata> objects = spec.manifests();
+ * String yaml = spec.toYaml();
+ * }</pre>
+ *
+ * @param name                the instance name, a DNS-1123 label of at most {@value #MAX_NAME_LENGTH} characters
+ * @param namespace           the namespace (the tenant)
+ * @param labels              extra labels on every object and pod
+ * @param annotations         extra annotations on every object and pod
+ * @param image               container image
+ * @param replicas            number of replica pods (0 to {@value #MAX_REPLICAS})
+ * @param master              resources of the master pod
+ * @param replica             resources of each replica pod
+ * @param maxmemoryShare      share of each pod's memory limit given to Redis' {@code maxmemory}
+ * @param maxmemory           explicit {@code maxmemory} for every pod (a quantity), or {@code null} to derive it
+ * @param mode                cache or storage
+ * @param evictionPolicy      {@code maxmemory-policy}
+ * @param storage             volumes in {@link Mode#STORAGE} mode, {@code null} in {@link Mode#CACHE} mode
+ * @param exposure            how the Services are reachable
+ * @param auth                how clients authenticate
+ * @param networkAccess       who may connect
+ * @param redisConfig         extra {@code redis.conf} directives, by name
+ * @param scheduling          node selection and spreading
+ * @param podDisruptionBudget whether a PodDisruptionBudget keeps all but one replica up during drains
+ * @param clusterDomain       the cluster's DNS domain
+ */
+public record RedisReplicationSpec(
+        String name,
+        String namespace,
+        Map<String, String> labels,
+        Map<String, String> annotations,
+        Image image,
+        int replicas,
+        NodeResources master,
+        NodeResources replica,
+        double maxmemoryShare,
+        String maxmemory,
+        Mode mode,
+        String evictionPolicy,
+        Storage storage,
+        Exposure exposure,
+        Auth auth,
+        NetworkAccess networkAccess,
+        Map<String, String> redisConfig,
+        Scheduling scheduling,
+        boolean podDisruptionBudget,
+        String clusterDomain) {
+
+    /** Longest name: leaves room for suffixes such as {@code -replica-31} and the revision label. */
+    public static final int MAX_NAME_LENGTH = 40;
+    /** Most replicas one master feeds. */
+    public static final int MAX_REPLICAS = 32;
+    /** Replicas when none is set. */
+    public static final int DEFAULT_REPLICAS = 2;
+    /** Share of the memory limit given to {@code maxmemory} when none is set. */
+    public static final double DEFAULT_MAXMEMORY_SHARE = 0.75;
+    /** Namespace when none is set. */
+    public static final String DEFAULT_NAMESPACE = "default";
+    /** Cluster DNS domain when none is set. */
+    public static final String DEFAULT_CLUSTER_DOMAIN = "cluster.local";
+
+    /** Validates every field (all problems in one exception) and copies the collections. */
+    public RedisReplicationSpec {
+        SpecChecks.validate(name, namespace, labels, annotations, image, replicas, master, replica, maxmemoryShare,
+                maxmemory, mode, evictionPolicy, storage, exposure, auth, networkAccess, redisConfig, scheduling,
+                clusterDomain);
+        labels = sorted(labels);
+        annotations = sorted(annotations);
+        redisConfig = sorted(redisConfig);
+    }
+
+    /**
+     * @param name the instance name
+     * @return a builder with every default
+     */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** @return a builder holding this spec's fields (a generated password is kept) */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** @return the names of the rendered objects and the pods' DNS names */
+    public ResourceNames names() {
+        return new ResourceNames(name, namespace, clusterDomain);
+    }
+
+    /**
+     * @param role a role
+     * @return that role's pod resources
+     */
+    public NodeResources resources(Role role) {
+        return role == Role.MASTER ? master : replica;
+    }
+
+    /**
+     * @param role a role
+     * @return the {@code maxmemory} rendered for that role's pods, in bytes
+     */
+    public long maxmemoryBytes(Role role) {
+        if (maxmemory != null) {
+            return Quantities.amount(maxmemory).setScale(0, RoundingMode.DOWN).longValueExact();
+        }
+        BigDecimal limit = Quantities.amount(resources(role).memoryLimit());
+        return limit.multiply(BigDecimal.valueOf(maxmemoryShare)).setScale(0, RoundingMode.DOWN).longValueExact();
+    }
+
+    /** @return every object to apply, in a stable order (Secret and ConfigMap first, StatefulSets last) */
+    public List<HasMetadata> manifests() {
+        return RedisManifests.render(this);
+    }
+
+    /** @return the manifests as one multi-document YAML stream, through fabric8's serializer */
+    public String toYaml() {
+        return Yaml.toYaml(manifests());
+    }
+
+    /**
+     * Writes one YAML file per object, named {@code NN-<name>-<kind>.yaml} so that
+     * {@code kubectl apply -f dir} applies them in order.
+     *
+     * @param directory where to write (created if missing)
+     * @return the files written, in order
+     * @throws IOException if a file cannot be written
+     */
+    public List<Path> writeYaml(Path directory) throws IOException {
+        return Yaml.write(manifests(), directory);
+    }
+
+    private static Map<String, String> sorted(Map<String, String> map) {
+        return Collections.unmodifiableMap(new TreeMap<>(map));
+    }
+
+    /** Builds a {@link RedisReplicationSpec}; every setter returns this builder. Validation happens in {@link #build()}. */
+    public static final class Builder {
+        private final String name;
+        private String namespace = DEFAULT_NAMESPACE;
+        private final Map<String, String> labels = new TreeMap<>();
+        private final Map<String, String> annotations = new TreeMap<>();
+        private Image image = Image.DEFAULT;
+        private int replicas = DEFAULT_REPLICAS;
+        private NodeResources master = NodeResources.DEFAULT;
+        private NodeResources replica = NodeResources.DEFAULT;
+        private double maxmemoryShare = DEFAULT_MAXMEMORY_SHARE;
+        private String maxmemory;
+        private Mode mode = Mode.CACHE;
+        private String evictionPolicy;
+        private Storage storage;
+        private Exposure exposure = Exposure.clusterIp();
+        private Auth auth = Auth.generated();
+        private PasswordGenerator passwordGenerator = PasswordGenerator.secureRandom();
+        private NetworkAccess networkAccess;
+        private final Map<String, String> redisConfig = new TreeMap<>();
+        private final Map<String, String> nodeSelector = new TreeMap<>();
+        private final List<Toleration> tolerations = new ArrayList<>();
+        private boolean spreadOverNodes = true;
+        private boolean podDisruptionBudget = true;
+        private String clusterDomain = DEFAULT_CLUSTER_DOMAIN;
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        private Builder(RedisReplicationSpec spec) {
+            this.name = spec.name;
+            this.namespace = spec.namespace;
+            this.labels.putAll(spec.labels);
+            this.annotations.putAll(spec.annotations);
+            this.image = spec.image;
+            this.replicas = spec.replicas;
+            this.master = spec.master;
+            this.replica = spec.replica;
+            this.maxmemoryShare = spec.maxmemoryShare;
+            this.maxmemory = spec.maxmemory;
+            this.mode = spec.mode;
+            this.evictionPolicy = spec.evictionPolicy;
+            this.storage = spec.storage;
+            this.exposure = spec.exposure;
+            this.auth = spec.auth;
+            this.networkAccess = spec.networkAccess;
+            this.redisConfig.putAll(spec.redisConfig);
+            this.nodeSelector.putAll(spec.scheduling.nodeSelector());
+            this.tolerations.addAll(spec.scheduling.tolerations());
+            this.spreadOverNodes = spec.scheduling.spreadOverNodes();
+            this.podDisruptionBudget = spec.podDisruptionBudget;
+            this.clusterDomain = spec.clusterDomain;
+        }
+
+        /** @param value the namespace (the tenant); default {@value #DEFAULT_NAMESPACE} */
+        public Builder namespace(String value) {
+            this.namespace = value;
+            return this;
+        }
+
+        /** Adds a label to every object and pod. */
+        public Builder label(String key, String value) {
+            this.labels.put(key, value);
+            return this;
+        }
+
+        /** Adds labels to every object and pod. */
+        public Builder labels(Map<String, String> values) {
+            this.labels.putAll(values);
+            return this;
+        }
+
+        /** Adds an annotation to every object and pod. */
+        public Builder annotation(String key, String value) {
+            this.annotations.put(key, value);
+            return this;
+        }
+
+        /** Adds annotations to every object and pod. */
+        public Builder annotations(Map<String, String> values) {
+            this.annotations.putAll(values);
+            return this;
+        }
+
+        /** @param reference image reference; default {@value Image#DEFAULT_REFERENCE} */
+        public Builder image(String reference) {
+            this.image = image.withReference(reference);
+            return this;
+        }
+
+        /** @param value the whole image setting */
+        public Builder image(Image value) {
+            this.image = value;
+            return this;
+        }
+
+        /** @param policy {@code IfNotPresent} (default), {@code Always} or {@code Never} */
+        public Builder imagePullPolicy(String policy) {
+            this.image = new Image(image.reference(), policy, image.pullSecrets(), image.uid());
+            return this;
+        }
+
+        /** @param secretNames image pull Secrets in the deployment's namespace */
+        public Builder imagePullSecrets(String... secretNames) {
+            this.image = new Image(image.reference(), image.pullPolicy(), List.of(secretNames), image.uid());
+            return this;
+        }
+
+        /** @param count replica pods, 0 to {@value #MAX_REPLICAS}; default {@value #DEFAULT_REPLICAS} */
+        public Builder replicas(int count) {
+            this.replicas = count;
+            return this;
+        }
+
+        /** Adjusts the master pod's resources. */
+        public Builder master(Consumer<NodeResources.Builder> resources) {
+            this.master = edit(master, resources);
+            return this;
+        }
+
+        /** Adjusts every replica pod's resources. */
+        public Builder replica(Consumer<NodeResources.Builder> resources) {
+            this.replica = edit(replica, resources);
+            return this;
+        }
+
+        /** Adjusts the resources of master and replicas alike. */
+        public Builder resources(Consumer<NodeResources.Builder> resources) {
+            return master(resources).replica(resources);
+        }
+
+        /** @param share share of each pod's memory limit for {@code maxmemory}, 0.05 to 0.95; default 0.75 */
+        public Builder maxmemoryShare(double share) {
+            this.maxmemoryShare = share;
+            return this;
+        }
+
+        /** @param quantity explicit {@code maxmemory} for every pod, at most each pod's memory limit */
+        public Builder maxmemory(String quantity) {
+            this.maxmemory = quantity;
+            return this;
+        }
+
+        /** @param value {@link Mode#CACHE} (default) or {@link Mode#STORAGE} */
+        public Builder mode(Mode value) {
+            this.mode = value;
+            return this;
+        }
+
+        /** Cache mode with default storage options cleared: no persistence, {@code emptyDir}. */
+        public Builder cache() {
+            this.mode = Mode.CACHE;
+            this.storage = null;
+            return this;
+        }
+
+        /** Storage mode, adjusting the volume options (size, StorageClass, access mode, deletion). */
+        public Builder storage(Consumer<Storage.Builder> options) {
+            Storage.Builder builder = (storage == null ? Storage.DEFAULT : storage).toBuilder();
+            options.accept(builder);
+            this.storage = builder.build();
+            this.mode = Mode.STORAGE;
+            return this;
+        }
+
+        /** Storage mode with volumes of this size. */
+        public Builder storage(String size) {
+            return storage(s -> s.size(size));
+        }
+
+        /** @param policy {@code maxmemory-policy}; default allkeys-lru (cache) or noeviction (storage) */
+        public Builder evictionPolicy(String policy) {
+            this.evictionPolicy = policy;
+            return this;
+        }
+
+        /** @param value how the Services are reachable; default {@link Exposure#clusterIp()} */
+        public Builder exposure(Exposure value) {
+            this.exposure = value;
+            return this;
+        }
+
+        /** NodePort Services with ports chosen by Kubernetes. */
+        public Builder exposeNodePorts() {
+            return exposure(Exposure.nodePorts());
+        }
+
+        /** NodePort Services on fixed ports, e.g. the classic 32379 and 32380. */
+        public Builder exposeNodePorts(int masterPort, int replicaPort) {
+            return exposure(Exposure.nodePorts(masterPort, replicaPort));
+        }
+
+        /** LoadBalancer Services. */
+        public Builder exposeLoadBalancer() {
+            return exposure(Exposure.loadBalancer());
+        }
+
+        /** @param value how clients authenticate; default {@link Auth#generated()} */
+        public Builder auth(Auth value) {
+            this.auth = value;
+            return this;
+        }
+
+        /** @param generator makes the password at {@link #build()} when auth is generated */
+        public Builder passwordGenerator(PasswordGenerator generator) {
+            this.passwordGenerator = Objects.requireNonNull(generator, "passwordGenerator");
+            return this;
+        }
+
+        /** @param value who may connect; default clients only, or everyone when exposed outside the cluster */
+        public Builder networkAccess(NetworkAccess value) {
+            this.networkAccess = value;
+            return this;
+        }
+
+        /** Adds a {@code redis.conf} directive; directives the library owns or that are dangerous are refused. */
+        public Builder config(String directive, String value) {
+            this.redisConfig.put(directive, value);
+            return this;
+        }
+
+        /** Adds {@code redis.conf} directives. */
+        public Builder config(Map<String, String> directives) {
+            this.redisConfig.putAll(directives);
+            return this;
+        }
+
+        /** Requires a node label on every Redis pod's node. */
+        public Builder nodeSelector(String key, String value) {
+            this.nodeSelector.put(key, value);
+            return this;
+        }
+
+        /** Lets the pods run on nodes with a matching taint. */
+        public Builder toleration(Toleration value) {
+            this.tolerations.add(value);
+            return this;
+        }
+
+        /** @param spread whether pods prefer distinct nodes (default {@code true}) */
+        public Builder spreadOverNodes(boolean spread) {
+            this.spreadOverNodes = spread;
+            return this;
+        }
+
+        /** @param enabled whether to render a PodDisruptionBudget for the replicas (default {@code true}) */
+        public Builder podDisruptionBudget(boolean enabled) {
+            this.podDisruptionBudget = enabled;
+            return this;
+        }
+
+        /** @param domain the cluster's DNS domain; default {@value #DEFAULT_CLUSTER_DOMAIN} */
+        public Builder clusterDomain(String domain) {
+            this.clusterDomain = domain;
+            return this;
+        }
+
+        /**
+         * Validates everything and builds the spec. A generated password is made here, once.
+         *
+         * @return the spec
+         * @throws IllegalArgumentException naming every bad field, its value, the rule and the fix
+         */
+        public RedisReplicationSpec build() {
+            Auth resolvedAuth = auth;
+            if (auth != null && auth.kind() == Auth.Kind.GENERATED && auth.password() == null) {
+                resolvedAuth = auth.withPassword(passwordGenerator.generate());
+            }
+            NetworkAccess resolvedAccess = networkAccess != null ? networkAccess
+                    : exposure != null && exposure.outsideCluster() ? NetworkAccess.everyone()
+                    : NetworkAccess.clientsOnly();
+            String resolvedPolicy = evictionPolicy != null ? evictionPolicy
+                    : mode == Mode.STORAGE ? "noeviction" : "allkeys-lru";
+            Storage resolvedStorage = mode == Mode.STORAGE && storage == null ? Storage.DEFAULT : storage;
+            return new RedisReplicationSpec(name, namespace, labels, annotations, image, replicas, master, replica,
+                    maxmemoryShare, maxmemory, mode, resolvedPolicy, resolvedStorage, exposure, resolvedAuth,
+                    resolvedAccess, redisConfig, new Scheduling(nodeSelector, tolerations, spreadOverNodes),
+                    podDisruptionBudget, clusterDomain);
+        }
+
+        private static NodeResources edit(NodeResources from, Consumer<NodeResources.Builder> change) {
+            NodeResources.Builder builder = from.toBuilder();
+            change.accept(builder);
+            return builder.build();
+        }
+    }
+}

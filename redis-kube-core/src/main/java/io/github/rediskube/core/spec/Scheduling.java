@@ -1,0 +1,41 @@
+package io.github.rediskube.core.spec;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Where the Redis pods may run.
+ *
+ * @param nodeSelector     node labels every Redis pod requires
+ * @param tolerations      taints the pods tolerate
+ * @param spreadOverNodes  whether pods of the deployment prefer distinct nodes (preferred
+ *                         pod anti-affinity on {@code kubernetes.io/hostname}); default {@code true}
+ */
+public record Scheduling(Map<String, String> nodeSelector, List<Toleration> tolerations, boolean spreadOverNodes) {
+
+    /** No node selector, no tolerations, spread over nodes. */
+    public static final Scheduling DEFAULT = new Scheduling(Map.of(), List.of(), true);
+
+    /** Copies the collections (the node selector sorted by key). */
+    public Scheduling {
+        nodeSelector = java.util.Collections.unmodifiableMap(new TreeMap<>(nodeSelector));
+        tolerations = List.copyOf(tolerations);
+    }
+
+    void check(Checks checks) {
+        nodeSelector.forEach((key, value) -> {
+            checks.require(Names.isQualifiedKey(key), "nodeSelector key", key, "must be a valid label key",
+                    "use e.g. \"disktype\" or \"node.kubernetes.io/instance-type\"");
+            checks.require(Names.isLabelValue(value), "nodeSelector[" + key + "]", value,
+                    "must be a valid label value", "use letters, digits, '-', '_' and '.', at most 63 characters");
+        });
+        for (int i = 0; i < tolerations.size(); i++) {
+            Toleration toleration = tolerations.get(i);
+            if (checks.require(toleration != null, "tolerations[" + i + "]", null, "must not be null",
+                    "remove it")) {
+                toleration.check(checks, "tolerations[" + i + "]");
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+#!/bin/sh
+# Rendered by redis-kube. Starts one Redis pod: writes the runtime config (the role's redis.conf from
+# the ConfigMap, plus the password and the master to follow, which never land in the ConfigMap), then
+# becomes redis-server so that it receives SIGTERM and shuts down gracefully.
+#
+# Environment: REDIS_ROLE (master|replica), REDIS_MASTER_HOST, REDIS_MASTER_PORT, REDIS_ANNOUNCE_HOST,
+# REDIS_PASSWORD (optional), REDIS_CONFIG_DIR, REDIS_RUNTIME_DIR.
+set -eu
+
+config_dir="${REDIS_CONFIG_DIR:-/etc/redis-kube}"
+runtime_dir="${REDIS_RUNTIME_DIR:-/run/redis-kube}"
+role="${REDIS_ROLE:?REDIS_ROLE must be master or replica}"
+runtime_conf="$runtime_dir/redis.conf"
+
+case "$role" in
+  master|replica) ;;
+  *) echo "redis-kube: REDIS_ROLE must be master or replica, was '$role'" >&2; exit 64 ;;
+esac
+
+# A value inside double quotes, as redis.conf reads it.
+quoted() {
+  printf '"%s"' "$(printf '%s' "$1" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g')"
+}
+
+umask 077
+{
+  printf 'include %s\n' "$config_dir/$role.conf"
+  if [ -n "${REDIS_PASSWORD:-}" ]; then
+    printf 'requirepass %s\n' "$(quoted "$REDIS_PASSWORD")"
+    printf 'masterauth %s\n' "$(quoted "$REDIS_PASSWORD")"
+  fi
+  if [ -n "${REDIS_ANNOUNCE_HOST:-}" ]; then
+    printf 'replica-announce-ip %s\n' "$REDIS_ANNOUNCE_HOST"
+  fi
+  if [ "$role" = replica ]; then
+    printf 'replicaof %s %s\n' "${REDIS_MASTER_HOST:?REDIS_MASTER_HOST must name the master}" "${REDIS_MASTER_PORT:-6379}"
+  fi
+} > "$runtime_conf"
+
+echo "redis-kube: starting $role${REDIS_ANNOUNCE_HOST:+ as $REDIS_ANNOUNCE_HOST}"
+exec redis-server "$runtime_conf"
