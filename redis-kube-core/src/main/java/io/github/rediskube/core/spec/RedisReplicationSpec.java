@@ -170,6 +170,7 @@ public record RedisReplicationSpec(
         private int replicas = DEFAULT_REPLICAS;
         private NodeResources master = NodeResources.DEFAULT;
         private NodeResources replica = NodeResources.DEFAULT;
+        private boolean replicaResourcesSet;
         private double maxmemoryShare = DEFAULT_MAXMEMORY_SHARE;
         private String maxmemory;
         private Mode mode = Mode.CACHE;
@@ -199,6 +200,7 @@ public record RedisReplicationSpec(
             this.replicas = spec.replicas;
             this.master = spec.master;
             this.replica = spec.replica;
+            this.replicaResourcesSet = !spec.replica.equals(spec.master);
             this.maxmemoryShare = spec.maxmemoryShare;
             this.maxmemory = spec.maxmemory;
             this.mode = spec.mode;
@@ -275,15 +277,19 @@ public record RedisReplicationSpec(
             return this;
         }
 
-        /** Adjusts the master pod's resources. */
+        /**
+         * Adjusts the master pod's resources. Replicas hold the whole dataset too, so they get the same
+         * resources unless {@link #replica(Consumer)} sets theirs.
+         */
         public Builder master(Consumer<NodeResources.Builder> resources) {
             this.master = edit(master, resources);
             return this;
         }
 
-        /** Adjusts every replica pod's resources. */
+        /** Adjusts every replica pod's resources (starting from the master's, unless set before). */
         public Builder replica(Consumer<NodeResources.Builder> resources) {
-            this.replica = edit(replica, resources);
+            this.replica = edit(replicaResourcesSet ? replica : master, resources);
+            this.replicaResourcesSet = true;
             return this;
         }
 
@@ -435,7 +441,9 @@ public record RedisReplicationSpec(
             String resolvedPolicy = evictionPolicy != null ? evictionPolicy
                     : mode == Mode.STORAGE ? "noeviction" : "allkeys-lru";
             Storage resolvedStorage = mode == Mode.STORAGE && storage == null ? Storage.DEFAULT : storage;
-            return new RedisReplicationSpec(name, namespace, labels, annotations, image, replicas, master, replica,
+            NodeResources resolvedReplica = replicaResourcesSet ? replica : master;
+            return new RedisReplicationSpec(name, namespace, labels, annotations, image, replicas, master,
+                    resolvedReplica,
                     maxmemoryShare, maxmemory, mode, resolvedPolicy, resolvedStorage, exposure, resolvedAuth,
                     resolvedAccess, redisConfig, new Scheduling(nodeSelector, tolerations, spreadOverNodes),
                     podDisruptionBudget, clusterDomain);

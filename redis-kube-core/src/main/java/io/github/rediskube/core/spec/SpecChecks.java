@@ -58,6 +58,14 @@ final class SpecChecks {
             replica.check(checks, "replica");
         }
         checkMemory(checks, master, replica, maxmemoryShare, maxmemory);
+        if (master != null && replica != null && replicas > 0 && Quantities.isPositive(master.memoryLimit())
+                && Quantities.isPositive(replica.memoryLimit())) {
+            checks.require(Quantities.amount(replica.memoryLimit()).compareTo(Quantities.amount(master.memoryLimit()))
+                            >= 0, "replica.memoryLimit", replica.memoryLimit(),
+                    "must be at least master.memoryLimit " + Checks.show(master.memoryLimit())
+                            + " (a replica holds the master's whole dataset and would be OOM-killed)",
+                    "raise replica.memoryLimit, or leave replica(..) unset to use the master's resources");
+        }
         checkMode(checks, mode, evictionPolicy, storage);
         if (notNull(checks, "exposure", exposure)) {
             exposure.check(checks);

@@ -1,0 +1,167 @@
+package io.github.rediskube.testing;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One real redis-server on 127.0.0.1, started by the rendered start script from the rendered
+ * redis.conf, with only the port, the bind address and the data directory substituted.
+ */
+public final class RedisNode implements AutoCloseable {
+
+    private final String role;
+    private final int port;
+    private final String password;
+    private final Path home;
+    private final Path log;
+    private final ProcessBuilder launcher;
+    private Process process;
+
+    RedisNode(String role, int port, String password, Path home, ProcessBuilder launcher) {
+        this.role = role;
+        this.port = port;
+        this.password = password;
+        this.home = home;
+        this.log = home.resolve("redis.log");
+        this.launcher = launcher;
+    }
+
+    /** Starts (or restarts) the server and waits until it answers PING. */
+    public RedisNode start() {
+        try {
+            process = launcher.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + this, e);
+        }
+        awaitPing(Duration.ofSeconds(15));
+        return this;
+    }
+
+    /** @return the port the server listens on */
+    public int port() {
+        return port;
+    }
+
+    /** @return {@code master} or {@code replica} */
+    public String role() {
+        return role;
+    }
+
+    /** @return the node's working directory (config, runtime config, data, log) */
+    public Path home() {
+        return home;
+    }
+
+    /** @return a Lettuce URI for this node, with the password */
+    public RedisURI uri() {
+        RedisURI.Builder builder = RedisURI.builder().withHost("127.0.0.1").withPort(port)
+                .withTimeout(Duration.ofSeconds(5));
+        if (password != null) {
+            builder.withPassword(password.toCharArray());
+        }
+        return builder.build();
+    }
+
+    /** @return whether the process runs */
+    public boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    /** Kills the server with SIGKILL (no shutdown, no save). */
+    public void kill() {
+        if (process != null) {
+            process.destroyForcibly();
+            waitFor(Duration.ofSeconds(10));
+        }
+    }
+
+    /** Stops the server with SIGTERM (graceful shutdown), SIGKILL after 15 s. */
+    public void stop() {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!waitFor(Duration.ofSeconds(15))) {
+                kill();
+            }
+        }
+    }
+
+    /** @return the server's log so far */
+    public String log() {
+        try {
+            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            return "<cannot read " + log + ": " + e + ">";
+        }
+    }
+
+    /**
+     * Runs one command batch against the node on a fresh connection.
+     *
+     * @param client a Lettuce client
+     * @param action what to do
+     * @param <T>    result type
+     * @return the action's result
+     */
+    public <T> T call(RedisClient client, java.util.function.Function<RedisCommands<String, String>, T> action) {
+        try (StatefulRedisConnection<String, String> connection = client.connect(uri())) {
+            return action.apply(connection.sync());
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    @Override
+    public String toString() {
+        return "redis " + role + " on 127.0.0.1:" + port + " (" + home + ")";
+    }
+
+    private boolean waitFor(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void awaitPing(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        RedisClient client = RedisClient.create();
+        try {
+            while (true) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException(this + " exited with " + process.exitValue() + ":\n" + log());
+                }
+                try (StatefulRedisConnection<String, String> connection = client.connect(uri())) {
+                    if ("PONG".equals(connection.sync().ping())) {
+                        return;
+                    }
+                } catch (RuntimeException notYet) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException(this + " did not answer PING within " + timeout + ":\n" + log(),
+                                notYet);
+                    }
+                }
+                Thread.sleep(50);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting " + this, e);
+        } finally {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+    }
+}

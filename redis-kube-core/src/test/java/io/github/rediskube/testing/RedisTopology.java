@@ -1,0 +1,181 @@
+package io.github.rediskube.testing;
+
+import io.github.rediskube.core.render.RedisManifests;
+import io.github.rediskube.core.spec.RedisReplicationSpec;
+import io.github.rediskube.core.spec.Role;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A master and replicas of real redis-server processes on 127.0.0.1, run from exactly what the
+ * renderer produces for a spec: the role's redis.conf and the start script, with only the port, the
+ * bind address and the data directory substituted (there is no pod network, no /data here).
+ *
+ * <pre>{@code
+ * try (RedisTopology redis = RedisTopology.start(spec, tempDir)) {
+ *     redis.master().port();
+ * }
+ * }</pre>
+ */
+public final class RedisTopology implements AutoCloseable {
+
+    private final RedisReplicationSpec spec;
+    private final Path root;
+    private final Path binDir;
+    private final List<RedisNode> nodes = new ArrayList<>();
+    private RedisNode master;
+
+    private RedisTopology(RedisReplicationSpec spec, Path root) {
+        this.spec = spec;
+        this.root = root;
+        this.binDir = RedisBinaries.requireDirectory();
+    }
+
+    /**
+     * Starts the master, then {@code spec.replicas()} replicas following it.
+     *
+     * @param spec the spec whose rendered config to run
+     * @param root a scratch directory (e.g. JUnit's {@code @TempDir})
+     * @return the running topology; close it to stop every process
+     */
+    public static RedisTopology start(RedisReplicationSpec spec, Path root) {
+        RedisTopology topology = new RedisTopology(spec, root);
+        try {
+            topology.master = topology.newNode(Role.MASTER, null).start();
+            for (int i = 0; i < spec.replicas(); i++) {
+                topology.addReplica();
+            }
+            return topology;
+        } catch (RuntimeException e) {
+            topology.close();
+            throw e;
+        }
+    }
+
+    /** @return the master node */
+    public RedisNode master() {
+        return master;
+    }
+
+    /** @return the replica nodes, in start order */
+    public List<RedisNode> replicas() {
+        return nodes.stream().filter(n -> n != master).toList();
+    }
+
+    /** @return the password the servers require, or {@code null} */
+    public String password() {
+        return spec.auth().password();
+    }
+
+    /** Starts one more replica following the master. */
+    public RedisNode addReplica() {
+        return newNode(Role.REPLICA, master).start();
+    }
+
+    /** Creates (does not start) a node of the role, following {@code following} for a replica. */
+    private RedisNode newNode(Role role, RedisNode following) {
+        int port = freePort();
+        Path home = root.resolve(role.label() + "-" + port);
+        try {
+            Path config = Files.createDirectories(home.resolve("config"));
+            Path runtime = Files.createDirectories(home.resolve("run"));
+            Path data = Files.createDirectories(home.resolve("data"));
+            Files.writeString(config.resolve(role.label() + ".conf"), substitute(
+                    RedisManifests.redisConf(spec, role), port, data), StandardCharsets.UTF_8);
+            Path script = config.resolve(RedisManifests.START_SCRIPT_KEY);
+            Files.writeString(script, RedisManifests.startScript(), StandardCharsets.UTF_8);
+            ProcessBuilder launcher = new ProcessBuilder("sh", script.toString()).directory(home.toFile());
+            Map<String, String> env = launcher.environment();
+            env.put("PATH", binDir + java.io.File.pathSeparator + env.getOrDefault("PATH", ""));
+            env.put("REDIS_ROLE", role.label());
+            env.put("REDIS_CONFIG_DIR", config.toString());
+            env.put("REDIS_RUNTIME_DIR", runtime.toString());
+            env.put("REDIS_ANNOUNCE_HOST", "127.0.0.1");
+            if (following != null) {
+                env.put("REDIS_MASTER_HOST", "127.0.0.1");
+                env.put("REDIS_MASTER_PORT", String.valueOf(following.port()));
+            }
+            if (spec.auth().password() != null) {
+                env.put("REDIS_PASSWORD", spec.auth().password());
+            }
+            RedisNode node = new RedisNode(role.label(), port, spec.auth().password(), home, launcher);
+            nodes.add(node);
+            return node;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare " + role + " under " + home, e);
+        }
+    }
+
+    /**
+     * Runs the rendered probe script against a node, as the kubelet would.
+     *
+     * @param node the node
+     * @param kind {@code readiness} or {@code liveness}
+     * @return the probe's exit code and output
+     */
+    public ProbeResult probe(RedisNode node, String kind) {
+        try {
+            Path script = node.home().resolve("config").resolve(RedisManifests.PROBE_SCRIPT_KEY);
+            Files.writeString(script, RedisManifests.probeScript(), StandardCharsets.UTF_8);
+            ProcessBuilder builder = new ProcessBuilder("sh", script.toString(), kind).redirectErrorStream(true);
+            Map<String, String> env = builder.environment();
+            env.put("PATH", binDir + java.io.File.pathSeparator + env.getOrDefault("PATH", ""));
+            env.put("REDIS_ROLE", node.role());
+            env.put("REDIS_PORT", String.valueOf(node.port()));
+            if (spec.auth().password() != null) {
+                env.put("REDIS_PASSWORD", spec.auth().password());
+            }
+            Process process = builder.start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return new ProbeResult(process.waitFor(), output.strip());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * @param exitCode the probe's exit code (0 = success)
+     * @param output   what it printed
+     */
+    public record ProbeResult(int exitCode, String output) {
+    }
+
+    @Override
+    public void close() {
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            nodes.get(i).stop();
+        }
+    }
+
+    /** Only what cannot hold outside a pod changes: the port, the bind address and the data directory. */
+    static String substitute(String conf, int port, Path data) {
+        String result = conf.replace("\nport 6379\n", "\nport " + port + "\n")
+                .replace("\nbind * -::*\n", "\nbind 127.0.0.1\n")
+                .replace("\ndir /data\n", "\ndir " + data + "\n");
+        if (!result.contains("\nport " + port + "\n") || !result.contains("\ndir " + data + "\n")
+                || !result.contains("\nbind 127.0.0.1\n")) {
+            throw new IllegalStateException("rendered redis.conf no longer has the port/bind/dir lines this test "
+                    + "substitutes:\n" + conf);
+        }
+        return result;
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
