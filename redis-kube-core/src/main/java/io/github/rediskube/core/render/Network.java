@@ -28,6 +28,7 @@ final class Network {
         return new ServiceBuilder()
                 .withMetadata(Labels.metadata(spec, spec.names().headlessService(), Labels.common(spec)))
                 .withNewSpec()
+                    .withType("ClusterIP")
                     .withClusterIP("None")
                     .withPublishNotReadyAddresses(true)
                     .withSelector(Labels.selector(spec))

@@ -38,6 +38,14 @@ public record Image(String reference, String pullPolicy, List<String> pullSecret
         return new Image(newReference, pullPolicy, pullSecrets, uid);
     }
 
+    /**
+     * @param newUid the user id the image's Redis runs as (non-root)
+     * @return a copy with that uid
+     */
+    public Image withUid(long newUid) {
+        return new Image(reference, pullPolicy, pullSecrets, newUid);
+    }
+
     void check(Checks checks) {
         checks.require(reference != null && !reference.isBlank() && !reference.matches(".*\\s.*"), "image",
                 reference, "must be a non-empty image reference without whitespace",
