@@ -154,7 +154,7 @@ final class Workloads {
                 .endPort()
                 .withEnv(env(spec, role))
                 .withResources(resources(spec.resources(role)))
-                .withReadinessProbe(probe("readiness", 5, 5, 3))
+                .withReadinessProbe(probe("readiness", 2, 3, 3))
                 .withLivenessProbe(probe("liveness", 15, 10, 6))
                 .withNewSecurityContext()
                     .withRunAsNonRoot(true)

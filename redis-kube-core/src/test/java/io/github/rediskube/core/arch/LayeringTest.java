@@ -1,0 +1,42 @@
+package io.github.rediskube.core.arch;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** Data flows one way: spec -> render -> deploy. Rendering stays pure. */
+class LayeringTest {
+
+    private static final JavaClasses CORE = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.github.rediskube.core");
+
+    @Test
+    void renderImportsOnlyTheFabric8ModelNeverTheClient() {
+        noClasses().that().resideInAPackage("io.github.rediskube.core.render..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.fabric8.kubernetes.client..",
+                        "io.github.rediskube.core.deploy..", "java.net..", "java.time..", "java.util.random..")
+                .because("rendering is pure: no API calls, no network, no clock")
+                .check(CORE);
+    }
+
+    @Test
+    void renderUsesNoRandomness() {
+        noClasses().that().resideInAPackage("io.github.rediskube.core.render..")
+                .should().dependOnClassesThat().haveFullyQualifiedName("java.util.Random")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.security.SecureRandom")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.util.UUID")
+                .because("the same spec must render byte-identical manifests")
+                .check(CORE);
+    }
+
+    @Test
+    void specDoesNotReachIntoDeployment() {
+        noClasses().that().resideInAPackage("io.github.rediskube.core.spec..")
+                .should().dependOnClassesThat().resideInAPackage("io.github.rediskube.core.deploy..")
+                .check(CORE);
+    }
+}

@@ -1,0 +1,49 @@
+package io.github.rediskube.core.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.rediskube.core.spec.RedisReplicationSpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The classic scenario's YAML, byte for byte. A deliberate rendering change is recorded with
+ * {@code ./mvnw test -pl redis-kube-core -Dtest=GoldenYamlTest -Drediskube.updateGolden=true} and reviewed in the diff.
+ */
+class GoldenYamlTest {
+
+    private static final Path GOLDEN = Path.of("src/test/resources/golden/classic-walkthrough.yaml");
+
+    @Test
+    void classicScenarioRendersTheGoldenYaml() throws IOException {
+        String yaml = RedisManifestsTest.classic().toYaml();
+        if (Boolean.getBoolean("rediskube.updateGolden")) {
+            Files.writeString(GOLDEN, yaml, StandardCharsets.UTF_8);
+        }
+
+        assertThat(yaml).isEqualTo(Files.readString(GOLDEN, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void writesOneFilePerObjectInApplyOrderWithTheSameDocuments(@TempDir Path dir) throws IOException {
+        RedisReplicationSpec spec = RedisManifestsTest.classic();
+
+        List<Path> files = spec.writeYaml(dir.resolve("manifests"));
+
+        assertThat(files).extracting(f -> f.getFileName().toString()).containsExactly(
+                "01-orders-auth-secret.yaml", "02-orders-config-configmap.yaml", "03-orders-headless-service.yaml",
+                "04-orders-master-service.yaml", "05-orders-replica-service.yaml", "06-orders-networkpolicy.yaml",
+                "07-orders-replica-poddisruptionbudget.yaml", "08-orders-master-statefulset.yaml",
+                "09-orders-replica-statefulset.yaml");
+        StringBuilder joined = new StringBuilder();
+        for (Path file : files) {
+            joined.append(Files.readString(file, StandardCharsets.UTF_8));
+        }
+        assertThat(joined.toString()).isEqualTo(spec.toYaml());
+    }
+}
