@@ -3,13 +3,16 @@ package io.github.rediskube.core.render;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.argumentSet;
 
+import io.fabric8.kubernetes.api.model.AppArmorProfile;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EphemeralContainer;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.SELinuxOptions;
 import io.fabric8.kubernetes.api.model.SeccompProfile;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Sysctl;
@@ -18,7 +21,6 @@ import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.github.rediskube.core.RedisKube;
-import io.github.rediskube.core.spec.Image;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +30,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -68,14 +71,13 @@ class RestrictedProfileTest {
         assertThat(podTemplates(spec)).allSatisfy(template -> {
             PodSpec pod = template.getSpec();
             assertThat(pod.getAutomountServiceAccountToken()).as("automountServiceAccountToken").isFalse();
-            assertThat(pod.getSecurityContext().getRunAsUser()).as("pod runAsUser").isEqualTo(Image.DEFAULT_UID)
-                    .isEqualTo(999L);
+            assertThat(pod.getSecurityContext().getRunAsUser()).as("pod runAsUser").isEqualTo(999L);
             assertThat(containers(pod)).isNotEmpty().allSatisfy(container -> {
                 assertThat(container.securityContext()).as("%s securityContext", container.path()).isNotNull();
                 assertThat(container.securityContext().getReadOnlyRootFilesystem())
                         .as("%s readOnlyRootFilesystem", container.path()).isTrue();
                 assertThat(container.securityContext().getRunAsUser())
-                        .as("%s runAsUser", container.path()).isIn(null, 999L);
+                        .as("%s runAsUser", container.path()).isEqualTo(999L);
             });
         });
     }
@@ -113,8 +115,8 @@ class RestrictedProfileTest {
                 violation("sysctl", t -> t.getSpec().getSecurityContext()
                         .setSysctls(List.of(new Sysctl("net.core.somaxconn", "1024"))), "sysctls"),
                 violation("unmasked /proc", t -> redis(t).setProcMount("Unmasked"), "procMount"),
-                violation("AppArmor unconfined by field", t -> redis(t).setAdditionalProperty("ignored", null),
-                        null),
+                violation("AppArmor unconfined by field", t -> redis(t).setAppArmorProfile(
+                        new AppArmorProfile(null, "Unconfined")), "AppArmor"),
                 violation("AppArmor unconfined by annotation", t -> t.getMetadata().getAnnotations()
                         .put(APPARMOR_ANNOTATION_PREFIX + "redis", "unconfined"), "AppArmor"),
                 violation("init container without privilege escalation setting", t -> t.getSpec().getInitContainers()
@@ -135,6 +137,14 @@ class RestrictedProfileTest {
         mutation.accept(template);
 
         assertThat(restrictedViolations(template)).singleElement().asString().contains(expected);
+    }
+
+    @Test
+    void addingOnlyNetBindServiceStaysWithinTheProfile() {
+        PodTemplateSpec template = podTemplates(RedisKube.replication("orders").build()).get(0);
+        redis(template).getCapabilities().setAdd(List.of("NET_BIND_SERVICE"));
+
+        assertThat(restrictedViolations(template)).isEmpty();
     }
 
     /**
@@ -247,7 +257,7 @@ class RestrictedProfileTest {
     }
 
     private static void checkAppArmor(List<String> violations, String path,
-            io.fabric8.kubernetes.api.model.AppArmorProfile profile) {
+            AppArmorProfile profile) {
         if (profile != null && !Set.of("RuntimeDefault", "Localhost").contains(profile.getType())) {
             violations.add(path + ".appArmorProfile.type: AppArmor must be RuntimeDefault or Localhost, found "
                     + profile.getType());
@@ -255,7 +265,7 @@ class RestrictedProfileTest {
     }
 
     private static void checkSeLinux(List<String> violations, String path,
-            io.fabric8.kubernetes.api.model.SELinuxOptions options) {
+            SELinuxOptions options) {
         if (options == null) {
             return;
         }
@@ -284,9 +294,9 @@ class RestrictedProfileTest {
         addContainers(all, "spec.initContainers", pod.getInitContainers(), Container::getName,
                 Container::getSecurityContext, Container::getPorts);
         addContainers(all, "spec.ephemeralContainers", pod.getEphemeralContainers(),
-                io.fabric8.kubernetes.api.model.EphemeralContainer::getName,
-                io.fabric8.kubernetes.api.model.EphemeralContainer::getSecurityContext,
-                io.fabric8.kubernetes.api.model.EphemeralContainer::getPorts);
+                EphemeralContainer::getName,
+                EphemeralContainer::getSecurityContext,
+                EphemeralContainer::getPorts);
         return all;
     }
 
