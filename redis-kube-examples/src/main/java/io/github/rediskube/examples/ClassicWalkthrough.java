@@ -2,6 +2,7 @@ package io.github.rediskube.examples;
 
 import io.github.rediskube.core.RedisKube;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
+import io.github.rediskube.core.spec.Role;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -12,7 +13,7 @@ import java.util.List;
  * replicas that follow it by its DNS name, the master Service on NodePort 32379 and the replica Service
  * on NodePort 32380.
  *
- * <p>Run it with {@code ./mvnw -q install -DskipTests && ./mvnw -q -pl redis-kube-examples exec:java}: it prints
+ * <p>Run it with {@code ./mvnw -q -pl redis-kube-examples -am compile exec:java}: it prints
  * the manifests as YAML. {@code --out DIR} writes one file per object instead, for {@code kubectl apply -f DIR}.
  */
 public final class ClassicWalkthrough {
@@ -37,7 +38,10 @@ public final class ClassicWalkthrough {
      * @throws IOException if files cannot be written
      */
     public static void main(String[] args) throws IOException {
-        System.exit(run(List.of(args), System.out, System.err));
+        int code = run(List.of(args), System.out, System.err);
+        if (code != 0) {
+            System.exit(code);
+        }
     }
 
     static int run(List<String> args, PrintStream out, PrintStream err) throws IOException {
@@ -63,6 +67,13 @@ public final class ClassicWalkthrough {
             err.println("unknown arguments " + args + "; try --help");
             return 2;
         }
+        out.println("# The classic Redis master/replica walkthrough, rendered by redis-kube:");
+        out.println("#   master " + spec.names().of(Role.MASTER) + ": 1 pod, memory limit "
+                + spec.master().memoryLimit() + ", NodePort " + spec.exposure().masterNodePort() + " (writes)");
+        out.println("#   replicas " + spec.names().of(Role.REPLICA) + ": " + spec.replicas()
+                + " pods following " + spec.names().masterHost() + ", NodePort " + spec.exposure().replicaNodePort()
+                + " (reads)");
+        out.println("# Apply with: kubectl apply -f <this file>");
         out.print(spec.toYaml());
         return 0;
     }
