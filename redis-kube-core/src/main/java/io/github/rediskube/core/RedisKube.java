@@ -1,5 +1,8 @@
 package io.github.rediskube.core;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.github.rediskube.core.deploy.DeployOptions;
+import io.github.rediskube.core.deploy.RedisDeployment;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
 
 /**
@@ -30,5 +33,45 @@ public final class RedisKube {
      */
     public static RedisReplicationSpec.Builder replication(String name) {
         return RedisReplicationSpec.builder(name);
+    }
+
+    /**
+     * Applies every object of the spec with server-side apply (field manager {@code redis-kube}).
+     *
+     * <pre>{@code
+     * try (RedisDeployment redis = RedisKube.deploy(kubernetesClient, spec)) {
+     *     redis.awaitReady(Duration.ofMinutes(2));
+     * }   // deleted on close
+     * }</pre>
+     *
+     * @param client the caller's client, used as given
+     * @param spec   what to deploy
+     * @return the deployment's handle
+     */
+    public static RedisDeployment deploy(KubernetesClient client, RedisReplicationSpec spec) {
+        return deploy(client, spec, DeployOptions.DEFAULT);
+    }
+
+    /**
+     * Applies every object of the spec as the options say (e.g. create-or-update for API servers
+     * without server-side apply).
+     *
+     * @param client  the caller's client, used as given
+     * @param spec    what to deploy
+     * @param options how to write
+     * @return the deployment's handle
+     */
+    public static RedisDeployment deploy(KubernetesClient client, RedisReplicationSpec spec, DeployOptions options) {
+        return RedisDeployment.deploy(client, spec, options);
+    }
+
+    /**
+     * @param client    the caller's client
+     * @param namespace the deployment's namespace
+     * @param name      its instance name
+     * @return a handle to a deployment that exists already (closing it deletes nothing)
+     */
+    public static RedisDeployment attach(KubernetesClient client, String namespace, String name) {
+        return RedisDeployment.attach(client, namespace, name, DeployOptions.DEFAULT);
     }
 }

@@ -1,0 +1,46 @@
+package io.github.rediskube.core.deploy;
+
+import java.util.List;
+
+/**
+ * What runs, and where clients reach it.
+ *
+ * @param namespace      the namespace
+ * @param name           the instance name
+ * @param pods           every Redis pod, master first
+ * @param masterHost     in-cluster DNS name of the master Service (writes)
+ * @param replicaHost    in-cluster DNS name of the replica Service (reads)
+ * @param port           the Redis port of both Services
+ * @param replicaPodHosts stable DNS names of the replica pods, in ordinal order
+ * @param masterNodePort the master Service's NodePort, or {@code null} when not exposed that way
+ * @param replicaNodePort the replica Service's NodePort, or {@code null}
+ * @param secretName     the Secret holding the password, or {@code null} without auth
+ * @param secretKey      the key of the password in that Secret, or {@code null}
+ */
+public record DeploymentStatus(String namespace, String name, List<PodState> pods, String masterHost,
+                               String replicaHost, int port, List<String> replicaPodHosts, Integer masterNodePort,
+                               Integer replicaNodePort, String secretName, String secretKey) {
+
+    /** Copies the lists. */
+    public DeploymentStatus {
+        pods = List.copyOf(pods);
+        replicaPodHosts = List.copyOf(replicaPodHosts);
+    }
+
+    /** @return whether the master and every replica pod are ready */
+    public boolean ready() {
+        return !pods.isEmpty() && pods.stream().allMatch(PodState::ready);
+    }
+
+    /**
+     * One Redis pod.
+     *
+     * @param name   pod name
+     * @param role   {@code master} or {@code replica}
+     * @param ready  whether its readiness probe passes
+     * @param host   its stable in-cluster DNS name
+     * @param reason why it is not ready, or {@code null} when ready
+     */
+    public record PodState(String name, String role, boolean ready, String host, String reason) {
+    }
+}

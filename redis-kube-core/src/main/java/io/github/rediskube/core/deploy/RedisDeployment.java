@@ -1,0 +1,415 @@
+package io.github.rediskube.core.deploy;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.github.rediskube.core.RedisKubeException;
+import io.github.rediskube.core.RedisKubeException.Reason;
+import io.github.rediskube.core.spec.Mode;
+import io.github.rediskube.core.spec.RedisReplicationSpec;
+import io.github.rediskube.core.spec.ResourceNames;
+import io.github.rediskube.core.spec.Role;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Redis master/replica deployment on a live cluster. Made by {@code RedisKube.deploy(client, spec)}
+ * (which applies every rendered object) or {@code RedisKube.attach(client, namespace, name)} (one that
+ * exists already). Uses the caller's {@link KubernetesClient} as given.
+ *
+ * <pre>{@code
+ * try (RedisDeployment redis = RedisKube.deploy(client, spec)) {
+ *     redis.awaitReady(Duration.ofMinutes(2));
+ *     redis.scaleReplicas(3);
+ * }   // a CACHE deployment is deleted on close: burned after use
+ * }</pre>
+ *
+ * <p>Everything it reads, writes and deletes is selected by this instance's labels, so deployments
+ * that share a namespace never touch each other.
+ */
+public final class RedisDeployment implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisDeployment.class);
+
+    /** Kinds a deployment owns, in deletion order (workloads first). */
+    private static final List<Class<? extends HasMetadata>> OWNED_KINDS = List.of(StatefulSet.class,
+            PodDisruptionBudget.class, NetworkPolicy.class, Service.class, ConfigMap.class, Secret.class);
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final String name;
+    private final DeployOptions options;
+    private final boolean owned;
+    private volatile RedisReplicationSpec spec;
+
+    private RedisDeployment(KubernetesClient client, String namespace, String name, DeployOptions options,
+                            RedisReplicationSpec spec, boolean owned) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.namespace = namespace;
+        this.name = name;
+        this.options = Objects.requireNonNull(options, "options");
+        this.spec = spec;
+        this.owned = owned;
+    }
+
+    /**
+     * Applies every object of the spec (only those that differ from the live ones are written).
+     *
+     * @param client  the caller's client
+     * @param spec    what to deploy
+     * @param options how to write
+     * @return the handle; closing it deletes the deployment (volumes of STORAGE mode are kept unless the
+     *         spec says otherwise)
+     * @throws RedisKubeException if the API server refuses an object; it lists what was applied
+     */
+    public static RedisDeployment deploy(KubernetesClient client, RedisReplicationSpec spec, DeployOptions options) {
+        RedisDeployment deployment = new RedisDeployment(client, spec.namespace(), spec.name(), options, spec, true);
+        deployment.applyAndPrune(spec);
+        return deployment;
+    }
+
+    /**
+     * @param client    the caller's client
+     * @param namespace the deployment's namespace
+     * @param name      its instance name
+     * @param options   how to write
+     * @return a handle to a deployment another process made; closing it deletes nothing
+     * @throws RedisKubeException with {@link Reason#NOT_FOUND} if there is no such deployment
+     */
+    public static RedisDeployment attach(KubernetesClient client, String namespace, String name,
+                                         DeployOptions options) {
+        RedisDeployment deployment = new RedisDeployment(client, namespace, name, options, null, false);
+        if (deployment.statefulSet(Role.MASTER) == null) {
+            throw new RedisKubeException(Reason.NOT_FOUND, "StatefulSet", namespace, name + "-master",
+                    "no redis-kube deployment " + namespace + "/" + name + ": its master StatefulSet " + name
+                            + "-master does not exist. Fix: check the namespace and name, or deploy it first.",
+                    null, List.of(), null);
+        }
+        return deployment;
+    }
+
+    /** @return the namespace */
+    public String namespace() {
+        return namespace;
+    }
+
+    /** @return the instance name */
+    public String name() {
+        return name;
+    }
+
+    /** @return the spec this handle last applied, or {@code null} for an attached handle that applied none */
+    public RedisReplicationSpec spec() {
+        return spec;
+    }
+
+    /**
+     * Waits until the master and every replica are ready, through one informer on the deployment's
+     * StatefulSets (one LIST and one WATCH), logging progress.
+     *
+     * @param timeout how long to wait
+     * @return this handle
+     * @throws RedisKubeException with {@link Reason#TIMEOUT} saying which pods are not ready and why
+     */
+    public RedisDeployment awaitReady(Duration timeout) {
+        AtomicReference<String> lastProgress = new AtomicReference<>("");
+        CompletableFuture<List<StatefulSet>> ready = client.apps().statefulSets().inNamespace(namespace)
+                .withLabels(selector()).informOnCondition(list -> {
+                    String progress = progress(list);
+                    if (!progress.equals(lastProgress.getAndSet(progress))) {
+                        LOG.info("{}/{}: {}", namespace, name, progress);
+                    }
+                    return isReady(list);
+                });
+        try {
+            ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return this;
+        } catch (TimeoutException e) {
+            ready.cancel(true);
+            List<String> problems = diagnose();
+            throw new RedisKubeException(Reason.TIMEOUT, "StatefulSet", namespace, name,
+                    namespace + "/" + name + " not ready after " + timeout + " (" + lastProgress.get() + "):\n  - "
+                            + String.join("\n  - ", problems.isEmpty() ? List.of("no pod reports a problem yet")
+                            : problems), null, List.of(), null);
+        } catch (ExecutionException e) {
+            throw failure("waiting for", e.getCause());
+        } catch (InterruptedException e) {
+            ready.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new RedisKubeException(Reason.OTHER, null, namespace, name, "interrupted while waiting for "
+                    + namespace + "/" + name, null, List.of(), e);
+        }
+    }
+
+    /** @return the pods, their readiness and the endpoints a client needs */
+    public DeploymentStatus status() {
+        try {
+            StatefulSet master = statefulSet(Role.MASTER);
+            StatefulSet replicas = statefulSet(Role.REPLICA);
+            List<Pod> pods = pods();
+            ResourceNames names = new ResourceNames(name, namespace, clusterDomain(master));
+            List<DeploymentStatus.PodState> states = pods.stream()
+                    .sorted(Comparator.comparing((Pod p) -> !p.getMetadata().getName().startsWith(name + "-master-"))
+                            .thenComparing(p -> p.getMetadata().getName()))
+                    .map(p -> {
+                        boolean ready = PodDiagnosis.ready(p);
+                        String role = p.getMetadata().getLabels().getOrDefault("app.kubernetes.io/component", "?");
+                        return new DeploymentStatus.PodState(p.getMetadata().getName(), role, ready,
+                                p.getMetadata().getName() + "." + names.headlessService() + "." + namespace + ".svc."
+                                        + names.clusterDomain(), ready ? null : PodDiagnosis.reason(p, List.of()));
+                    }).toList();
+            int replicaCount = replicas == null || replicas.getSpec().getReplicas() == null ? 0
+                    : replicas.getSpec().getReplicas();
+            List<String> replicaHosts = new ArrayList<>();
+            for (int i = 0; i < replicaCount; i++) {
+                replicaHosts.add(names.podHost(Role.REPLICA, i));
+            }
+            EnvVar password = master == null ? null : master.getSpec().getTemplate().getSpec().getContainers().get(0)
+                    .getEnv().stream().filter(e -> e.getName().equals("REDIS_PASSWORD")).findFirst().orElse(null);
+            return new DeploymentStatus(namespace, name, states, names.serviceHost(Role.MASTER),
+                    names.serviceHost(Role.REPLICA), ResourceNames.REDIS_PORT, replicaHosts, nodePort(names, Role.MASTER),
+                    nodePort(names, Role.REPLICA),
+                    password == null ? null : password.getValueFrom().getSecretKeyRef().getName(),
+                    password == null ? null : password.getValueFrom().getSecretKeyRef().getKey());
+        } catch (KubernetesClientException e) {
+            throw Errors.of("reading status of", null, namespace, e, List.of());
+        }
+    }
+
+    /**
+     * Sets the number of replica pods; the master keeps serving throughout.
+     *
+     * @param replicas 0 to 32
+     * @return this handle
+     */
+    public RedisDeployment scaleReplicas(int replicas) {
+        if (spec != null) {
+            return update(spec.toBuilder().replicas(replicas).build());
+        }
+        if (replicas < 0 || replicas > RedisReplicationSpec.MAX_REPLICAS) {
+            throw new IllegalArgumentException("replicas must be between 0 and " + RedisReplicationSpec.MAX_REPLICAS
+                    + ", was " + replicas + ": call scaleReplicas(n) with 0 <= n <= " + RedisReplicationSpec.MAX_REPLICAS);
+        }
+        try {
+            client.apps().statefulSets().inNamespace(namespace).withName(name + "-replica")
+                    .edit(sts -> {
+                        sts.getSpec().setReplicas(replicas);
+                        return sts;
+                    });
+            LOG.info("{}/{}: replicas scaled to {}", namespace, name, replicas);
+            return this;
+        } catch (KubernetesClientException e) {
+            throw Errors.of("scaling", null, namespace, e, List.of());
+        }
+    }
+
+    /**
+     * Applies a changed spec of the same deployment: only objects that differ are written (pods roll
+     * where their template changed); objects the new spec no longer renders are deleted.
+     *
+     * @param newSpec the new spec: same name and namespace
+     * @return this handle
+     */
+    public RedisDeployment update(RedisReplicationSpec newSpec) {
+        if (!newSpec.name().equals(name) || !newSpec.namespace().equals(namespace)) {
+            throw new IllegalArgumentException("update must keep the deployment's name and namespace, was "
+                    + newSpec.namespace() + "/" + newSpec.name() + " for " + namespace + "/" + name
+                    + ": deploy the other spec with RedisKube.deploy(..) instead");
+        }
+        applyAndPrune(newSpec);
+        this.spec = newSpec;
+        return this;
+    }
+
+    /**
+     * Deletes every object of this deployment and waits until they are gone (bounded by
+     * {@link DeployOptions#deleteTimeout()}). Volumes of a STORAGE deployment are kept unless its
+     * storage says {@code deleteVolumesOnDelete}.
+     */
+    public void delete() {
+        boolean volumes = spec == null || spec.mode() == Mode.CACHE || spec.storage().deleteVolumesOnDelete();
+        delete(volumes);
+    }
+
+    /**
+     * Deletes every object of this deployment, its volumes too when asked, and waits until they are gone.
+     *
+     * @param deleteVolumes whether to delete the PersistentVolumeClaims (the data) as well
+     */
+    public void delete(boolean deleteVolumes) {
+        List<Class<? extends HasMetadata>> kinds = new ArrayList<>(OWNED_KINDS);
+        if (deleteVolumes) {
+            kinds.add(PersistentVolumeClaim.class);
+        }
+        try {
+            for (Class<? extends HasMetadata> kind : kinds) {
+                client.resources(kind).inNamespace(namespace).withLabels(selector())
+                        .withPropagationPolicy(DeletionPropagation.FOREGROUND).delete();
+            }
+            long deadline = System.nanoTime() + options.deleteTimeout().toNanos();
+            for (Class<? extends HasMetadata> kind : kinds) {
+                long left = Math.max(1, deadline - System.nanoTime());
+                client.resources(kind).inNamespace(namespace).withLabels(selector())
+                        .informOnCondition(List::isEmpty).get(left, TimeUnit.NANOSECONDS);
+            }
+            LOG.info("{}/{}: deleted{}", namespace, name, deleteVolumes ? " with its volumes" : ", volumes kept");
+        } catch (KubernetesClientException e) {
+            throw Errors.of("deleting", null, namespace, e, List.of());
+        } catch (TimeoutException e) {
+            throw new RedisKubeException(Reason.TIMEOUT, null, namespace, name, namespace + "/" + name
+                    + " still has objects after " + options.deleteTimeout() + " (finalizers or slow pod shutdown?)"
+                    + ". Fix: check them with kubectl get all -l app.kubernetes.io/instance=" + name, null, List.of(), e);
+        } catch (ExecutionException e) {
+            throw failure("deleting", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RedisKubeException(Reason.OTHER, null, namespace, name, "interrupted while deleting", null,
+                    List.of(), e);
+        }
+    }
+
+    /** Deletes a deployment this handle made (burn after use); an attached handle deletes nothing. */
+    @Override
+    public void close() {
+        if (owned) {
+            delete();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RedisDeployment[" + namespace + "/" + name + "]";
+    }
+
+    private void applyAndPrune(RedisReplicationSpec desiredSpec) {
+        List<HasMetadata> desired = desiredSpec.manifests();
+        new Applier(client, options).apply(namespace, desired);
+        Set<String> keep = new HashSet<>();
+        desired.forEach(o -> keep.add(o.getKind() + "/" + o.getMetadata().getName()));
+        try {
+            for (Class<? extends HasMetadata> kind : OWNED_KINDS) {
+                for (HasMetadata live : client.resources(kind).inNamespace(namespace).withLabels(selector()).list()
+                        .getItems()) {
+                    if (!keep.contains(live.getKind() + "/" + live.getMetadata().getName())) {
+                        client.resource(live).delete();
+                        LOG.info("{} {}/{} no longer rendered: deleted", namespace, live.getKind(),
+                                live.getMetadata().getName());
+                    }
+                }
+            }
+        } catch (KubernetesClientException e) {
+            throw Errors.of("pruning", null, namespace, e, List.of());
+        }
+    }
+
+    private Map<String, String> selector() {
+        return Map.of("app.kubernetes.io/name", "redis", "app.kubernetes.io/instance", name,
+                "app.kubernetes.io/managed-by", "redis-kube");
+    }
+
+    private StatefulSet statefulSet(Role role) {
+        return client.apps().statefulSets().inNamespace(namespace).withName(name + "-" + role.label()).get();
+    }
+
+    private List<Pod> pods() {
+        return client.pods().inNamespace(namespace).withLabels(selector()).list().getItems();
+    }
+
+    private boolean isReady(List<StatefulSet> statefulSets) {
+        long roles = statefulSets.stream().filter(s -> s.getMetadata().getName().equals(name + "-master")
+                || s.getMetadata().getName().equals(name + "-replica")).count();
+        return roles == 2 && statefulSets.stream().allMatch(s -> readyReplicas(s) >= wanted(s)
+                && (s.getStatus() == null || s.getStatus().getObservedGeneration() == null
+                || s.getMetadata().getGeneration() == null
+                || s.getStatus().getObservedGeneration() >= s.getMetadata().getGeneration()));
+    }
+
+    private String progress(List<StatefulSet> statefulSets) {
+        StringBuilder progress = new StringBuilder();
+        for (Role role : Role.values()) {
+            StatefulSet sts = statefulSets.stream()
+                    .filter(s -> s.getMetadata().getName().equals(name + "-" + role.label())).findFirst().orElse(null);
+            if (progress.length() > 0) {
+                progress.append(", ");
+            }
+            progress.append(role == Role.MASTER ? "master " : "replicas ")
+                    .append(sts == null ? "missing" : readyReplicas(sts) + "/" + wanted(sts) + " ready");
+        }
+        return progress.toString();
+    }
+
+    private static int readyReplicas(StatefulSet sts) {
+        return sts.getStatus() == null || sts.getStatus().getReadyReplicas() == null ? 0
+                : sts.getStatus().getReadyReplicas();
+    }
+
+    private static int wanted(StatefulSet sts) {
+        return sts.getSpec().getReplicas() == null ? 1 : sts.getSpec().getReplicas();
+    }
+
+    private List<String> diagnose() {
+        try {
+            List<StatefulSet> statefulSets = client.apps().statefulSets().inNamespace(namespace)
+                    .withLabels(selector()).list().getItems();
+            return PodDiagnosis.explain(statefulSets, pods(),
+                    client.v1().events().inNamespace(namespace).list().getItems());
+        } catch (KubernetesClientException e) {
+            return List.of("(could not read pods and events: " + e.getMessage() + ")");
+        }
+    }
+
+    private String clusterDomain(StatefulSet master) {
+        if (spec != null) {
+            return spec.clusterDomain();
+        }
+        if (master != null) {
+            for (EnvVar env : master.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()) {
+                if (env.getName().equals("REDIS_MASTER_HOST") && env.getValue() != null
+                        && env.getValue().contains(".svc.")) {
+                    return env.getValue().substring(env.getValue().indexOf(".svc.") + 5);
+                }
+            }
+        }
+        return RedisReplicationSpec.DEFAULT_CLUSTER_DOMAIN;
+    }
+
+    private Integer nodePort(ResourceNames names, Role role) {
+        Service service = client.services().inNamespace(namespace).withName(names.of(role)).get();
+        if (service == null || !"NodePort".equals(service.getSpec().getType()) || service.getSpec().getPorts() == null
+                || service.getSpec().getPorts().isEmpty()) {
+            return null;
+        }
+        return service.getSpec().getPorts().get(0).getNodePort();
+    }
+
+    private RedisKubeException failure(String action, Throwable cause) {
+        if (cause instanceof KubernetesClientException e) {
+            return Errors.of(action, null, namespace, e, List.of());
+        }
+        return new RedisKubeException(Reason.OTHER, null, namespace, name, action + " " + namespace + "/" + name
+                + " failed: " + cause, null, List.of(), cause);
+    }
+}
