@@ -1,0 +1,85 @@
+package io.github.rediskube.core.render;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The minimal namespaced Role that lets a service account run redis-kube in one namespace (deploy,
+ * await, status, scale, update, delete), and its RoleBinding. Creating namespaces
+ * ({@code DeployOptions.withCreateNamespace(true)}) needs a cluster-scoped grant on top.
+ *
+ * <pre>{@code
+ * List<HasMetadata> rbac = RbacManifests.forServiceAccount("tenant-a", "orders-service");
+ * }</pre>
+ */
+public final class RbacManifests {
+
+    /** Name of the Role and RoleBinding. */
+    public static final String ROLE_NAME = "redis-kube";
+
+    private static final List<String> WRITE = List.of("get", "list", "watch", "create", "update", "patch", "delete");
+    private static final List<String> READ = List.of("get", "list", "watch");
+
+    private RbacManifests() {
+    }
+
+    /** @return the rules the library needs in a namespace */
+    public static List<PolicyRule> rules() {
+        return List.of(
+                rule("", List.of("configmaps", "secrets", "services"), WRITE),
+                rule("apps", List.of("statefulsets"), WRITE),
+                rule("policy", List.of("poddisruptionbudgets"), WRITE),
+                rule("networking.k8s.io", List.of("networkpolicies"), WRITE),
+                rule("", List.of("pods"), READ),
+                rule("", List.of("events"), List.of("list")),
+                rule("", List.of("persistentvolumeclaims"), List.of("get", "list", "watch", "patch", "delete")));
+    }
+
+    /**
+     * @param namespace      the namespace the library works in (the tenant)
+     * @param serviceAccount the service account of the application that uses the library (same namespace)
+     * @return a Role and a RoleBinding granting exactly {@link #rules()}
+     */
+    public static List<HasMetadata> forServiceAccount(String namespace, String serviceAccount) {
+        Map<String, String> labels = Map.of(Labels.MANAGED_BY, Labels.MANAGER);
+        return List.of(
+                new RoleBuilder()
+                        .withNewMetadata()
+                            .withName(ROLE_NAME)
+                            .withNamespace(namespace)
+                            .withLabels(labels)
+                        .endMetadata()
+                        .withRules(rules())
+                        .build(),
+                new RoleBindingBuilder()
+                        .withNewMetadata()
+                            .withName(ROLE_NAME)
+                            .withNamespace(namespace)
+                            .withLabels(labels)
+                        .endMetadata()
+                        .withNewRoleRef()
+                            .withApiGroup("rbac.authorization.k8s.io")
+                            .withKind("Role")
+                            .withName(ROLE_NAME)
+                        .endRoleRef()
+                        .addNewSubject()
+                            .withKind("ServiceAccount")
+                            .withName(serviceAccount)
+                            .withNamespace(namespace)
+                        .endSubject()
+                        .build());
+    }
+
+    private static PolicyRule rule(String group, List<String> resources, List<String> verbs) {
+        return new PolicyRuleBuilder()
+                .withApiGroups(group)
+                .withResources(resources)
+                .withVerbs(verbs)
+                .build();
+    }
+}

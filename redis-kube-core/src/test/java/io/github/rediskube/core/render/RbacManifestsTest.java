@@ -1,0 +1,58 @@
+package io.github.rediskube.core.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonParser;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.kubernetes.client.openapi.models.V1Role;
+import io.kubernetes.client.openapi.models.V1RoleBinding;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RbacManifestsTest {
+
+    @Test
+    void grantsWritesOnRenderedKindsAndOnlyReadsOnPodsAndEvents() {
+        List<HasMetadata> rbac = RbacManifests.forServiceAccount("tenant-a", "orders-app");
+        Role role = (Role) rbac.get(0);
+        RoleBinding binding = (RoleBinding) rbac.get(1);
+
+        assertThat(role.getMetadata().getNamespace()).isEqualTo("tenant-a");
+        assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
+        assertThat(binding.getSubjects()).singleElement().satisfies(s -> {
+            assertThat(s.getKind()).isEqualTo("ServiceAccount");
+            assertThat(s.getName()).isEqualTo("orders-app");
+        });
+        assertThat(verbs(role, "statefulsets")).contains("create", "patch", "delete", "watch");
+        assertThat(verbs(role, "pods")).containsExactly("get", "list", "watch");
+        assertThat(verbs(role, "events")).containsExactly("list");
+        assertThat(role.getRules()).noneMatch(r -> r.getVerbs().contains("*") || r.getResources().contains("*"));
+    }
+
+    @Test
+    void everyKindTheLibraryRendersIsCoveredByTheRole() {
+        Role role = (Role) RbacManifests.forServiceAccount("tenant-a", "app").get(0);
+
+        for (HasMetadata object : RedisManifestsTest.classic().manifests()) {
+            String resource = HasMetadata.getPlural(object.getClass());
+            assertThat(verbs(role, resource)).as(resource).contains("create", "update", "patch", "delete", "list");
+        }
+    }
+
+    @Test
+    void roleAndBindingAreValidAgainstTheKubernetesSchema() throws Exception {
+        List<HasMetadata> rbac = RbacManifests.forServiceAccount("tenant-a", "app");
+
+        V1Role.validateJsonElement(JsonParser.parseString(Serialization.asJson(rbac.get(0))));
+        V1RoleBinding.validateJsonElement(JsonParser.parseString(Serialization.asJson(rbac.get(1))));
+    }
+
+    private static List<String> verbs(Role role, String resource) {
+        return role.getRules().stream().filter(r -> r.getResources().contains(resource))
+                .map(PolicyRule::getVerbs).findFirst().orElse(List.of());
+    }
+}
