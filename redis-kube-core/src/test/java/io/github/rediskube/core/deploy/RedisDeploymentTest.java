@@ -270,6 +270,90 @@ class RedisDeploymentTest {
                 .hasMessageContaining("no redis-kube deployment " + namespace + "/nope");
     }
 
+    private void createStorageClass(String name, boolean expandable) {
+        client.storage().v1().storageClasses().resource(new io.fabric8.kubernetes.api.model.storage.StorageClassBuilder()
+                .withNewMetadata()
+                    .withName(name)
+                .endMetadata()
+                .withProvisioner("example.com/csi")
+                .withAllowVolumeExpansion(expandable)
+                .build()).createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
+    }
+
+    /** Plays the StatefulSet controller: the claims of every pod of a STORAGE deployment. */
+    private void createClaims(String instance, String size, int replicas) {
+        StatefulSet master = statefulSet(instance + "-master");
+        Map<String, String> labels = master.getSpec().getVolumeClaimTemplates().get(0).getMetadata().getLabels();
+        List<String> pods = new ArrayList<>(List.of(instance + "-master-0"));
+        for (int i = 0; i < replicas; i++) {
+            pods.add(instance + "-replica-" + i);
+        }
+        for (String pod : pods) {
+            Map<String, String> claimLabels = new java.util.HashMap<>(labels);
+            claimLabels.put("app.kubernetes.io/component", pod.contains("-master-") ? "master" : "replica");
+            client.persistentVolumeClaims().inNamespace(namespace).resource(new PersistentVolumeClaimBuilder()
+                    .withNewMetadata()
+                        .withName("data-" + pod)
+                        .withLabels(claimLabels)
+                    .endMetadata()
+                    .withNewSpec()
+                        .withAccessModes("ReadWriteOnce")
+                        .withNewResources()
+                            .addToRequests("storage", new io.fabric8.kubernetes.api.model.Quantity(size))
+                        .endResources()
+                    .endSpec()
+                    .build()).create();
+            createPod(instance, pod, claimLabels.get("app.kubernetes.io/component"),
+                    new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Running").build());
+        }
+    }
+
+    private List<String> claimSizes() {
+        return client.persistentVolumeClaims().inNamespace(namespace).list().getItems().stream()
+                .map(c -> c.getSpec().getResources().getRequests().get("storage").toString()).toList();
+    }
+
+    @Test
+    void resizeGrowsEveryClaimAndTheClaimTemplateWithoutTouchingPods() {
+        createStorageClass("expandable", true);
+        RedisDeployment redis = RedisKube.deploy(client, spec("store")
+                .storage(s -> s.size("1Gi").storageClass("expandable")).build(), MOCK);
+        createClaims("store", "1Gi", 2);
+        List<String> podUids = client.pods().inNamespace(namespace).list().getItems().stream()
+                .map(p -> p.getMetadata().getUid()).toList();
+
+        redis.resizeStorage("5Gi");
+
+        assertThat(claimSizes()).hasSize(3).containsOnly("5Gi");
+        for (String sts : List.of("store-master", "store-replica")) {
+            assertThat(statefulSet(sts).getSpec().getVolumeClaimTemplates().get(0).getSpec().getResources()
+                    .getRequests().get("storage").toString()).as(sts).isEqualTo("5Gi");
+        }
+        assertThat(client.pods().inNamespace(namespace).list().getItems()).extracting(p -> p.getMetadata().getUid())
+                .as("pods keep running through the StatefulSets' orphan re-creation").containsExactlyElementsOf(podUids);
+        assertThat(redis.spec().storage().size()).isEqualTo("5Gi");
+    }
+
+    @Test
+    void resizeRefusesToShrinkAndRefusesAStorageClassWithoutExpansion() {
+        createStorageClass("fixed", false);
+        RedisDeployment fixed = RedisKube.deploy(client, spec("fixed")
+                .storage(s -> s.size("2Gi").storageClass("fixed")).build(), MOCK);
+        createClaims("fixed", "2Gi", 0);
+
+        assertThatThrownBy(() -> fixed.resizeStorage("1Gi"))
+                .isInstanceOf(RedisKubeException.class)
+                .hasMessageContaining("volumes cannot shrink: storage.size is 2Gi, asked 1Gi");
+        assertThatThrownBy(() -> fixed.resizeStorage("4Gi"))
+                .isInstanceOf(RedisKubeException.class)
+                .satisfies(e -> assertThat(((RedisKubeException) e).reason()).isEqualTo(RedisKubeException.Reason.REFUSED))
+                .hasMessageContaining("StorageClass fixed (fixed) does not allow volume expansion")
+                .hasMessageContaining("allowVolumeExpansion: true");
+        assertThat(claimSizes()).containsOnly("2Gi");
+        assertThatThrownBy(() -> RedisKube.deploy(client, spec("cache").build(), MOCK).resizeStorage("2Gi"))
+                .isInstanceOf(RedisKubeException.class).hasMessageContaining("CACHE (emptyDir) deployment");
+    }
+
     /** Kind/name -> resourceVersion of every object of an instance. */
     private Map<String, String> snapshot(String instance) {
         Map<String, String> versions = new java.util.TreeMap<>();
