@@ -51,4 +51,13 @@ final class Errors {
                         + "; deploying again converges.");
         return new RedisKubeException(reason, kind, namespace, name, message, apiMessage, applied, e);
     }
+
+    /** A failure that is not the API server's answer (interrupted, an informer that died, ...). */
+    static RedisKubeException unexpected(Instance instance, String action, Throwable cause) {
+        if (cause instanceof KubernetesClientException e) {
+            return of(action, null, instance.namespace(), e, List.of());
+        }
+        return new RedisKubeException(Reason.OTHER, null, instance.namespace(), instance.name(),
+                action + " " + instance + " failed: " + cause, null, List.of(), cause);
+    }
 }

@@ -2,10 +2,8 @@ package io.github.rediskube.core.deploy;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -17,21 +15,16 @@ import io.github.rediskube.core.RedisKubeException;
 import io.github.rediskube.core.RedisKubeException.Reason;
 import io.github.rediskube.core.spec.Mode;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
-import io.github.rediskube.core.spec.ResourceNames;
 import io.github.rediskube.core.spec.Role;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +52,7 @@ public final class RedisDeployment implements AutoCloseable {
             PodDisruptionBudget.class, NetworkPolicy.class, Service.class, ConfigMap.class, Secret.class);
 
     private final KubernetesClient client;
+    private final Instance instance;
     private final String namespace;
     private final String name;
     private final DeployOptions options;
@@ -68,6 +62,7 @@ public final class RedisDeployment implements AutoCloseable {
     private RedisDeployment(KubernetesClient client, String namespace, String name, DeployOptions options,
                             RedisReplicationSpec spec, boolean owned) {
         this.client = Objects.requireNonNull(client, "client");
+        this.instance = new Instance(client, namespace, name);
         this.namespace = namespace;
         this.name = name;
         this.options = Objects.requireNonNull(options, "options");
@@ -102,7 +97,7 @@ public final class RedisDeployment implements AutoCloseable {
     public static RedisDeployment attach(KubernetesClient client, String namespace, String name,
                                          DeployOptions options) {
         RedisDeployment deployment = new RedisDeployment(client, namespace, name, options, null, false);
-        if (deployment.statefulSet(Role.MASTER) == null) {
+        if (deployment.instance.statefulSet(Role.MASTER) == null) {
             throw new RedisKubeException(Reason.NOT_FOUND, "StatefulSet", namespace, name + "-master",
                     "no redis-kube deployment " + namespace + "/" + name + ": its master StatefulSet " + name
                             + "-master does not exist. Fix: check the namespace and name, or deploy it first.",
@@ -135,68 +130,13 @@ public final class RedisDeployment implements AutoCloseable {
      * @throws RedisKubeException with {@link Reason#TIMEOUT} saying which pods are not ready and why
      */
     public RedisDeployment awaitReady(Duration timeout) {
-        AtomicReference<String> lastProgress = new AtomicReference<>("");
-        CompletableFuture<List<StatefulSet>> ready = client.apps().statefulSets().inNamespace(namespace)
-                .withLabels(selector()).informOnCondition(list -> {
-                    String progress = progress(list);
-                    if (!progress.equals(lastProgress.getAndSet(progress))) {
-                        LOG.info("{}/{}: {}", namespace, name, progress);
-                    }
-                    return isReady(list);
-                });
-        try {
-            ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return this;
-        } catch (TimeoutException e) {
-            ready.cancel(true);
-            List<String> problems = diagnose();
-            throw new RedisKubeException(Reason.TIMEOUT, "StatefulSet", namespace, name,
-                    namespace + "/" + name + " not ready after " + timeout + " (" + lastProgress.get() + "):\n  - "
-                            + String.join("\n  - ", problems.isEmpty() ? List.of("no pod reports a problem yet")
-                            : problems), null, List.of(), null);
-        } catch (ExecutionException e) {
-            throw failure("waiting for", e.getCause());
-        } catch (InterruptedException e) {
-            ready.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new RedisKubeException(Reason.OTHER, null, namespace, name, "interrupted while waiting for "
-                    + namespace + "/" + name, null, List.of(), e);
-        }
+        new Readiness(instance).await(timeout);
+        return this;
     }
 
     /** @return the pods, their readiness and the endpoints a client needs */
     public DeploymentStatus status() {
-        try {
-            StatefulSet master = statefulSet(Role.MASTER);
-            StatefulSet replicas = statefulSet(Role.REPLICA);
-            List<Pod> pods = pods();
-            ResourceNames names = new ResourceNames(name, namespace, clusterDomain(master));
-            List<DeploymentStatus.PodState> states = pods.stream()
-                    .sorted(Comparator.comparing((Pod p) -> !p.getMetadata().getName().startsWith(name + "-master-"))
-                            .thenComparing(p -> p.getMetadata().getName()))
-                    .map(p -> {
-                        boolean ready = PodDiagnosis.ready(p);
-                        String role = p.getMetadata().getLabels().getOrDefault("app.kubernetes.io/component", "?");
-                        return new DeploymentStatus.PodState(p.getMetadata().getName(), role, ready,
-                                p.getMetadata().getName() + "." + names.headlessService() + "." + namespace + ".svc."
-                                        + names.clusterDomain(), ready ? null : PodDiagnosis.reason(p, List.of()));
-                    }).toList();
-            int replicaCount = replicas == null || replicas.getSpec().getReplicas() == null ? 0
-                    : replicas.getSpec().getReplicas();
-            List<String> replicaHosts = new ArrayList<>();
-            for (int i = 0; i < replicaCount; i++) {
-                replicaHosts.add(names.podHost(Role.REPLICA, i));
-            }
-            EnvVar password = master == null ? null : master.getSpec().getTemplate().getSpec().getContainers().get(0)
-                    .getEnv().stream().filter(e -> e.getName().equals("REDIS_PASSWORD")).findFirst().orElse(null);
-            return new DeploymentStatus(namespace, name, states, names.serviceHost(Role.MASTER),
-                    names.serviceHost(Role.REPLICA), ResourceNames.REDIS_PORT, replicaHosts, nodePort(names, Role.MASTER),
-                    nodePort(names, Role.REPLICA),
-                    password == null ? null : password.getValueFrom().getSecretKeyRef().getName(),
-                    password == null ? null : password.getValueFrom().getSecretKeyRef().getKey());
-        } catch (KubernetesClientException e) {
-            throw Errors.of("reading status of", null, namespace, e, List.of());
-        }
+        return StatusReader.read(instance, spec == null ? null : spec.clusterDomain());
     }
 
     /**
@@ -275,7 +215,7 @@ public final class RedisDeployment implements AutoCloseable {
         try {
             requireExpandable(current.storage().storageClass());
             for (PersistentVolumeClaim claim : client.persistentVolumeClaims().inNamespace(namespace)
-                    .withLabels(selector()).list().getItems()) {
+                    .withLabels(instance.selector()).list().getItems()) {
                 client.persistentVolumeClaims().inNamespace(namespace).withName(claim.getMetadata().getName())
                         .edit(c -> {
                             c.getSpec().getResources().getRequests().put("storage",
@@ -320,13 +260,13 @@ public final class RedisDeployment implements AutoCloseable {
         }
         try {
             for (Class<? extends HasMetadata> kind : kinds) {
-                client.resources(kind).inNamespace(namespace).withLabels(selector())
+                client.resources(kind).inNamespace(namespace).withLabels(instance.selector())
                         .withPropagationPolicy(DeletionPropagation.FOREGROUND).delete();
             }
             long deadline = System.nanoTime() + options.deleteTimeout().toNanos();
             for (Class<? extends HasMetadata> kind : kinds) {
                 long left = Math.max(1, deadline - System.nanoTime());
-                client.resources(kind).inNamespace(namespace).withLabels(selector())
+                client.resources(kind).inNamespace(namespace).withLabels(instance.selector())
                         .informOnCondition(List::isEmpty).get(left, TimeUnit.NANOSECONDS);
             }
             LOG.info("{}/{}: deleted{}", namespace, name, deleteVolumes ? " with its volumes" : ", volumes kept");
@@ -337,7 +277,7 @@ public final class RedisDeployment implements AutoCloseable {
                     + " still has objects after " + options.deleteTimeout() + " (finalizers or slow pod shutdown?)"
                     + ". Fix: check them with kubectl get all -l app.kubernetes.io/instance=" + name, null, List.of(), e);
         } catch (ExecutionException e) {
-            throw failure("deleting", e.getCause());
+            throw Errors.unexpected(instance, "deleting", e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RedisKubeException(Reason.OTHER, null, namespace, name, "interrupted while deleting", null,
@@ -365,7 +305,7 @@ public final class RedisDeployment implements AutoCloseable {
         desired.forEach(o -> keep.add(o.getKind() + "/" + o.getMetadata().getName()));
         try {
             for (Class<? extends HasMetadata> kind : OWNED_KINDS) {
-                for (HasMetadata live : client.resources(kind).inNamespace(namespace).withLabels(selector()).list()
+                for (HasMetadata live : client.resources(kind).inNamespace(namespace).withLabels(instance.selector()).list()
                         .getItems()) {
                     if (!keep.contains(live.getKind() + "/" + live.getMetadata().getName())) {
                         client.resource(live).delete();
@@ -408,93 +348,5 @@ public final class RedisDeployment implements AutoCloseable {
 
     private RedisKubeException refused(String message) {
         return new RedisKubeException(Reason.REFUSED, "StatefulSet", namespace, name, message, null, List.of(), null);
-    }
-
-    private Map<String, String> selector() {
-        return Map.of("app.kubernetes.io/name", "redis", "app.kubernetes.io/instance", name,
-                "app.kubernetes.io/managed-by", "redis-kube");
-    }
-
-    private StatefulSet statefulSet(Role role) {
-        return client.apps().statefulSets().inNamespace(namespace).withName(name + "-" + role.label()).get();
-    }
-
-    private List<Pod> pods() {
-        return client.pods().inNamespace(namespace).withLabels(selector()).list().getItems();
-    }
-
-    private boolean isReady(List<StatefulSet> statefulSets) {
-        long roles = statefulSets.stream().filter(s -> s.getMetadata().getName().equals(name + "-master")
-                || s.getMetadata().getName().equals(name + "-replica")).count();
-        return roles == 2 && statefulSets.stream().allMatch(s -> readyReplicas(s) >= wanted(s)
-                && (s.getStatus() == null || s.getStatus().getObservedGeneration() == null
-                || s.getMetadata().getGeneration() == null
-                || s.getStatus().getObservedGeneration() >= s.getMetadata().getGeneration()));
-    }
-
-    private String progress(List<StatefulSet> statefulSets) {
-        StringBuilder progress = new StringBuilder();
-        for (Role role : Role.values()) {
-            StatefulSet sts = statefulSets.stream()
-                    .filter(s -> s.getMetadata().getName().equals(name + "-" + role.label())).findFirst().orElse(null);
-            if (progress.length() > 0) {
-                progress.append(", ");
-            }
-            progress.append(role == Role.MASTER ? "master " : "replicas ")
-                    .append(sts == null ? "missing" : readyReplicas(sts) + "/" + wanted(sts) + " ready");
-        }
-        return progress.toString();
-    }
-
-    private static int readyReplicas(StatefulSet sts) {
-        return sts.getStatus() == null || sts.getStatus().getReadyReplicas() == null ? 0
-                : sts.getStatus().getReadyReplicas();
-    }
-
-    private static int wanted(StatefulSet sts) {
-        return sts.getSpec().getReplicas() == null ? 1 : sts.getSpec().getReplicas();
-    }
-
-    private List<String> diagnose() {
-        try {
-            List<StatefulSet> statefulSets = client.apps().statefulSets().inNamespace(namespace)
-                    .withLabels(selector()).list().getItems();
-            return PodDiagnosis.explain(statefulSets, pods(),
-                    client.v1().events().inNamespace(namespace).list().getItems());
-        } catch (KubernetesClientException e) {
-            return List.of("(could not read pods and events: " + e.getMessage() + ")");
-        }
-    }
-
-    private String clusterDomain(StatefulSet master) {
-        if (spec != null) {
-            return spec.clusterDomain();
-        }
-        if (master != null) {
-            for (EnvVar env : master.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()) {
-                if (env.getName().equals("REDIS_MASTER_HOST") && env.getValue() != null
-                        && env.getValue().contains(".svc.")) {
-                    return env.getValue().substring(env.getValue().indexOf(".svc.") + 5);
-                }
-            }
-        }
-        return RedisReplicationSpec.DEFAULT_CLUSTER_DOMAIN;
-    }
-
-    private Integer nodePort(ResourceNames names, Role role) {
-        Service service = client.services().inNamespace(namespace).withName(names.of(role)).get();
-        if (service == null || !"NodePort".equals(service.getSpec().getType()) || service.getSpec().getPorts() == null
-                || service.getSpec().getPorts().isEmpty()) {
-            return null;
-        }
-        return service.getSpec().getPorts().get(0).getNodePort();
-    }
-
-    private RedisKubeException failure(String action, Throwable cause) {
-        if (cause instanceof KubernetesClientException e) {
-            return Errors.of(action, null, namespace, e, List.of());
-        }
-        return new RedisKubeException(Reason.OTHER, null, namespace, name, action + " " + namespace + "/" + name
-                + " failed: " + cause, null, List.of(), cause);
     }
 }
