@@ -2,6 +2,8 @@ package io.github.rediskube.core.deploy;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -32,50 +34,72 @@ final class Applier {
     }
 
     /**
+     * Applies {@code owner} first, then every other object with an owner reference to it, so that
+     * deleting the owner lets Kubernetes garbage-collect the rest.
+     *
      * @return the objects written, as {@code Kind/name} (unchanged ones are not listed)
      */
-    List<String> apply(String namespace, List<HasMetadata> desired) {
+    List<String> apply(String namespace, HasMetadata owner, List<HasMetadata> desired) {
         if (options.createNamespace()) {
             ensureNamespace(namespace);
         }
         List<String> applied = new ArrayList<>();
         List<String> written = new ArrayList<>();
+        HasMetadata liveOwner = applyOne(namespace, owner, applied, written);
+        OwnerReference reference = new OwnerReferenceBuilder()
+                .withApiVersion(liveOwner.getApiVersion())
+                .withKind(liveOwner.getKind())
+                .withName(liveOwner.getMetadata().getName())
+                .withUid(liveOwner.getMetadata().getUid())
+                .withController(false)
+                .withBlockOwnerDeletion(false)
+                .build();
         for (HasMetadata object : desired) {
-            String id = object.getKind() + "/" + object.getMetadata().getName();
-            try {
-                HasMetadata live = client.resource(object).get();
-                if (live != null && (object instanceof Secret || contains(live, object))) {
-                    // a generated Secret is created once: its password must not change under running pods
-                    LOG.debug("{} {} unchanged", namespace, id);
-                } else {
-                    write(object, live);
-                    written.add(id);
-                    LOG.info("{} {} {}", namespace, id, live == null ? "created" : "updated");
-                }
-                applied.add(id);
-            } catch (KubernetesClientException e) {
-                throw Errors.of("applying", object, namespace, e, applied);
+            if (object != owner) {
+                HasMetadata owned = Serialization.clone(object);
+                owned.getMetadata().setOwnerReferences(List.of(reference));
+                applyOne(namespace, owned, applied, written);
             }
         }
         return written;
     }
 
-    private void write(HasMetadata object, HasMetadata live) {
-        switch (options.strategy()) {
+    /** @return the live object after applying */
+    private HasMetadata applyOne(String namespace, HasMetadata object, List<String> applied, List<String> written) {
+        String id = object.getKind() + "/" + object.getMetadata().getName();
+        try {
+            HasMetadata live = client.resource(object).get();
+            HasMetadata result = live;
+            if (live != null && (object instanceof Secret || contains(live, object))) {
+                // a generated Secret is created once: its password must not change under running pods
+                LOG.debug("{} {} unchanged", namespace, id);
+            } else {
+                result = write(object, live);
+                written.add(id);
+                LOG.info("{} {} {}", namespace, id, live == null ? "created" : "updated");
+            }
+            applied.add(id);
+            return result;
+        } catch (KubernetesClientException e) {
+            throw Errors.of("applying", object, namespace, e, applied);
+        }
+    }
+
+    private HasMetadata write(HasMetadata object, HasMetadata live) {
+        return switch (options.strategy()) {
             case SERVER_SIDE_APPLY -> {
                 var apply = client.resource(object).fieldManager(DeployOptions.FIELD_MANAGER);
-                (options.forceConflicts() ? apply.forceConflicts() : apply).serverSideApply();
+                yield (options.forceConflicts() ? apply.forceConflicts() : apply).serverSideApply();
             }
             case CREATE_OR_UPDATE -> {
                 if (live == null) {
-                    client.resource(object).create();
-                } else {
-                    HasMetadata update = Serialization.clone(object);
-                    update.getMetadata().setResourceVersion(live.getMetadata().getResourceVersion());
-                    client.resource(update).update();
+                    yield client.resource(object).create();
                 }
+                HasMetadata update = Serialization.clone(object);
+                update.getMetadata().setResourceVersion(live.getMetadata().getResourceVersion());
+                yield client.resource(update).update();
             }
-        }
+        };
     }
 
     private void ensureNamespace(String namespace) {

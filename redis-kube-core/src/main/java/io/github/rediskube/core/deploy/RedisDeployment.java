@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Everything it reads, writes and deletes is selected by this instance's labels, so deployments
- * that share a namespace never touch each other.
+ * that share a namespace never touch each other. Every object carries an owner reference to the
+ * instance's ConfigMap, so deleting that ConfigMap lets Kubernetes garbage-collect the rest.
  */
 public final class RedisDeployment implements AutoCloseable {
 
@@ -300,7 +301,10 @@ public final class RedisDeployment implements AutoCloseable {
 
     private void applyAndPrune(RedisReplicationSpec desiredSpec) {
         List<HasMetadata> desired = desiredSpec.manifests();
-        new Applier(client, options).apply(namespace, desired);
+        String anchor = desiredSpec.names().configMap();
+        HasMetadata owner = desired.stream().filter(o -> o instanceof ConfigMap
+                && o.getMetadata().getName().equals(anchor)).findFirst().orElseThrow();
+        new Applier(client, options).apply(namespace, owner, desired);
         Set<String> keep = new HashSet<>();
         desired.forEach(o -> keep.add(o.getKind() + "/" + o.getMetadata().getName()));
         try {

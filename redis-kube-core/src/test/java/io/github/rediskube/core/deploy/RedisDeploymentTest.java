@@ -114,6 +114,24 @@ class RedisDeploymentTest {
     }
 
     @Test
+    void everyObjectIsOwnedByTheConfigMapSoKubernetesGarbageCollectsThem() {
+        RedisKube.deploy(client, spec("orders").build(), MOCK);
+        String ownerUid = client.configMaps().inNamespace(namespace).withName("orders-config").get().getMetadata()
+                .getUid();
+
+        assertThat(ownerUid).isNotBlank();
+        assertThat(objects("orders")).hasSize(9).allSatisfy(o -> {
+            if (!o.getMetadata().getName().equals("orders-config")) {
+                assertThat(o.getMetadata().getOwnerReferences()).as(o.getKind()).singleElement()
+                        .satisfies(ref -> {
+                            assertThat(ref.getKind()).isEqualTo("ConfigMap");
+                            assertThat(ref.getUid()).isEqualTo(ownerUid);
+                        });
+            }
+        });
+    }
+
+    @Test
     void awaitTimesOutNamingAnImagePullFailure() {
         RedisDeployment redis = RedisKube.deploy(client, spec("orders").image("redis:does-not-exist").build(), MOCK);
         createPod("orders", "orders-master-0", "master", new io.fabric8.kubernetes.api.model.PodStatusBuilder()
@@ -357,17 +375,24 @@ class RedisDeploymentTest {
     /** Kind/name -> resourceVersion of every object of an instance. */
     private Map<String, String> snapshot(String instance) {
         Map<String, String> versions = new java.util.TreeMap<>();
+        for (HasMetadata object : objects(instance)) {
+            versions.put(object.getKind() + "/" + object.getMetadata().getName(),
+                    object.getMetadata().getResourceVersion());
+        }
+        return versions;
+    }
+
+    /** Every object of an instance, of the kinds a deployment renders. */
+    private List<HasMetadata> objects(String instance) {
+        List<HasMetadata> objects = new ArrayList<>();
         for (Class<? extends HasMetadata> kind : List.of(StatefulSet.class, PodDisruptionBudget.class,
                 io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class,
                 io.fabric8.kubernetes.api.model.Service.class, io.fabric8.kubernetes.api.model.ConfigMap.class,
                 io.fabric8.kubernetes.api.model.Secret.class)) {
-            for (HasMetadata object : client.resources(kind).inNamespace(namespace)
-                    .withLabel("app.kubernetes.io/instance", instance).list().getItems()) {
-                versions.put(object.getKind() + "/" + object.getMetadata().getName(),
-                        object.getMetadata().getResourceVersion());
-            }
+            objects.addAll(client.resources(kind).inNamespace(namespace)
+                    .withLabel("app.kubernetes.io/instance", instance).list().getItems());
         }
-        return versions;
+        return objects;
     }
 
     private static void sleep(long millis) {
