@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.github.rediskube.core.deploy.DeployOptions;
 import io.github.rediskube.core.deploy.RedisDeployment;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
+import io.github.rediskube.core.spec.TenantSpec;
+import java.util.List;
 
 /**
  * Entry point of redis-kube: describe a Redis master/replica deployment in a few fluent lines.
@@ -73,5 +75,30 @@ public final class RedisKube {
      */
     public static RedisDeployment attach(KubernetesClient client, String namespace, String name) {
         return RedisDeployment.attach(client, namespace, name, DeployOptions.DEFAULT);
+    }
+
+    /**
+     * Starts a tenant: a namespace of its own, network-isolated, optionally with quota caps.
+     *
+     * <pre>{@code
+     * RedisKube.provision(client, RedisKube.tenant("tenant-a").memory("16Gi").pods(20).build());
+     * }</pre>
+     *
+     * @param namespace the tenant's namespace
+     * @return a builder; {@link TenantSpec.Builder#build()} validates
+     */
+    public static TenantSpec.Builder tenant(String namespace) {
+        return TenantSpec.builder(namespace);
+    }
+
+    /**
+     * Applies a tenant's Namespace, ResourceQuota, LimitRange and NetworkPolicy (server-side apply).
+     *
+     * @param client the caller's client
+     * @param tenant the tenant
+     * @return the objects written, as {@code Kind/name}
+     */
+    public static List<String> provision(KubernetesClient client, TenantSpec tenant) {
+        return RedisDeployment.provision(client, tenant, DeployOptions.DEFAULT);
     }
 }

@@ -35,7 +35,7 @@ final class Applier {
 
     /**
      * Applies {@code owner} first, then every other object with an owner reference to it, so that
-     * deleting the owner lets Kubernetes garbage-collect the rest.
+     * deleting the owner lets Kubernetes garbage-collect the rest. Without an owner, applies in order.
      *
      * @return the objects written, as {@code Kind/name} (unchanged ones are not listed)
      */
@@ -45,6 +45,10 @@ final class Applier {
         }
         List<String> applied = new ArrayList<>();
         List<String> written = new ArrayList<>();
+        if (owner == null) {
+            desired.forEach(object -> applyOne(namespace, object, applied, written));
+            return written;
+        }
         HasMetadata liveOwner = applyOne(namespace, owner, applied, written);
         OwnerReference reference = new OwnerReferenceBuilder()
                 .withApiVersion(liveOwner.getApiVersion())

@@ -16,6 +16,7 @@ import io.github.rediskube.core.RedisKubeException.Reason;
 import io.github.rediskube.core.spec.Mode;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.github.rediskube.core.spec.Role;
+import io.github.rediskube.core.spec.TenantSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -85,6 +86,20 @@ public final class RedisDeployment implements AutoCloseable {
         RedisDeployment deployment = new RedisDeployment(client, spec.namespace(), spec.name(), options, spec, true);
         deployment.applyAndPrune(spec);
         return deployment;
+    }
+
+    /**
+     * Applies a tenant's objects (Namespace, ResourceQuota, LimitRange, NetworkPolicy); only those that
+     * differ from the live ones are written.
+     *
+     * @param client  the caller's client
+     * @param tenant  the tenant
+     * @param options how to write
+     * @return the objects written, as {@code Kind/name}
+     */
+    public static List<String> provision(KubernetesClient client, TenantSpec tenant, DeployOptions options) {
+        return new Applier(client, options.withCreateNamespace(false)).apply(tenant.namespace(), null,
+                tenant.manifests());
     }
 
     /**
