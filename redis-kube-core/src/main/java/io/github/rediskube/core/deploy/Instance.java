@@ -6,14 +6,15 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.github.rediskube.core.spec.Role;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** One deployment on the API server: its namespace, name, and the label selector scoping every call. */
 record Instance(KubernetesClient client, String namespace, String name) {
 
-    /** Selects the objects of this instance, and of no other. */
+    /** Selects the objects of this instance, and of no other (sorted: the same query every time). */
     Map<String, String> selector() {
-        return Map.of("app.kubernetes.io/name", "redis", "app.kubernetes.io/instance", name,
-                "app.kubernetes.io/managed-by", "redis-kube");
+        return new TreeMap<>(Map.of("app.kubernetes.io/name", "redis", "app.kubernetes.io/instance", name,
+                "app.kubernetes.io/managed-by", "redis-kube"));
     }
 
     String statefulSetName(Role role) {
