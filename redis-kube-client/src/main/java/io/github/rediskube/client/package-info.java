@@ -1,5 +1,11 @@
 /**
  * Read/write-split Lettuce connections to redis-kube deployments: writes to the master, reads to the
- * replicas. Not built yet (see the project's client issue); this module reserves its place in the build.
+ * replicas. The entry point is {@link io.github.rediskube.client.RedisKubeConnections}; where the servers are
+ * is a {@link io.github.rediskube.client.RedisEndpoints} (from a spec, or static addresses).
+ *
+ * <p>How it works: the returned connection is Lettuce's {@code StatefulRedisConnectionImpl} over a routing
+ * channel writer that hands each command to the master's or a replica's own Lettuce connection (opened
+ * with the caller's {@code RedisClient}). The replica set is an immutable snapshot swapped whenever the
+ * master's {@code INFO replication} reports a different set of online replicas.
  */
 package io.github.rediskube.client;

@@ -156,6 +156,33 @@ public final class RedisDeployment implements AutoCloseable {
     }
 
     /**
+     * Reads the password clients need from the deployment's Secret (the generated one, or the one its
+     * spec names).
+     *
+     * @return the password, or {@code null} when auth is disabled
+     * @throws RedisKubeException with {@link Reason#NOT_FOUND} when the Secret or its key is missing
+     */
+    public String password() {
+        DeploymentStatus status = status();
+        if (status.secretName() == null) {
+            return null;
+        }
+        try {
+            Secret secret = client.secrets().inNamespace(namespace).withName(status.secretName()).get();
+            String encoded = secret == null || secret.getData() == null ? null
+                    : secret.getData().get(status.secretKey());
+            if (encoded == null) {
+                throw new RedisKubeException(Reason.NOT_FOUND, "Secret", namespace, status.secretName(), "Secret "
+                        + namespace + "/" + status.secretName() + " has no key " + status.secretKey()
+                        + ". Fix: create it, or deploy with Auth.generated()", null, List.of(), null);
+            }
+            return new String(java.util.Base64.getDecoder().decode(encoded), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (KubernetesClientException e) {
+            throw Errors.of("reading the password of", null, namespace, e, List.of());
+        }
+    }
+
+    /**
      * Sets the number of replica pods; the master keeps serving throughout.
      *
      * @param replicas 0 to 32

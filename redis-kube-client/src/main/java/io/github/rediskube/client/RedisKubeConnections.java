@@ -1,0 +1,203 @@
+package io.github.rediskube.client;
+
+import io.github.rediskube.core.deploy.RedisDeployment;
+import io.github.rediskube.core.spec.RedisReplicationSpec;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.ReadFrom;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.masterreplica.StatefulRedisMasterReplicaConnection;
+import io.lettuce.core.models.role.RedisInstance;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Read/write-split Lettuce connections: writes (and transactions) to the master, reads to the replicas
+ * as the {@link ReadFrom} says (default {@link ReadFrom#REPLICA_PREFERRED}). The result is Lettuce's own
+ * {@link StatefulRedisMasterReplicaConnection}, so the sync, async and reactive APIs stay the ones you know.
+ *
+ * <pre>{@code
+ * RedisClient client = RedisClient.create();
+ * client.setOptions(RedisKubeConnections.recommendedClientOptions());   // optional: fail fast while down
+ *
+ * try (StatefulRedisMasterReplicaConnection<String, String> redis =
+ *          RedisKubeConnections.connect(client, RedisEndpoints.of(spec))) {
+ *     redis.sync().set("k", "v");          // master
+ *     redis.sync().get("k");               // a replica
+ * }
+ * client.shutdown();
+ * }</pre>
+ *
+ * <p>Unlike Lettuce's static {@code MasterReplica.connect(client, codec, uris)}, which checks the nodes'
+ * roles once, the replica set is re-checked every {@link RedisEndpoints#topologyRefresh()}: replicas the
+ * master reports online start serving reads, replicas that left stop. The caller's {@link RedisClient}
+ * (its options and {@code ClientResources}) is used as given; the connections are its connections and
+ * close with it. Failover to a new master is not followed (that is Sentinel's job).
+ */
+public final class RedisKubeConnections {
+
+    private RedisKubeConnections() {
+    }
+
+    /**
+     * Connects to a deployment described by a spec, from inside the cluster (see {@link RedisEndpoints#of}).
+     *
+     * @param client the caller's client
+     * @param spec   a built spec with a generated password (else use {@link RedisEndpoints#of} and set it)
+     * @return a split String connection reading from replicas preferably
+     */
+    public static StatefulRedisMasterReplicaConnection<String, String> connect(RedisClient client,
+            RedisReplicationSpec spec) {
+        return connect(client, RedisEndpoints.of(spec));
+    }
+
+    /**
+     * Connects to a live deployment from inside the cluster: writes to its master Service, reads spread
+     * over its replica pods, the password read from its Secret (see {@link RedisEndpoints#of(RedisDeployment)}).
+     *
+     * <pre>{@code
+     * try (var connection = RedisKubeConnections.connect(redisClient, deployment)) {
+     *     connection.sync().set("k", "v");      // master
+     *     connection.sync().get("k");           // a replica
+     * }
+     * }</pre>
+     *
+     * @param client     the caller's client
+     * @param deployment a deployment handle
+     * @return a split String connection reading from replicas preferably
+     */
+    public static StatefulRedisMasterReplicaConnection<String, String> connect(RedisClient client,
+            RedisDeployment deployment) {
+        return connect(client, RedisEndpoints.of(deployment));
+    }
+
+    /**
+     * @param client    the caller's client
+     * @param endpoints where the master and replicas are
+     * @return a split String connection reading from replicas preferably
+     */
+    public static StatefulRedisMasterReplicaConnection<String, String> connect(RedisClient client,
+            RedisEndpoints endpoints) {
+        return connect(client, StringCodec.UTF8, endpoints, ReadFrom.REPLICA_PREFERRED);
+    }
+
+    /**
+     * @param client    the caller's client
+     * @param codec     the codec of keys and values
+     * @param endpoints where the master and replicas are
+     * @param <K>       key type
+     * @param <V>       value type
+     * @return a split connection reading from replicas preferably
+     */
+    public static <K, V> StatefulRedisMasterReplicaConnection<K, V> connect(RedisClient client,
+            RedisCodec<K, V> codec, RedisEndpoints endpoints) {
+        return connect(client, codec, endpoints, ReadFrom.REPLICA_PREFERRED);
+    }
+
+    /**
+     * Connects to the master (failing with a {@link RedisConnectionException} that says why when it cannot),
+     * then to the replicas; a replica that cannot be reached yet is skipped and retried at each re-check.
+     *
+     * @param client    the caller's client
+     * @param codec     the codec of keys and values
+     * @param endpoints where the master and replicas are
+     * @param readFrom  where reads go; changeable later with {@code setReadFrom}
+     * @param <K>       key type
+     * @param <V>       value type
+     * @return a split connection; close it to close every node connection it opened
+     */
+    public static <K, V> StatefulRedisMasterReplicaConnection<K, V> connect(RedisClient client,
+            RedisCodec<K, V> codec, RedisEndpoints endpoints, ReadFrom readFrom) {
+        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(codec, "codec");
+        Objects.requireNonNull(endpoints, "endpoints");
+        Objects.requireNonNull(readFrom, "readFrom");
+        RedisURI masterUri = endpoints.uri(endpoints.master());
+        StatefulRedisConnection<K, V> master;
+        try {
+            master = client.connect(codec, masterUri);
+        } catch (RedisConnectionException e) {
+            throw new RedisConnectionException("cannot connect to the Redis master at " + where(endpoints, masterUri)
+                    + ": " + describe(e) + hint(e), e);
+        }
+        ClientOptions options = client.getOptions();
+        RoutingWriter writer = new RoutingWriter(client.getResources(), options.getReadOnlyCommands(),
+                new Topology(new Node(endpoints.master(), masterUri, RedisInstance.Role.UPSTREAM, master), List.of()),
+                readFrom);
+        TopologyWatcher<K, V> watcher = new TopologyWatcher<>(client, codec, endpoints, writer);
+        try {
+            watcher.start();
+        } catch (RuntimeException e) {
+            writer.close();
+            throw e;
+        }
+        SplitConnection<K, V> connection = new SplitConnection<>(writer, codec, endpoints.timeout(),
+                options.getJsonParser());
+        connection.setOptions(options);
+        return connection;
+    }
+
+    /**
+     * Client options this library recommends for split connections (the caller's client stays the
+     * caller's: apply them with {@code client.setOptions(..)} or start from them with {@code mutate()}):
+     * commands are rejected at once while a node is disconnected instead of queueing until the timeout,
+     * and the connection reconnects in the background, so a write during a master outage fails fast with
+     * "Currently not connected" and succeeds again once the master is back.
+     *
+     * <pre>{@code
+     * client.setOptions(RedisKubeConnections.recommendedClientOptions());
+     * }</pre>
+     *
+     * @return auto-reconnect on, disconnected commands rejected, command timeouts applied, 5 s connect timeout
+     */
+    public static ClientOptions recommendedClientOptions() {
+        return ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled())
+                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(5)).keepAlive(true).build())
+                .build();
+    }
+
+    private static String where(RedisEndpoints endpoints, RedisURI uri) {
+        String mapped = uri.getHost() + ":" + uri.getPort();
+        String given = endpoints.master().toString();
+        return given.equals(mapped) ? given : mapped + " (mapped from " + given + ")";
+    }
+
+    /** @return the innermost cause's message, the one that says what happened */
+    static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+
+    private static String hint(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof RedisCommandExecutionException && t.getMessage() != null
+                    && (t.getMessage().startsWith("WRONGPASS") || t.getMessage().startsWith("NOAUTH"))) {
+                return "; check the password given to RedisEndpoints (the deployment's Secret holds it)";
+            }
+            if (t instanceof java.net.UnknownHostException) {
+                return "; cluster DNS names resolve only inside the cluster: from outside map them with "
+                        + "RedisEndpoints.Builder.addressMapper (NodePort or port-forward)";
+            }
+            if (t instanceof java.net.ConnectException) {
+                return "; is the server running and the address right? From outside the cluster map addresses "
+                        + "with RedisEndpoints.Builder.addressMapper";
+            }
+        }
+        return "";
+    }
+}

@@ -1,0 +1,220 @@
+package io.github.rediskube.client;
+
+import io.lettuce.core.ReadFrom;
+import io.lettuce.core.RedisChannelWriter;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.models.role.RedisNodeDescription;
+import io.lettuce.core.protocol.CommandType;
+import io.lettuce.core.protocol.ConnectionFacade;
+import io.lettuce.core.protocol.ProtocolKeyword;
+import io.lettuce.core.protocol.ReadOnlyCommands;
+import io.lettuce.core.protocol.RedisCommand;
+import io.lettuce.core.resource.ClientResources;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Routes each command of the split connection: transactions and writes to the master, read-only
+ * commands to the node the {@link ReadFrom} selects among the current {@link Topology}, preferring nodes
+ * whose connection is up. The topology is swapped as a whole by {@link TopologyWatcher}.
+ */
+final class RoutingWriter implements RedisChannelWriter {
+
+    private final ClientResources resources;
+    private final ReadOnlyCommands.ReadOnlyPredicate readOnly;
+    private volatile Topology topology;
+    private volatile ReadFrom readFrom;
+    private volatile boolean inTransaction;
+    private volatile boolean autoFlush = true;
+    private volatile boolean closed;
+    private volatile Runnable onClose = () -> { };
+
+    RoutingWriter(ClientResources resources, ReadOnlyCommands.ReadOnlyPredicate readOnly, Topology topology,
+            ReadFrom readFrom) {
+        this.resources = resources;
+        this.readOnly = readOnly;
+        this.topology = topology;
+        this.readFrom = Objects.requireNonNull(readFrom, "readFrom");
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <K, V, T> RedisCommand<K, V, T> write(RedisCommand<K, V, T> command) {
+        if (closed) {
+            command.completeExceptionally(new RedisException("the connection is closed"));
+            return command;
+        }
+        Node target;
+        try {
+            target = target(command.getType(), readOnly.isReadOnly(command));
+        } catch (RedisException e) {
+            command.completeExceptionally(e);
+            return command;
+        }
+        return ((StatefulRedisConnection<K, V>) target.connection()).dispatch(command);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <K, V> Collection<RedisCommand<K, V, ?>> write(Collection<? extends RedisCommand<K, V, ?>> commands) {
+        if (closed) {
+            commands.forEach(c -> c.completeExceptionally(new RedisException("the connection is closed")));
+            return (Collection<RedisCommand<K, V, ?>>) commands;
+        }
+        boolean allReads = !inTransaction;
+        for (RedisCommand<K, V, ?> command : commands) {
+            allReads &= readOnly.isReadOnly(command);
+            trackTransaction(command.getType());
+        }
+        Node target;
+        try {
+            target = allReads ? readTarget() : topology.master();
+        } catch (RedisException e) {
+            commands.forEach(c -> c.completeExceptionally(e));
+            return (Collection<RedisCommand<K, V, ?>>) commands;
+        }
+        return ((StatefulRedisConnection<K, V>) target.connection()).dispatch(commands);
+    }
+
+    private Node target(ProtocolKeyword type, boolean readOnlyCommand) {
+        boolean transactional = inTransaction;
+        trackTransaction(type);
+        if (transactional || inTransaction || !readOnlyCommand) {
+            return topology.master();
+        }
+        return readTarget();
+    }
+
+    /** MULTI opens a transaction, EXEC/DISCARD close it; everything in between goes to the master. */
+    private void trackTransaction(ProtocolKeyword type) {
+        if (type == CommandType.MULTI) {
+            inTransaction = true;
+        } else if (type == CommandType.EXEC || type == CommandType.DISCARD) {
+            inTransaction = false;
+        }
+    }
+
+    private Node readTarget() {
+        Topology current = topology;
+        ReadFrom from = readFrom;
+        List<RedisNodeDescription> selected = from.select(current);
+        if (selected.isEmpty()) {
+            throw new RedisException("no node to read from with ReadFrom " + from + " among " + current.getNodes()
+                    + ": use ReadFrom.REPLICA_PREFERRED to fall back to the master");
+        }
+        int size = selected.size();
+        boolean spread = from == ReadFrom.ANY || from == ReadFrom.ANY_REPLICA;
+        int start = spread && size > 1 ? ThreadLocalRandom.current().nextInt(size) : 0;
+        for (int i = 0; i < size; i++) {
+            Node node = node(current, selected.get((start + i) % size));
+            if (node.open()) {
+                return node;
+            }
+        }
+        // none is connected: the client's disconnectedBehavior decides (reject at once, or queue until back)
+        return node(current, selected.get(start));
+    }
+
+    private static Node node(Topology topology, RedisNodeDescription description) {
+        if (description instanceof Node node) {
+            return node;
+        }
+        for (RedisNodeDescription candidate : topology.getNodes()) {
+            if (candidate.getUri().equals(description.getUri())) {
+                return (Node) candidate;
+            }
+        }
+        throw new RedisException("ReadFrom selected " + description + ", which is not one of " + topology.getNodes());
+    }
+
+    Topology topology() {
+        return topology;
+    }
+
+    /** Swaps in a new topology; new node connections follow this connection's auto-flush setting. */
+    void topology(Topology next) {
+        for (Node replica : next.replicas()) {
+            replica.connection().setAutoFlushCommands(autoFlush);
+        }
+        this.topology = next;
+    }
+
+    ReadFrom readFrom() {
+        return readFrom;
+    }
+
+    void readFrom(ReadFrom value) {
+        this.readFrom = Objects.requireNonNull(value, "readFrom");
+    }
+
+    boolean closed() {
+        return closed;
+    }
+
+    void onClose(Runnable action) {
+        this.onClose = action;
+    }
+
+    @Override
+    public void close() {
+        closeAsync().join();
+    }
+
+    @Override
+    public CompletableFuture<Void> closeAsync() {
+        if (closed) {
+            return CompletableFuture.completedFuture(null);
+        }
+        closed = true;
+        onClose.run();
+        return CompletableFuture.allOf(topology.getNodes().stream()
+                .map(n -> ((Node) n).connection().closeAsync())
+                .toArray(CompletableFuture[]::new));
+    }
+
+    @Override
+    public void setConnectionFacade(ConnectionFacade connection) {
+        // node connections report their own state; the split connection stays open until closed
+    }
+
+    @Override
+    public void setAutoFlushCommands(boolean value) {
+        this.autoFlush = value;
+        topology.getNodes().forEach(n -> ((Node) n).connection().setAutoFlushCommands(value));
+    }
+
+    @Override
+    public void flushCommands() {
+        topology.getNodes().forEach(n -> ((Node) n).connection().flushCommands());
+    }
+
+    @Override
+    public ClientResources getClientResources() {
+        return resources;
+    }
+
+    /** @return the constant's name for Lettuce's own ReadFrom settings, else its toString */
+    static String name(ReadFrom readFrom) {
+        for (java.lang.reflect.Field field : ReadFrom.class.getFields()) {
+            try {
+                if (java.lang.reflect.Modifier.isStatic(field.getModifiers()) && field.get(null) == readFrom) {
+                    return field.getName();
+                }
+            } catch (IllegalAccessException e) {
+                break;
+            }
+        }
+        return String.valueOf(readFrom);
+    }
+
+    @Override
+    public String toString() {
+        Topology current = topology;
+        return "[master " + current.master().address() + ", replicas "
+                + current.replicas().stream().map(Node::address).toList() + ", readFrom " + name(readFrom) + "]";
+    }
+}

@@ -1,0 +1,67 @@
+package io.github.rediskube.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.github.rediskube.core.RedisKube;
+import io.github.rediskube.core.deploy.DeployOptions;
+import io.github.rediskube.core.deploy.RedisDeployment;
+import io.github.rediskube.core.spec.Auth;
+import io.github.rediskube.core.spec.PasswordGenerator;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Control plane: the addresses and password a connection to a live deployment is built from. */
+@EnableKubernetesMockClient(crud = true)
+class DeploymentEndpointsTest {
+
+    static KubernetesClient client;
+
+    private static final DeployOptions MOCK = DeployOptions.DEFAULT
+            .withStrategy(DeployOptions.ApplyStrategy.CREATE_OR_UPDATE);
+
+    @Test
+    void deploymentEndpointsAreTheMasterServiceEveryReplicaPodAndTheSecretsPassword() {
+        RedisDeployment deployment = RedisKube.deploy(client, RedisKube.replication("orders").namespace("tenant-a")
+                .replicas(3).passwordGenerator(PasswordGenerator.fixed("generated-password-0123")).build(), MOCK);
+
+        RedisEndpoints endpoints = RedisEndpoints.of(deployment);
+
+        assertThat(endpoints.master()).hasToString("orders-master.tenant-a.svc.cluster.local:6379");
+        assertThat(endpoints.replicas()).extracting(RedisEndpoints.Address::toString).containsExactly(
+                "orders-replica-0.orders-headless.tenant-a.svc.cluster.local:6379",
+                "orders-replica-1.orders-headless.tenant-a.svc.cluster.local:6379",
+                "orders-replica-2.orders-headless.tenant-a.svc.cluster.local:6379");
+        assertThat(endpoints.password()).isEqualTo("generated-password-0123");
+        assertThat(endpoints.followReplication()).isTrue();
+    }
+
+    @Test
+    void aPasswordKeptInAnExistingSecretIsReadFromIt() {
+        client.secrets().inNamespace("tenant-b").resource(new SecretBuilder()
+                .withNewMetadata()
+                    .withName("shared-redis")
+                .endMetadata()
+                .withData(Map.of("pass", Base64.getEncoder().encodeToString(
+                        "kept-elsewhere-password".getBytes(StandardCharsets.UTF_8))))
+                .build()).create();
+        RedisDeployment deployment = RedisKube.deploy(client, RedisKube.replication("carts").namespace("tenant-b")
+                .auth(Auth.fromSecret("shared-redis", "pass")).build(), MOCK);
+
+        assertThat(RedisEndpoints.of(deployment).password()).isEqualTo("kept-elsewhere-password");
+        assertThat(RedisEndpoints.of(RedisDeployment.attach(client, "tenant-b", "carts", MOCK)).replicas())
+                .as("an attached handle derives the same endpoints").hasSize(2);
+    }
+
+    @Test
+    void withoutAuthThereIsNoPassword() {
+        RedisDeployment deployment = RedisKube.deploy(client, RedisKube.replication("open").namespace("tenant-c")
+                .auth(Auth.disabled()).build(), MOCK);
+
+        assertThat(RedisEndpoints.of(deployment).password()).isNull();
+    }
+}
