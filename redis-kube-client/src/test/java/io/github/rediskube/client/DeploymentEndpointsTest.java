@@ -64,4 +64,22 @@ class DeploymentEndpointsTest {
 
         assertThat(RedisEndpoints.of(deployment).password()).isNull();
     }
+
+    @Test
+    void portForwardMapsTheMasterServiceAndEveryPodOfTheDeploymentAndNothingElse() {
+        RedisDeployment deployment = RedisKube.deploy(client, RedisKube.replication("orders").namespace("tenant-d")
+                .passwordGenerator(PasswordGenerator.fixed("generated-password-0123")).build(), MOCK);
+
+        try (RedisPortForward forward = RedisPortForward.open(client, deployment)) {
+            assertThat(forward.podOf("orders-master.tenant-d.svc.cluster.local")).contains("orders-master-0");
+            assertThat(forward.podOf("orders-replica-1.orders-headless.tenant-d.svc.cluster.local"))
+                    .contains("orders-replica-1");
+            assertThat(forward.podOf("orders-replica-7.orders-headless.tenant-d.svc.cluster.local"))
+                    .as("a replica added later").contains("orders-replica-7");
+            assertThat(forward.podOf("carts-replica-0.carts-headless.tenant-d.svc.cluster.local")).isEmpty();
+            assertThat(forward.podOf("orders-replica-0.orders-headless.other.svc.cluster.local")).isEmpty();
+            assertThat(forward.podOf("127.0.0.1")).isEmpty();
+            assertThat(forward.endpoints().master().host()).isEqualTo("orders-master.tenant-d.svc.cluster.local");
+        }
+    }
 }

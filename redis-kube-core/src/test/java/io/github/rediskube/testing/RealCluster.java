@@ -26,8 +26,11 @@ public final class RealCluster implements AutoCloseable {
         this.client = client;
     }
 
-    /** @return a cluster, or aborts (skips) the calling test when none can be had here */
-    public static RealCluster start() {
+    /**
+     * @param nodePorts NodePorts the test reaches from outside (published from a K3s container)
+     * @return a cluster, or aborts (skips) the calling test when none can be had here
+     */
+    public static RealCluster start(int... nodePorts) {
         if ("current".equals(System.getProperty("rediskube.kubeconfig"))) {
             return new RealCluster(null, new KubernetesClientBuilder().build());
         }
@@ -35,9 +38,25 @@ public final class RealCluster implements AutoCloseable {
                 "real-cluster test skipped: no Docker engine for a K3s container here. Run it with Docker, or"
                         + " against your current kubeconfig context with -Drediskube.kubeconfig=current");
         K3sContainer container = new K3sContainer(DockerImageName.parse(K3S_IMAGE));
+        for (int port : nodePorts) {
+            container.addExposedPort(port);
+        }
         container.start();
         return new RealCluster(container, new KubernetesClientBuilder()
                 .withConfig(Config.fromKubeconfig(container.getKubeConfigYaml())).build());
+    }
+
+    /**
+     * @param nodePort a NodePort given to {@link #start(int...)}
+     * @return where this JVM reaches it: the K3s container's published port, or a node's InternalIP
+     */
+    public java.net.InetSocketAddress nodePort(int nodePort) {
+        if (k3s != null) {
+            return java.net.InetSocketAddress.createUnresolved(k3s.getHost(), k3s.getMappedPort(nodePort));
+        }
+        String address = client.nodes().list().getItems().get(0).getStatus().getAddresses().stream()
+                .filter(a -> "InternalIP".equals(a.getType())).findFirst().orElseThrow().getAddress();
+        return java.net.InetSocketAddress.createUnresolved(address, nodePort);
     }
 
     /** @return a client of the cluster */

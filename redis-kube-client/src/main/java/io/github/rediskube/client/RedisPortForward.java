@@ -1,0 +1,119 @@
+package io.github.rediskube.client;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.LocalPortForward;
+import io.github.rediskube.core.deploy.DeploymentStatus;
+import io.github.rediskube.core.deploy.RedisDeployment;
+import io.github.rediskube.core.spec.ResourceNames;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reaches a deployment from outside the cluster (a laptop, a test JVM) through fabric8 port-forwards
+ * to its pods: every in-cluster address the split connection meets — the master Service, the replica
+ * pods' DNS names, the names the servers announce — is mapped to a local forward to that pod, opened
+ * on first use. Replicas added later get their forward when the connection first sees them.
+ *
+ * <pre>{@code
+ * try (RedisPortForward forward = RedisPortForward.open(kubernetesClient, deployment);
+ *      var connection = RedisKubeConnections.connect(redisClient, forward.endpoints())) {
+ *     connection.sync().set("k", "v");
+ * }
+ * }</pre>
+ */
+public final class RedisPortForward implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisPortForward.class);
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final String masterService;
+    private final String masterPod;
+    private final String podSuffix;
+    private final RedisEndpoints endpoints;
+    private final Map<String, LocalPortForward> forwards = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    private RedisPortForward(KubernetesClient client, RedisDeployment deployment) {
+        this.client = client;
+        this.namespace = deployment.namespace();
+        DeploymentStatus status = deployment.status();
+        this.masterService = status.masterHost();
+        this.masterPod = deployment.name() + "-master-0";
+        // "<name>-master.<ns>.svc.<domain>" -> pods are "<pod>.<name>-headless.<ns>.svc.<domain>"
+        String afterService = masterService.substring(masterService.indexOf('.') + 1);
+        this.podSuffix = "." + deployment.name() + "-headless." + afterService;
+        this.endpoints = RedisEndpoints.of(deployment).toBuilder().addressMapper(this::map).build();
+    }
+
+    /**
+     * @param client     the caller's Kubernetes client (port-forwards go through its API server)
+     * @param deployment the deployment to reach
+     * @return the forwards (opened lazily); close them when done
+     */
+    public static RedisPortForward open(KubernetesClient client, RedisDeployment deployment) {
+        return new RedisPortForward(client, deployment);
+    }
+
+    /** @return the deployment's endpoints, every address mapped to a local forward */
+    public RedisEndpoints endpoints() {
+        return endpoints;
+    }
+
+    /** Maps an in-cluster address of this deployment to its local forward; other addresses stay as they are. */
+    RedisEndpoints.Address map(RedisEndpoints.Address address) {
+        Optional<String> pod = podOf(address.host());
+        if (pod.isEmpty()) {
+            return address;
+        }
+        if (closed) {
+            throw new IllegalStateException("port-forwards of " + namespace + " are closed");
+        }
+        LocalPortForward forward = forwards.computeIfAbsent(pod.get(), p -> {
+            LocalPortForward opened = client.pods().inNamespace(namespace).withName(p)
+                    .portForward(ResourceNames.REDIS_PORT);
+            LOG.info("port-forward 127.0.0.1:{} -> {}/{}:{}", opened.getLocalPort(), namespace, p,
+                    ResourceNames.REDIS_PORT);
+            return opened;
+        });
+        return new RedisEndpoints.Address("127.0.0.1", forward.getLocalPort());
+    }
+
+    /** @return the pod behind an in-cluster host of this deployment, if it is one */
+    Optional<String> podOf(String host) {
+        if (host.equals(masterService)) {
+            return Optional.of(masterPod);
+        }
+        if (host.endsWith(podSuffix) && host.length() > podSuffix.length()) {
+            return Optional.of(host.substring(0, host.length() - podSuffix.length()));
+        }
+        return Optional.empty();
+    }
+
+    /** Closes every forward; if any fails to close, the others are still closed and the failure raised. */
+    @Override
+    public void close() {
+        closed = true;
+        UncheckedIOException failure = null;
+        for (LocalPortForward forward : forwards.values()) {
+            try {
+                forward.close();
+            } catch (IOException e) {
+                if (failure == null) {
+                    failure = new UncheckedIOException("closing port-forwards of " + namespace + " failed", e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        forwards.clear();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}
