@@ -1,0 +1,210 @@
+package io.github.rediskube.junit;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.github.rediskube.core.RedisKube;
+import io.github.rediskube.core.deploy.DeployOptions;
+import io.github.rediskube.core.deploy.RedisDeployment;
+import io.github.rediskube.core.spec.Mode;
+import io.github.rediskube.core.spec.RedisReplicationSpec;
+import io.lettuce.core.masterreplica.StatefulRedisMasterReplicaConnection;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.platform.commons.support.AnnotationSupport;
+
+/** The extension behind {@link RedisKubeTest}; see there. */
+public final class RedisKubeExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
+        AfterEachCallback, ParameterResolver {
+
+    private static final ExtensionContext.Namespace STORE =
+            ExtensionContext.Namespace.create(RedisKubeExtension.class);
+    private static final String CLUSTER = "cluster";
+    private static final String DEPLOYMENT = "deployment";
+
+    /** Creates the extension (JUnit does, through {@link RedisKubeTest}). */
+    public RedisKubeExtension() {
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        RedisKubeTest settings = settings(context);
+        KubernetesClient client = suppliedClient(context.getRequiredTestClass()).orElseGet(() -> {
+            KubernetesClusters.Cluster cluster = KubernetesClusters.find().orElse(null);
+            Assumptions.assumeTrue(cluster != null, "redis-kube tests skipped: " + KubernetesClusters.HOW_TO_PROVIDE);
+            context.getStore(STORE).put(CLUSTER, cluster);   // closed after the class
+            return cluster.client();
+        });
+        context.getStore(STORE).put(KubernetesClient.class, new ClientHolder(client));   // not closed: not ours
+        if (settings.lifecycle() == RedisKubeTest.Lifecycle.PER_CLASS) {
+            context.getStore(STORE).put(DEPLOYMENT, deploy(context, client, settings));
+        }
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        RedisKubeTest settings = settings(context);
+        if (settings.lifecycle() == RedisKubeTest.Lifecycle.PER_METHOD) {
+            KubernetesClient client = context.getStore(STORE).get(KubernetesClient.class, ClientHolder.class).client();
+            context.getStore(STORE).put(DEPLOYMENT, deploy(context, client, settings));
+        }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        if (settings(context).lifecycle() == RedisKubeTest.Lifecycle.PER_METHOD) {
+            close(context, DEPLOYMENT);
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close(context, DEPLOYMENT);
+        close(context, CLUSTER);
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        Class<?> type = parameter.getParameter().getType();
+        return type == RedisDeployment.class || type == RedisReplicationSpec.class || type == KubernetesClient.class
+                || type == StatefulRedisMasterReplicaConnection.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        Class<?> type = parameter.getParameter().getType();
+        if (type == KubernetesClient.class) {
+            return context.getStore(STORE).get(KubernetesClient.class, ClientHolder.class).client();
+        }
+        EphemeralDeployment deployment = context.getStore(STORE).get(DEPLOYMENT, EphemeralDeployment.class);
+        if (deployment == null) {
+            throw new ParameterResolutionException("no redis-kube deployment here: with Lifecycle.PER_METHOD it"
+                    + " exists only in test methods, not in @BeforeAll/@AfterAll");
+        }
+        if (type == RedisDeployment.class) {
+            return deployment.deployment();
+        }
+        if (type == RedisReplicationSpec.class) {
+            return deployment.spec();
+        }
+        return deployment.connection();
+    }
+
+    /** Holds the client in the store without JUnit closing it (a client supplied by the test is the test's). */
+    private record ClientHolder(KubernetesClient client) {
+    }
+
+    private static RedisKubeTest settings(ExtensionContext context) {
+        return AnnotationSupport.findAnnotation(context.getRequiredTestClass(), RedisKubeTest.class)
+                .orElseThrow(() -> new ExtensionConfigurationException("RedisKubeExtension needs @RedisKubeTest on "
+                        + context.getRequiredTestClass().getName()));
+    }
+
+    private static EphemeralDeployment deploy(ExtensionContext context, KubernetesClient client,
+                                              RedisKubeTest settings) {
+        RedisReplicationSpec spec = specBuilder(context.getRequiredTestClass(), settings)
+                .namespace(namespaceFor(context)).build();
+        DeployOptions options = DeployOptions.DEFAULT.withStrategy(DeployOptions.ApplyStrategy.valueOf(
+                System.getProperty("rediskube.applyStrategy", DeployOptions.ApplyStrategy.SERVER_SIDE_APPLY.name())));
+        return EphemeralDeployment.start(client, spec, options,
+                settings.awaitReady() ? Duration.ofSeconds(settings.readyTimeoutSeconds()) : null);
+    }
+
+    private static RedisReplicationSpec.Builder specBuilder(Class<?> testClass, RedisKubeTest settings) {
+        for (Method method : AnnotationSupport.findAnnotatedMethods(testClass, RedisKubeSpec.class,
+                org.junit.platform.commons.support.HierarchyTraversalMode.TOP_DOWN)) {
+            Object value = invokeStatic(method);
+            if (value instanceof RedisReplicationSpec.Builder builder) {
+                return builder;
+            }
+            if (value instanceof RedisReplicationSpec spec) {
+                return spec.toBuilder();
+            }
+            throw new ExtensionConfigurationException("@RedisKubeSpec method " + method + " must return a"
+                    + " RedisReplicationSpec.Builder or RedisReplicationSpec, returned " + value);
+        }
+        RedisReplicationSpec.Builder builder = RedisKube.replication(settings.name())
+                .replicas(settings.replicas())
+                .resources(n -> n.memoryLimit(settings.memoryLimit()));
+        return settings.mode() == Mode.STORAGE ? builder.storage(s -> { }) : builder;
+    }
+
+    /** A namespace of the test's own: {@code rk-<class or method>-<random>}, a valid DNS label. */
+    static String namespaceFor(ExtensionContext context) {
+        String base = context.getTestMethod().map(Method::getName)
+                .orElse(context.getRequiredTestClass().getSimpleName());
+        String cleaned = base.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-+|-+$)", "");
+        String suffix = Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36 * 36), 36);
+        String prefix = "rk-" + (cleaned.isEmpty() ? "test" : cleaned);
+        if (prefix.length() > 56) {
+            prefix = prefix.substring(0, 56).replaceAll("-+$", "");
+        }
+        return prefix + "-" + suffix;
+    }
+
+    private static Optional<KubernetesClient> suppliedClient(Class<?> testClass) {
+        for (Field field : AnnotationSupport.findAnnotatedFields(testClass, RedisKubeCluster.class)) {
+            requireStatic(field.getModifiers(), field.toString());
+            try {
+                field.setAccessible(true);
+                return Optional.of((KubernetesClient) field.get(null));
+            } catch (IllegalAccessException | ClassCastException e) {
+                throw new ExtensionConfigurationException("@RedisKubeCluster field " + field
+                        + " must be a static KubernetesClient", e);
+            }
+        }
+        for (Method method : AnnotationSupport.findAnnotatedMethods(testClass, RedisKubeCluster.class,
+                org.junit.platform.commons.support.HierarchyTraversalMode.TOP_DOWN)) {
+            Object value = invokeStatic(method);
+            if (!(value instanceof KubernetesClient client)) {
+                throw new ExtensionConfigurationException("@RedisKubeCluster method " + method
+                        + " must return a KubernetesClient, returned " + value);
+            }
+            return Optional.of(client);
+        }
+        return Optional.empty();
+    }
+
+    private static Object invokeStatic(Method method) {
+        requireStatic(method.getModifiers(), method.toString());
+        try {
+            method.setAccessible(true);
+            return method.invoke(null);
+        } catch (ReflectiveOperationException e) {
+            throw new ExtensionConfigurationException("calling " + method + " failed", e);
+        }
+    }
+
+    private static void requireStatic(int modifiers, String member) {
+        if (!Modifier.isStatic(modifiers)) {
+            throw new ExtensionConfigurationException(member + " must be static: the extension reads it before"
+                    + " any test instance exists");
+        }
+    }
+
+    private static void close(ExtensionContext context, String key) {
+        AutoCloseable resource = context.getStore(STORE).remove(key, AutoCloseable.class);
+        if (resource != null) {
+            try {
+                resource.close();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException("closing " + key + " failed", e);
+            }
+        }
+    }
+}
