@@ -2,6 +2,7 @@ package io.github.rediskube.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.rediskube.junit.KubernetesClusters;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -9,29 +10,55 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The README's main job, run the way the README runs it (minus Maven). */
+/** The README's main job in its dry-run path (no cluster: no kubeconfig, no K3s). */
 class ClassicWalkthroughTest {
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-    private int run(String... args) throws IOException {
-        return ClassicWalkthrough.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+    @BeforeEach
+    void noCluster() {
+        System.setProperty(KubernetesClusters.KUBECONFIG_PROPERTY, "none");
+        System.setProperty(KubernetesClusters.K3S_PROPERTY, "false");
+    }
+
+    @AfterEach
+    void clear() {
+        System.clearProperty(KubernetesClusters.KUBECONFIG_PROPERTY);
+        System.clearProperty(KubernetesClusters.K3S_PROPERTY);
+    }
+
+    private int run(String... args) {
+        return new ClassicWalkthrough(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)).run(List.of(args));
+    }
+
+    private String output() {
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     @Test
-    void printsTheClassicScenariosManifests() throws IOException {
+    void withoutAClusterPrintsTheClassicManifestsAndHowToPointItAtACluster() {
         assertThat(run()).isZero();
-        String yaml = out.toString(StandardCharsets.UTF_8);
 
-        assertThat(yaml).contains("kind: \"StatefulSet\"", "name: \"redis-master\"", "name: \"redis-replica\"",
-                "memory: \"4096M\"", "nodePort: 32379", "nodePort: 32380",
-                "value: \"redis-master-0.redis-headless.default.svc.cluster.local\"");
-        assertThat(yaml).contains("replicas: 2");
+        assertThat(output()).contains("kind: \"StatefulSet\"", "name: \"redis-master\"", "name: \"redis-replica\"",
+                "memory: \"4096M\"", "nodePort: 32379", "nodePort: 32380", "replicas: 2",
+                "value: \"redis-master-0.redis-headless.redis-kube-demo.svc.cluster.local\"",
+                "# Dry run: no Kubernetes cluster", "kubeconfig");
+    }
+
+    @Test
+    void flagsShapeTheDeployment() {
+        assertThat(run("--namespace", "shop", "--replicas", "3", "--node-ports", "none", "--mode", "storage",
+                "--dry-run")).isZero();
+
+        assertThat(output()).contains("namespace: \"shop\"", "replicas: 3", "appendonly yes", "storage: \"1Gi\"")
+                .doesNotContain("nodePort:");
     }
 
     @Test
@@ -45,11 +72,21 @@ class ClassicWalkthroughTest {
     }
 
     @Test
-    void helpAndBadArguments() throws IOException {
+    void helpListsTheFlags() {
         assertThat(run("--help")).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--out DIR");
+
+        assertThat(output()).contains("--namespace", "--replicas", "--node-ports", "--mode", "--keep", "--out");
+    }
+
+    @Test
+    void badInputIsAUsageErrorThatSaysWhy() {
         assertThat(run("--bogus")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown arguments", "--help");
+        assertThat(run("--replicas", "many")).isEqualTo(2);
+        assertThat(run("--replicas", "-1", "--dry-run")).isEqualTo(2);
         assertThat(run("--out")).isEqualTo(2);
+
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown option --bogus",
+                "--replicas needs a number, was \"many\"", "replicas must be between 0 and 32, was -1",
+                "--out needs a value");
     }
 }
