@@ -43,13 +43,14 @@ public final class ClassicWalkthrough extends Example {
     /** @return the walkthrough's deployment */
     public static RedisReplicationSpec spec() {
         // tag::classic[]
-        return RedisKube.replication("redis")
+        RedisReplicationSpec spec = RedisKube.replication("redis")
                 .namespace("default")
                 .replicas(2)
                 .master(n -> n.memoryLimit("4096M"))
                 .exposeNodePorts(32379, 32380)
-                .build();
+                .build();                          // every rule is checked here, with messages that say how to fix
         // end::classic[]
+        return spec;
     }
 
     /** The walkthrough's deployment as the command line adjusts it (a small request, so it fits small clusters). */

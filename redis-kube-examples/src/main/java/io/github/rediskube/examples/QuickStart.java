@@ -1,0 +1,58 @@
+package io.github.rediskube.examples;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.github.rediskube.client.RedisKubeConnections;
+import io.github.rediskube.core.RedisKube;
+import io.github.rediskube.core.deploy.DeploymentStatus;
+import io.github.rediskube.core.deploy.RedisDeployment;
+import io.github.rediskube.core.spec.RedisReplicationSpec;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.masterreplica.StatefulRedisMasterReplicaConnection;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The README's code, compiled: every snippet there is copied from a tagged region here (a test checks
+ * they match), so the README cannot drift from the API.
+ */
+final class QuickStart {
+
+    private QuickStart() {
+    }
+
+    static List<HasMetadata> render(RedisReplicationSpec spec) throws IOException {
+        // tag::render[]
+        List<HasMetadata> objects = spec.manifests();   // pure: no API server, same spec -> same objects
+        String yaml = spec.toYaml();                     // through fabric8's serializer
+        spec.writeYaml(Path.of("manifests"));            // one file per object, for kubectl apply -f / GitOps
+        // end::render[]
+        return yaml.isEmpty() ? List.of() : objects;
+    }
+
+    static void lifecycle(KubernetesClient kubernetesClient, RedisReplicationSpec spec) {
+        // tag::lifecycle[]
+        try (RedisDeployment redis = RedisKube.deploy(kubernetesClient, spec)) {   // your client, used as given
+            redis.awaitReady(Duration.ofMinutes(2));     // one informer (LIST + WATCH), progress logged via SLF4J
+            DeploymentStatus where = redis.status();     // pods, readiness, Service/pod DNS names, NodePorts, Secret
+            redis.scaleReplicas(3);                      // only the replica StatefulSet (and its budget) change
+            redis.update(spec.toBuilder().replica(n -> n.cpuLimit("2")).build());   // writes only what changed
+        }                                                // CACHE: deleted on close ("burn after use")
+        // end::lifecycle[]
+    }
+
+    static void connection(RedisDeployment deployment) {
+        // tag::connection[]
+        RedisClient redisClient = RedisClient.create();
+        redisClient.setOptions(RedisKubeConnections.recommendedClientOptions());   // fail fast when the master is down
+        try (StatefulRedisMasterReplicaConnection<String, String> connection =
+                     RedisKubeConnections.connect(redisClient, deployment)) {    // or (client, spec) / (client, endpoints)
+            connection.sync().set("order:1", "paid");    // the master
+            connection.sync().get("order:1");            // a replica (ReadFrom.REPLICA_PREFERRED by default)
+        }
+        // end::connection[]
+        redisClient.shutdown();
+    }
+}
