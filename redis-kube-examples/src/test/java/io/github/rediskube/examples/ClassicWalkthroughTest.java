@@ -2,7 +2,6 @@ package io.github.rediskube.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.rediskube.junit.KubernetesClusters;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -10,28 +9,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The README's main job in its dry-run path (no cluster: no kubeconfig, no K3s). */
+@ExtendWith(NoClusterHere.class)
 class ClassicWalkthroughTest {
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-    @BeforeEach
-    void noCluster() {
-        System.setProperty(KubernetesClusters.KUBECONFIG_PROPERTY, "none");
-        System.setProperty(KubernetesClusters.K3S_PROPERTY, "false");
-    }
-
-    @AfterEach
-    void clear() {
-        System.clearProperty(KubernetesClusters.KUBECONFIG_PROPERTY);
-        System.clearProperty(KubernetesClusters.K3S_PROPERTY);
-    }
 
     private int run(String... args) {
         return new ClassicWalkthrough(new PrintStream(out, true, StandardCharsets.UTF_8),

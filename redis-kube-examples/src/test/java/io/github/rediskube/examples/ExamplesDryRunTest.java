@@ -2,7 +2,6 @@ package io.github.rediskube.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.rediskube.junit.KubernetesClusters;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -11,28 +10,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.BiFunction;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Each example's main, in its dry-run path (no cluster here). */
+@ExtendWith(NoClusterHere.class)
 class ExamplesDryRunTest {
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-    @BeforeEach
-    void noCluster() {
-        System.setProperty(KubernetesClusters.KUBECONFIG_PROPERTY, "none");
-        System.setProperty(KubernetesClusters.K3S_PROPERTY, "false");
-    }
-
-    @AfterEach
-    void clear() {
-        System.clearProperty(KubernetesClusters.KUBECONFIG_PROPERTY);
-        System.clearProperty(KubernetesClusters.K3S_PROPERTY);
-    }
 
     private String run(BiFunction<PrintStream, PrintStream, Example> example, String... args) {
         int code = example.apply(new PrintStream(out, true, StandardCharsets.UTF_8),

@@ -3,6 +3,8 @@ package io.github.rediskube.core.render;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LimitRangeBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
@@ -21,7 +23,18 @@ public final class TenantManifests {
     /** Name of the tenant's ResourceQuota, LimitRange and NetworkPolicy. */
     public static final String NAME = "redis-kube-tenant";
 
+    private static final Map<String, String> LABELS = Map.of(Labels.MANAGED_BY, Labels.MANAGER);
+
     private TenantManifests() {
+    }
+
+    /** Metadata of the tenant's ResourceQuota, LimitRange and NetworkPolicy. */
+    private static ObjectMeta metadata(TenantSpec tenant) {
+        return new ObjectMetaBuilder()
+                .withName(NAME)
+                .withNamespace(tenant.namespace())
+                .withLabels(LABELS)
+                .build();
     }
 
     /**
@@ -29,12 +42,11 @@ public final class TenantManifests {
      * @return Namespace, then ResourceQuota, LimitRange and NetworkPolicy as asked
      */
     public static List<HasMetadata> render(TenantSpec tenant) {
-        Map<String, String> labels = Map.of(Labels.MANAGED_BY, Labels.MANAGER);
         List<HasMetadata> objects = new ArrayList<>();
         objects.add(new NamespaceBuilder()
                 .withNewMetadata()
                     .withName(tenant.namespace())
-                    .withLabels(labels)
+                    .withLabels(LABELS)
                 .endMetadata()
                 .build());
         if (tenant.hasQuota()) {
@@ -53,11 +65,7 @@ public final class TenantManifests {
                 hard.put("requests.storage", new Quantity(tenant.storage()));
             }
             objects.add(new ResourceQuotaBuilder()
-                    .withNewMetadata()
-                        .withName(NAME)
-                        .withNamespace(tenant.namespace())
-                        .withLabels(labels)
-                    .endMetadata()
+                    .withMetadata(metadata(tenant))
                     .withNewSpec()
                         .withHard(hard)
                     .endSpec()
@@ -65,11 +73,7 @@ public final class TenantManifests {
         }
         if (tenant.maxPodMemory() != null) {
             objects.add(new LimitRangeBuilder()
-                    .withNewMetadata()
-                        .withName(NAME)
-                        .withNamespace(tenant.namespace())
-                        .withLabels(labels)
-                    .endMetadata()
+                    .withMetadata(metadata(tenant))
                     .withNewSpec()
                         .addNewLimit()
                             .withType("Container")
@@ -80,11 +84,7 @@ public final class TenantManifests {
         }
         if (tenant.isolateNetwork()) {
             objects.add(new NetworkPolicyBuilder()
-                    .withNewMetadata()
-                        .withName(NAME)
-                        .withNamespace(tenant.namespace())
-                        .withLabels(labels)
-                    .endMetadata()
+                    .withMetadata(metadata(tenant))
                     .withNewSpec()
                         .withNewPodSelector()
                         .endPodSelector()
