@@ -32,6 +32,24 @@ public final class RedisBinaries {
         return dir.get();
     }
 
+    /**
+     * @return the directory holding redis-server, redis-cli and redis-sentinel, or fails (where Redis is
+     *         required) or skips the test when redis-sentinel is missing
+     */
+    public static Path requireSentinelDirectory() {
+        Path dir = requireDirectory();
+        if (!java.nio.file.Files.isExecutable(dir.resolve("redis-sentinel"))) {
+            String help = "redis-sentinel not found next to redis-server in " + dir + ". Install it (Debian/Ubuntu: "
+                    + "apt-get install -y redis-sentinel; macOS: brew install redis ships it) or point REDIS_BIN_DIR"
+                    + " at a directory holding redis-server, redis-cli and redis-sentinel.";
+            if (required()) {
+                throw new AssertionError(help + " This run requires it (rediskube.requireRedis=true or CI=true).");
+            }
+            Assumptions.abort("failover test skipped: " + help);
+        }
+        return dir;
+    }
+
     /** @return whether a missing Redis fails the run instead of skipping it */
     public static boolean required() {
         return Boolean.parseBoolean(System.getProperty("rediskube.requireRedis", "false"))

@@ -52,6 +52,13 @@ public final class RedisDeployment implements AutoCloseable {
     /** Kinds a deployment owns, in deletion order (workloads first). */
     private static final List<Class<? extends HasMetadata>> OWNED_KINDS = List.of(StatefulSet.class,
             PodDisruptionBudget.class, NetworkPolicy.class, Service.class, ConfigMap.class, Secret.class);
+    /**
+     * The role labeler's RBAC of Sentinel mode; listed only for a Sentinel spec (so plain deployments need no
+     * RBAC permissions), else left to garbage collection through their owner reference.
+     */
+    private static final List<Class<? extends HasMetadata>> SENTINEL_KINDS = List.of(
+            io.fabric8.kubernetes.api.model.rbac.RoleBinding.class, io.fabric8.kubernetes.api.model.rbac.Role.class,
+            io.fabric8.kubernetes.api.model.ServiceAccount.class);
 
     private final KubernetesClient client;
     private final Instance instance;
@@ -298,6 +305,9 @@ public final class RedisDeployment implements AutoCloseable {
      */
     public void delete(boolean deleteVolumes) {
         List<Class<? extends HasMetadata>> kinds = new ArrayList<>(OWNED_KINDS);
+        if (spec != null && spec.sentinelEnabled()) {
+            kinds.addAll(SENTINEL_KINDS);
+        }
         if (deleteVolumes) {
             kinds.add(PersistentVolumeClaim.class);
         }
@@ -350,7 +360,11 @@ public final class RedisDeployment implements AutoCloseable {
         Set<String> keep = new HashSet<>();
         desired.forEach(o -> keep.add(o.getKind() + "/" + o.getMetadata().getName()));
         try {
-            for (Class<? extends HasMetadata> kind : OWNED_KINDS) {
+            List<Class<? extends HasMetadata>> kinds = new ArrayList<>(OWNED_KINDS);
+            if (desiredSpec.sentinelEnabled() || spec != null && spec.sentinelEnabled()) {
+                kinds.addAll(SENTINEL_KINDS);
+            }
+            for (Class<? extends HasMetadata> kind : kinds) {
                 for (HasMetadata live : client.resources(kind).inNamespace(namespace).withLabels(instance.selector()).list()
                         .getItems()) {
                     if (!keep.contains(live.getKind() + "/" + live.getMetadata().getName())) {

@@ -50,7 +50,7 @@ final class Network {
                 .withMetadata(Labels.metadata(spec, spec.names().of(role), Labels.common(spec, role)))
                 .withNewSpec()
                     .withType(exposure.type().kubernetesName())
-                    .withSelector(Labels.selector(spec, role))
+                    .withSelector(roleSelector(spec, role))
                     .addNewPort()
                         .withName("redis")
                         .withPort(ResourceNames.REDIS_PORT)
@@ -63,7 +63,20 @@ final class Network {
     }
 
     /**
-     * Ingress to the Redis port: the instance's own pods (replication), pods labelled as its clients,
+     * Without Sentinel a role's pods are its StatefulSet's; with Sentinel roles move, so the Services select
+     * on the live role label the sidecar keeps current.
+     */
+    private static java.util.Map<String, String> roleSelector(RedisReplicationSpec spec, Role role) {
+        if (!spec.sentinelEnabled()) {
+            return Labels.selector(spec, role);
+        }
+        java.util.Map<String, String> selector = Labels.selector(spec);
+        selector.put(Sentinels.ROLE_LABEL, role.label());
+        return selector;
+    }
+
+    /**
+     * Ingress to the Redis port (and the Sentinel port with Sentinel): the instance's own pods (replication), pods labelled as its clients,
      * and whatever {@link NetworkAccess} adds. Everything else is denied.
      */
     static NetworkPolicy networkPolicy(RedisReplicationSpec spec) {
@@ -86,6 +99,12 @@ final class Network {
                     .withPort(new IntOrString(ResourceNames.REDIS_PORT))
                     .withProtocol("TCP")
                 .endPort();
+        if (spec.sentinelEnabled()) {
+            rule.addNewPort()
+                    .withPort(new IntOrString(io.github.rediskube.core.spec.SentinelSpec.SENTINEL_PORT))
+                    .withProtocol("TCP")
+                .endPort();
+        }
         if (!access.allowAll()) {
             rule.withFrom(peers(spec, access));
         }

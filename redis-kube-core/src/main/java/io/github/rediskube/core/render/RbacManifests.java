@@ -41,6 +41,36 @@ public final class RbacManifests {
     }
 
     /**
+     * What deploying a Sentinel spec needs on top of {@link #rules()}: the role labeler's ServiceAccount,
+     * Role and RoleBinding, and {@code patch} on pods (Kubernetes lets a Role be created only by someone
+     * who holds its rights: the labeler's Role grants get and patch on pods).
+     *
+     * @return the extra rules of Sentinel mode
+     */
+    public static List<PolicyRule> sentinelRules() {
+        return List.of(
+                rule("", List.of("serviceaccounts"), WRITE),
+                rule("rbac.authorization.k8s.io", List.of("roles", "rolebindings"), WRITE),
+                rule("", List.of("pods"), List.of("patch")));
+    }
+
+    /**
+     * @param namespace      the namespace the library works in (the tenant)
+     * @param serviceAccount the service account of the application that uses the library (same namespace)
+     * @param sentinel       whether it deploys Sentinel specs ({@link #sentinelRules()} added)
+     * @return a Role and a RoleBinding granting exactly {@link #rules()}, plus the Sentinel rules if asked
+     */
+    public static List<HasMetadata> forServiceAccount(String namespace, String serviceAccount, boolean sentinel) {
+        List<HasMetadata> objects = forServiceAccount(namespace, serviceAccount);
+        if (sentinel) {
+            List<PolicyRule> all = new java.util.ArrayList<>(rules());
+            all.addAll(sentinelRules());
+            ((io.fabric8.kubernetes.api.model.rbac.Role) objects.get(0)).setRules(all);
+        }
+        return objects;
+    }
+
+    /**
      * @param namespace      the namespace the library works in (the tenant)
      * @param serviceAccount the service account of the application that uses the library (same namespace)
      * @return a Role and a RoleBinding granting exactly {@link #rules()}

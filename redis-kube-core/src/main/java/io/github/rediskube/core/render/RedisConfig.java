@@ -4,6 +4,7 @@ import io.github.rediskube.core.spec.Mode;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.github.rediskube.core.spec.ResourceNames;
 import io.github.rediskube.core.spec.Role;
+import io.github.rediskube.core.spec.SentinelSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -26,6 +27,12 @@ final class RedisConfig {
 
     static final String START_SCRIPT = "start.sh";
     static final String PROBE_SCRIPT = "probe.sh";
+    /** The Sentinel-mode script (start, sentinel, readiness, prestop, label). */
+    static final String HA_SCRIPT = "ha.sh";
+    /** Sentinel's global directives; the script appends the monitor line and {@link #SENTINEL_MASTER_CONF}. */
+    static final String SENTINEL_CONF = "sentinel.conf";
+    /** Sentinel's per-master directives, which must follow {@code sentinel monitor}. */
+    static final String SENTINEL_MASTER_CONF = "sentinel-master.conf";
 
     private RedisConfig() {
     }
@@ -58,10 +65,43 @@ final class RedisConfig {
             line(conf, "appendonly", "no");
             line(conf, "save", "\"\"");
         }
+        SentinelSpec sentinel = spec.sentinel();
+        if (sentinel != null && sentinel.minReplicasToWrite() > 0) {
+            conf.append("# Durability: refuse writes unless enough replicas are linked and close behind\n");
+            line(conf, "min-replicas-to-write", String.valueOf(sentinel.minReplicasToWrite()));
+            line(conf, "min-replicas-max-lag", String.valueOf(sentinel.minReplicasMaxLagSeconds()));
+        }
         if (!spec.redisConfig().isEmpty()) {
             conf.append("# Directives from the spec\n");
             spec.redisConfig().forEach((directive, value) -> line(conf, directive, value));
         }
+        return conf.toString();
+    }
+
+    /** Sentinel's global directives (the start script adds the monitor line, secrets and announce-ip). */
+    static String sentinelConf(RedisReplicationSpec spec) {
+        StringBuilder conf = new StringBuilder();
+        conf.append("# Rendered by redis-kube for ").append(spec.namespace()).append('/').append(spec.name())
+                .append(", Sentinel.\n")
+                .append("# ha.sh copies this into a writable file (Sentinel rewrites its config) and appends\n")
+                .append("# sentinel monitor, sentinel-master.conf, announce-ip and the passwords.\n");
+        line(conf, "port", String.valueOf(SentinelSpec.SENTINEL_PORT));
+        line(conf, "bind", "* -::*");
+        line(conf, "protected-mode", "no");
+        line(conf, "daemonize", "no");
+        line(conf, "sentinel resolve-hostnames", "yes");
+        line(conf, "sentinel announce-hostnames", "yes");
+        return conf.toString();
+    }
+
+    /** The per-master directives, which must follow {@code sentinel monitor <name> ...}. */
+    static String sentinelMasterConf(RedisReplicationSpec spec) {
+        SentinelSpec sentinel = spec.sentinel();
+        String set = spec.name();
+        StringBuilder conf = new StringBuilder();
+        line(conf, "sentinel down-after-milliseconds " + set, String.valueOf(sentinel.downAfterMillis()));
+        line(conf, "sentinel failover-timeout " + set, String.valueOf(sentinel.failoverTimeoutMillis()));
+        line(conf, "sentinel parallel-syncs " + set, String.valueOf(sentinel.parallelSyncs()));
         return conf.toString();
     }
 

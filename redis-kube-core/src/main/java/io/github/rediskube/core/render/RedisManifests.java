@@ -39,6 +39,8 @@ public final class RedisManifests {
     public static final String MASTER_CONF_KEY = "master.conf";
     /** Key of the start script in the ConfigMap. */
     public static final String START_SCRIPT_KEY = RedisConfig.START_SCRIPT;
+    /** Key of the Sentinel-mode script in the ConfigMap (present only with Sentinel). */
+    public static final String HA_SCRIPT_KEY = RedisConfig.HA_SCRIPT;
     /** Key of the probe script in the ConfigMap. */
     public static final String PROBE_SCRIPT_KEY = RedisConfig.PROBE_SCRIPT;
 
@@ -56,15 +58,31 @@ public final class RedisManifests {
             objects.add(secret(spec));
         }
         objects.add(config);
+        boolean sentinel = spec.sentinelEnabled();
+        if (sentinel) {
+            objects.add(LabelerRbac.serviceAccount(spec));
+            objects.add(LabelerRbac.role(spec));
+            objects.add(LabelerRbac.roleBinding(spec));
+        }
         objects.add(Network.headless(spec));
         objects.add(Network.roleService(spec, Role.MASTER));
         objects.add(Network.roleService(spec, Role.REPLICA));
+        if (sentinel) {
+            objects.add(Sentinels.service(spec));
+        }
         objects.add(Network.networkPolicy(spec));
         if (spec.podDisruptionBudget() && spec.replicas() > 0) {
             objects.add(podDisruptionBudget(spec));
         }
-        objects.add(Workloads.statefulSet(spec, Role.MASTER, configHash(config, Role.MASTER)));
-        objects.add(Workloads.statefulSet(spec, Role.REPLICA, configHash(config, Role.REPLICA)));
+        if (sentinel && spec.podDisruptionBudget()) {
+            objects.add(Sentinels.podDisruptionBudget(spec));
+        }
+        objects.add(Workloads.statefulSet(spec, Role.MASTER, configHash(config, redisKeys(spec, Role.MASTER))));
+        objects.add(Workloads.statefulSet(spec, Role.REPLICA, configHash(config, redisKeys(spec, Role.REPLICA))));
+        if (sentinel) {
+            objects.add(Sentinels.statefulSet(spec, configHash(config, List.of(RedisConfig.SENTINEL_CONF,
+                    RedisConfig.SENTINEL_MASTER_CONF, RedisConfig.HA_SCRIPT))));
+        }
         return objects;
     }
 
@@ -80,6 +98,36 @@ public final class RedisManifests {
     /** @return the POSIX sh script that starts a Redis pod (see its header for the environment it reads) */
     public static String startScript() {
         return RedisConfig.script(RedisConfig.START_SCRIPT);
+    }
+
+    /**
+     * @return the POSIX sh script of Sentinel mode: the Sentinel-aware start of Redis pods, the Sentinel
+     *         start, readiness, preStop failover and the role labeler (see its header)
+     */
+    public static String haScript() {
+        return RedisConfig.script(RedisConfig.HA_SCRIPT);
+    }
+
+    /**
+     * @param spec a validated spec with Sentinel
+     * @return Sentinel's global directives; {@code ha.sh sentinel} appends the monitor line,
+     *         {@link #sentinelMasterConf(RedisReplicationSpec)}, announce-ip and the passwords
+     */
+    public static String sentinelConf(RedisReplicationSpec spec) {
+        return RedisConfig.sentinelConf(spec);
+    }
+
+    /**
+     * @param spec a validated spec with Sentinel
+     * @return Sentinel's per-master directives (down-after, failover-timeout, parallel-syncs)
+     */
+    public static String sentinelMasterConf(RedisReplicationSpec spec) {
+        return RedisConfig.sentinelMasterConf(spec);
+    }
+
+    /** @return the pod label the master and replica Services select on with Sentinel: the live role */
+    public static String roleLabel() {
+        return Sentinels.ROLE_LABEL;
     }
 
     /** @return the POSIX sh script behind the readiness and liveness probes */
@@ -129,6 +177,11 @@ public final class RedisManifests {
         }
         data.put(RedisConfig.START_SCRIPT, startScript());
         data.put(RedisConfig.PROBE_SCRIPT, probeScript());
+        if (spec.sentinelEnabled()) {
+            data.put(RedisConfig.HA_SCRIPT, haScript());
+            data.put(RedisConfig.SENTINEL_CONF, sentinelConf(spec));
+            data.put(RedisConfig.SENTINEL_MASTER_CONF, RedisConfig.sentinelMasterConf(spec));
+        }
         return new ConfigMapBuilder()
                 .withMetadata(Labels.metadata(spec, spec.names().configMap(), Labels.common(spec)))
                 .withData(data)
@@ -148,11 +201,20 @@ public final class RedisManifests {
                 .build();
     }
 
-    /** A digest of what the role's pods read from the ConfigMap: a change rolls the pods. */
-    private static String configHash(ConfigMap config, Role role) {
+    private static List<String> redisKeys(RedisReplicationSpec spec, Role role) {
+        List<String> keys = new ArrayList<>(List.of(RedisConfig.fileName(role), RedisConfig.START_SCRIPT,
+                RedisConfig.PROBE_SCRIPT));
+        if (spec.sentinelEnabled()) {
+            keys.add(RedisConfig.HA_SCRIPT);
+        }
+        return keys;
+    }
+
+    /** A digest of what the pods read from the ConfigMap: a change rolls the pods. */
+    private static String configHash(ConfigMap config, List<String> keys) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            for (String key : List.of(RedisConfig.fileName(role), RedisConfig.START_SCRIPT, RedisConfig.PROBE_SCRIPT)) {
+            for (String key : keys) {
                 digest.update(key.getBytes(StandardCharsets.UTF_8));
                 digest.update((byte) 0);
                 digest.update(config.getData().get(key).getBytes(StandardCharsets.UTF_8));

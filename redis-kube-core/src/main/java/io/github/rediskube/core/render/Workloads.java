@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
@@ -16,6 +18,8 @@ import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -94,37 +98,36 @@ final class Workloads {
                 .withNewSpec()
                     .withAutomountServiceAccountToken(false)
                     .withEnableServiceLinks(false)
-                    .withTerminationGracePeriodSeconds((long) TERMINATION_GRACE_SECONDS)
-                    .withNewSecurityContext()
-                        .withRunAsNonRoot(true)
-                        .withRunAsUser(uid)
-                        .withRunAsGroup(uid)
-                        .withFsGroup(uid)
-                        .withFsGroupChangePolicy("OnRootMismatch")
-                        .withNewSeccompProfile()
-                            .withType("RuntimeDefault")
-                        .endSeccompProfile()
-                    .endSecurityContext()
+                    .withTerminationGracePeriodSeconds((long) (spec.sentinelEnabled()
+                            ? Sentinels.REDIS_TERMINATION_GRACE_SECONDS : TERMINATION_GRACE_SECONDS))
+                    .withServiceAccountName(spec.sentinelEnabled() ? spec.names().roleLabeler() : null)
+                    .withSecurityContext(podSecurity(uid))
                     .withImagePullSecrets(spec.image().pullSecrets().stream().map(LocalObjectReference::new).toList())
                     .withNodeSelector(spec.scheduling().nodeSelector().isEmpty()
                             ? null : new TreeMap<>(spec.scheduling().nodeSelector()))
-                    .withTolerations(spec.scheduling().tolerations().stream()
-                            .map(t -> new io.fabric8.kubernetes.api.model.TolerationBuilder()
-                                    .withKey(t.key())
-                                    .withOperator(t.operator())
-                                    .withValue(t.value())
-                                    .withEffect(t.effect())
-                                    .build())
-                            .toList())
-                    .withAffinity(spec.scheduling().spreadOverNodes() ? spread(spec) : null)
-                    .withContainers(container(spec, role))
+                    .withTolerations(tolerations(spec))
+                    .withAffinity(spec.scheduling().spreadOverNodes() ? spread(Labels.selector(spec)) : null)
+                    .withContainers(spec.sentinelEnabled()
+                            ? List.of(container(spec, role), Sentinels.labeler(spec))
+                            : List.of(container(spec, role)))
                     .withVolumes(volumes(spec))
                 .endSpec()
                 .build();
     }
 
-    /** Prefer one Redis pod of this instance per node, so that losing a node loses one pod. */
-    private static Affinity spread(RedisReplicationSpec spec) {
+    static List<io.fabric8.kubernetes.api.model.Toleration> tolerations(RedisReplicationSpec spec) {
+        return spec.scheduling().tolerations().stream()
+                .map(t -> new io.fabric8.kubernetes.api.model.TolerationBuilder()
+                        .withKey(t.key())
+                        .withOperator(t.operator())
+                        .withValue(t.value())
+                        .withEffect(t.effect())
+                        .build())
+                .toList();
+    }
+
+    /** Prefer one pod of those selected per node, so that losing a node loses one pod. */
+    static Affinity spread(Map<String, String> selector) {
         return new AffinityBuilder()
                 .withNewPodAntiAffinity()
                     .addNewPreferredDuringSchedulingIgnoredDuringExecution()
@@ -132,7 +135,7 @@ final class Workloads {
                         .withNewPodAffinityTerm()
                             .withTopologyKey("kubernetes.io/hostname")
                             .withNewLabelSelector()
-                                .withMatchLabels(Labels.selector(spec))
+                                .withMatchLabels(selector)
                             .endLabelSelector()
                         .endPodAffinityTerm()
                     .endPreferredDuringSchedulingIgnoredDuringExecution()
@@ -146,7 +149,9 @@ final class Workloads {
                 .withName(CONTAINER)
                 .withImage(spec.image().reference())
                 .withImagePullPolicy(spec.image().pullPolicy())
-                .withCommand("sh", RedisConfig.CONFIG_DIR + "/" + RedisConfig.START_SCRIPT)
+                .withCommand(spec.sentinelEnabled()
+                        ? List.of("sh", RedisConfig.CONFIG_DIR + "/" + RedisConfig.HA_SCRIPT, "start")
+                        : List.of("sh", RedisConfig.CONFIG_DIR + "/" + RedisConfig.START_SCRIPT))
                 .addNewPort()
                     .withName("redis")
                     .withContainerPort(ResourceNames.REDIS_PORT)
@@ -154,22 +159,10 @@ final class Workloads {
                 .endPort()
                 .withEnv(env(spec, role))
                 .withResources(resources(spec.resources(role)))
-                .withReadinessProbe(probe("readiness", 2, 3, 3))
-                .withLivenessProbe(probe("liveness", 15, 10, 6))
-                .withNewSecurityContext()
-                    .withRunAsNonRoot(true)
-                    .withRunAsUser(uid)
-                    .withRunAsGroup(uid)
-                    .withAllowPrivilegeEscalation(false)
-                    .withPrivileged(false)
-                    .withReadOnlyRootFilesystem(true)
-                    .withNewCapabilities()
-                        .withDrop("ALL")
-                    .endCapabilities()
-                    .withNewSeccompProfile()
-                        .withType("RuntimeDefault")
-                    .endSeccompProfile()
-                .endSecurityContext()
+                .withReadinessProbe(spec.sentinelEnabled() ? Sentinels.readiness() : probe("readiness", 2, 3, 3))
+                .withLifecycle(spec.sentinelEnabled() ? Sentinels.preStop() : null)
+                .withLivenessProbe(spec.sentinelEnabled() ? Sentinels.liveness() : probe("liveness", 15, 10, 6))
+                .withSecurityContext(containerSecurity(uid))
                 .addNewVolumeMount()
                     .withName("data")
                     .withMountPath(RedisConfig.DATA_DIR)
@@ -187,10 +180,43 @@ final class Workloads {
                     .withName("tmp")
                     .withMountPath("/tmp")
                 .endVolumeMount()
+                .addAllToVolumeMounts(spec.sentinelEnabled() ? List.of(Sentinels.roleMount()) : List.of())
                 .build();
     }
 
-    private static List<EnvVar> env(RedisReplicationSpec spec, Role role) {
+    /** The restricted profile, pod level: non-root with the image's uid, seccomp RuntimeDefault. */
+    static PodSecurityContext podSecurity(long uid) {
+        return new PodSecurityContextBuilder()
+                .withRunAsNonRoot(true)
+                .withRunAsUser(uid)
+                .withRunAsGroup(uid)
+                .withFsGroup(uid)
+                .withFsGroupChangePolicy("OnRootMismatch")
+                .withNewSeccompProfile()
+                    .withType("RuntimeDefault")
+                .endSeccompProfile()
+                .build();
+    }
+
+    /** The restricted profile, container level, plus a read-only root filesystem. */
+    static SecurityContext containerSecurity(long uid) {
+        return new SecurityContextBuilder()
+                .withRunAsNonRoot(true)
+                .withRunAsUser(uid)
+                .withRunAsGroup(uid)
+                .withAllowPrivilegeEscalation(false)
+                .withPrivileged(false)
+                .withReadOnlyRootFilesystem(true)
+                .withNewCapabilities()
+                    .withDrop("ALL")
+                .endCapabilities()
+                .withNewSeccompProfile()
+                    .withType("RuntimeDefault")
+                .endSeccompProfile()
+                .build();
+    }
+
+    static List<EnvVar> env(RedisReplicationSpec spec, Role role) {
         ResourceNames names = spec.names();
         List<EnvVar> env = new ArrayList<>();
         env.add(new EnvVarBuilder()
@@ -209,6 +235,9 @@ final class Workloads {
                 + spec.namespace() + ".svc." + spec.clusterDomain(), null));
         env.add(new EnvVar("REDIS_CONFIG_DIR", RedisConfig.CONFIG_DIR, null));
         env.add(new EnvVar("REDIS_RUNTIME_DIR", RedisConfig.RUNTIME_DIR, null));
+        if (spec.sentinelEnabled()) {
+            env.addAll(Sentinels.redisEnv(spec));
+        }
         if (spec.auth().enabled()) {
             env.add(new EnvVarBuilder()
                     .withName("REDIS_PASSWORD")
@@ -237,7 +266,7 @@ final class Workloads {
         return builder.build();
     }
 
-    private static Probe probe(String kind, int initialDelay, int period, int failures) {
+    static Probe probe(String kind, int initialDelay, int period, int failures) {
         return new ProbeBuilder()
                 .withNewExec()
                     .withCommand("sh", RedisConfig.CONFIG_DIR + "/" + RedisConfig.PROBE_SCRIPT, kind)
@@ -278,6 +307,9 @@ final class Workloads {
                     .withSizeLimit(new Quantity("16Mi"))
                 .endEmptyDir()
                 .build());
+        if (spec.sentinelEnabled()) {
+            volumes.addAll(Sentinels.redisVolumes());
+        }
         return volumes;
     }
 }

@@ -50,6 +50,7 @@ import java.util.function.Consumer;
  * @param scheduling          node selection and spreading
  * @param podDisruptionBudget whether a PodDisruptionBudget keeps all but one replica up during drains
  * @param clusterDomain       the cluster's DNS domain
+ * @param sentinel            automatic failover with Sentinel, or {@code null} for plain replication
  */
 public record RedisReplicationSpec(
         String name,
@@ -71,7 +72,8 @@ public record RedisReplicationSpec(
         Map<String, String> redisConfig,
         Scheduling scheduling,
         boolean podDisruptionBudget,
-        String clusterDomain) {
+        String clusterDomain,
+        SentinelSpec sentinel) {
 
     /** Longest name: leaves room for suffixes such as {@code -replica-31} and the revision label. */
     public static final int MAX_NAME_LENGTH = 40;
@@ -90,10 +92,29 @@ public record RedisReplicationSpec(
     public RedisReplicationSpec {
         SpecChecks.validate(name, namespace, labels, annotations, image, replicas, master, replica, maxmemoryShare,
                 maxmemory, mode, evictionPolicy, storage, exposure, auth, networkAccess, redisConfig, scheduling,
-                clusterDomain);
+                clusterDomain, sentinel);
         labels = sorted(labels);
         annotations = sorted(annotations);
         redisConfig = sorted(redisConfig);
+    }
+
+    /**
+     * A spec without Sentinel (the record's shape before {@code sentinel} was added).
+     */
+    @SuppressWarnings("checkstyle:ParameterNumber")
+    public RedisReplicationSpec(String name, String namespace, Map<String, String> labels,
+            Map<String, String> annotations, Image image, int replicas, NodeResources master, NodeResources replica,
+            double maxmemoryShare, String maxmemory, Mode mode, String evictionPolicy, Storage storage,
+            Exposure exposure, Auth auth, NetworkAccess networkAccess, Map<String, String> redisConfig,
+            Scheduling scheduling, boolean podDisruptionBudget, String clusterDomain) {
+        this(name, namespace, labels, annotations, image, replicas, master, replica, maxmemoryShare, maxmemory, mode,
+                evictionPolicy, storage, exposure, auth, networkAccess, redisConfig, scheduling, podDisruptionBudget,
+                clusterDomain, null);
+    }
+
+    /** @return whether Sentinel fails over automatically */
+    public boolean sentinelEnabled() {
+        return sentinel != null;
     }
 
     /**
@@ -186,6 +207,7 @@ public record RedisReplicationSpec(
         private boolean spreadOverNodes = true;
         private boolean podDisruptionBudget = true;
         private String clusterDomain = DEFAULT_CLUSTER_DOMAIN;
+        private SentinelSpec sentinel;
 
         private Builder(String name) {
             this.name = name;
@@ -215,6 +237,7 @@ public record RedisReplicationSpec(
             this.spreadOverNodes = spec.scheduling.spreadOverNodes();
             this.podDisruptionBudget = spec.podDisruptionBudget;
             this.clusterDomain = spec.clusterDomain;
+            this.sentinel = spec.sentinel;
         }
 
         /** @param value the namespace (the tenant); default {@value #DEFAULT_NAMESPACE} */
@@ -425,6 +448,23 @@ public record RedisReplicationSpec(
         }
 
         /**
+         * Turns on automatic failover with Sentinel (3 Sentinels, quorum 2, down after 5 s unless changed):
+         * {@code sentinel(s -> s.sentinels(3).downAfter(Duration.ofSeconds(5)))}.
+         */
+        public Builder sentinel(Consumer<SentinelSpec.Builder> options) {
+            SentinelSpec.Builder builder = (sentinel == null ? SentinelSpec.DEFAULT : sentinel).toBuilder();
+            options.accept(builder);
+            this.sentinel = builder.build();
+            return this;
+        }
+
+        /** @param value Sentinel settings, or {@code null} for plain replication (the default) */
+        public Builder sentinel(SentinelSpec value) {
+            this.sentinel = value;
+            return this;
+        }
+
+        /**
          * Validates everything and builds the spec. A generated password is made here, once.
          *
          * @return the spec
@@ -446,7 +486,7 @@ public record RedisReplicationSpec(
                     resolvedReplica,
                     maxmemoryShare, maxmemory, mode, resolvedPolicy, resolvedStorage, exposure, resolvedAuth,
                     resolvedAccess, redisConfig, new Scheduling(nodeSelector, tolerations, spreadOverNodes),
-                    podDisruptionBudget, clusterDomain);
+                    podDisruptionBudget, clusterDomain, sentinel);
         }
 
         private static NodeResources edit(NodeResources from, Consumer<NodeResources.Builder> change) {

@@ -40,6 +40,29 @@ public record ResourceNames(String instance, String namespace, String clusterDom
         return instance;
     }
 
+    /** @return the Sentinel StatefulSet, Service and PodDisruptionBudget: {@code <name>-sentinel} */
+    public String sentinel() {
+        return instance + "-sentinel";
+    }
+
+    /**
+     * @param ordinal the Sentinel pod's ordinal
+     * @return its stable DNS name, e.g. {@code orders-sentinel-0.orders-headless.tenant-a.svc.cluster.local}
+     */
+    public String sentinelPodHost(int ordinal) {
+        return sentinel() + "-" + ordinal + "." + headlessService() + "." + namespace + ".svc." + clusterDomain;
+    }
+
+    /** @return the DNS name of the Sentinel Service, e.g. {@code orders-sentinel.tenant-a.svc.cluster.local} */
+    public String sentinelServiceHost() {
+        return sentinel() + "." + namespace + ".svc." + clusterDomain;
+    }
+
+    /** @return the ServiceAccount, Role and RoleBinding of the sidecar that keeps each pod's role label current */
+    public String roleLabeler() {
+        return instance + "-role-labeler";
+    }
+
     /**
      * @param role    the pod's role
      * @param ordinal the pod's ordinal in its StatefulSet

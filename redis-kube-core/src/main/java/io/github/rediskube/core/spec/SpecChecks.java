@@ -18,6 +18,10 @@ final class SpecChecks {
             "replica-announce-port", "slave-announce-port", "replica-read-only", "slave-read-only",
             "shutdown-timeout", "repl-diskless-sync", "tcp-keepalive");
 
+    /** Directives that {@link SentinelSpec} renders, so a Sentinel spec owns them too. */
+    static final Set<String> SENTINEL_DIRECTIVES = Set.of("min-replicas-to-write", "min-slaves-to-write",
+            "min-replicas-max-lag", "min-slaves-max-lag", "replica-priority", "slave-priority");
+
     /** redis.conf directives that would break the deployment or open it up; never accepted. */
     static final Set<String> DANGEROUS_DIRECTIVES = Set.of("dbfilename", "appendfilename", "appenddirname",
             "include", "loadmodule", "rename-command", "enable-debug-command", "enable-module-command",
@@ -35,7 +39,7 @@ final class SpecChecks {
                          Image image, int replicas, NodeResources master, NodeResources replica, double maxmemoryShare,
                          String maxmemory, Mode mode, String evictionPolicy, Storage storage, Exposure exposure,
                          Auth auth, NetworkAccess networkAccess, Map<String, String> redisConfig,
-                         Scheduling scheduling, String clusterDomain) {
+                         Scheduling scheduling, String clusterDomain, SentinelSpec sentinel) {
         Checks checks = new Checks();
         checkName(checks, name);
         checks.require(Names.isDnsLabel(namespace), "namespace", namespace,
@@ -85,6 +89,16 @@ final class SpecChecks {
         checkRedisConfig(checks, redisConfig);
         if (notNull(checks, "scheduling", scheduling)) {
             scheduling.check(checks);
+        }
+        if (sentinel != null) {
+            sentinel.check(checks, replicas);
+            if (redisConfig != null) {
+                redisConfig.keySet().stream().filter(d -> d != null
+                                && SENTINEL_DIRECTIVES.contains(d.toLowerCase(java.util.Locale.ROOT)))
+                        .forEach(d -> checks.require(false, "config directive", d,
+                                "is owned by redis-kube when Sentinel is on",
+                                "use sentinel(s -> s.minReplicasToWrite(..).minReplicasMaxLag(..)) instead"));
+            }
         }
         checks.throwIfAny("RedisReplicationSpec" + (name == null ? "" : " \"" + name + "\""));
     }

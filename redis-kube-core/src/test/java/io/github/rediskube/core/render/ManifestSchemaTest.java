@@ -23,7 +23,10 @@ import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1NetworkPolicy;
 import io.kubernetes.client.openapi.models.V1PodDisruptionBudget;
 import io.kubernetes.client.openapi.models.V1Secret;
+import io.kubernetes.client.openapi.models.V1Role;
+import io.kubernetes.client.openapi.models.V1RoleBinding;
 import io.kubernetes.client.openapi.models.V1Service;
+import io.kubernetes.client.openapi.models.V1ServiceAccount;
 import io.kubernetes.client.openapi.models.V1StatefulSet;
 import java.io.IOException;
 import java.util.Map;
@@ -48,6 +51,9 @@ class ManifestSchemaTest {
             "v1/Service", V1Service::validateJsonElement,
             "networking.k8s.io/v1/NetworkPolicy", V1NetworkPolicy::validateJsonElement,
             "policy/v1/PodDisruptionBudget", V1PodDisruptionBudget::validateJsonElement,
+            "v1/ServiceAccount", V1ServiceAccount::validateJsonElement,
+            "rbac.authorization.k8s.io/v1/Role", V1Role::validateJsonElement,
+            "rbac.authorization.k8s.io/v1/RoleBinding", V1RoleBinding::validateJsonElement,
             "apps/v1/StatefulSet", V1StatefulSet::validateJsonElement);
 
     /**
@@ -78,6 +84,16 @@ class ManifestSchemaTest {
                         .nodeSelector("disktype", "ssd")
                         .imagePullSecrets("regcred")
                         .networkAccess(NetworkAccess.clientsOnly().withNamespaces("ops").withCidrs("10.0.0.0/8"))
+                        .build()),
+                argumentSet("Sentinel: 3 Sentinels, min-replicas-to-write, storage mode", orders()
+                        .sentinel(s -> s.sentinels(3).downAfter(java.time.Duration.ofSeconds(5)).minReplicasToWrite(1))
+                        .storage("1Gi")
+                        .build()),
+                argumentSet("Sentinel: 5 Sentinels, auth disabled, tolerations", orders()
+                        .replicas(3)
+                        .auth(Auth.disabled())
+                        .toleration(Toleration.equal("dedicated", "redis", "NoSchedule"))
+                        .sentinel(s -> s.sentinels(5).quorum(3).labelerImage("registry.example.com/kubectl:1.31"))
                         .build()),
                 argumentSet("labels and annotations", orders()
                         .label("team", "payments")

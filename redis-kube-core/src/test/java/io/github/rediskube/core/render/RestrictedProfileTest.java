@@ -59,7 +59,7 @@ class RestrictedProfileTest {
     void everyPodTemplateMeetsTheRestrictedPodSecurityStandard(RedisReplicationSpec spec) {
         List<PodTemplateSpec> templates = podTemplates(spec);
 
-        assertThat(templates).hasSize(2);
+        assertThat(templates).hasSize(spec.sentinelEnabled() ? 3 : 2);
         assertThat(templates).allSatisfy(template -> assertThat(restrictedViolations(template))
                 .as("restricted profile violations of pod template %s", template.getMetadata().getLabels())
                 .isEmpty());

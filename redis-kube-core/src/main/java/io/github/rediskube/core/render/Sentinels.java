@@ -1,0 +1,366 @@
+package io.github.rediskube.core.render;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Lifecycle;
+import io.fabric8.kubernetes.api.model.LifecycleBuilder;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import io.github.rediskube.core.spec.RedisReplicationSpec;
+import io.github.rediskube.core.spec.ResourceNames;
+import io.github.rediskube.core.spec.SentinelSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * Sentinel mode: the Sentinel StatefulSet and Service, what Redis pods gain (the Sentinel-aware start,
+ * readiness and preStop, the role-label sidecar); the sidecar's RBAC is {@link LabelerRbac}.
+ *
+ * <p>The master and replica Services select on {@value #ROLE_LABEL}, which the sidecar keeps equal to the
+ * server's live role; a Redis pod is ready only once its label matches its role, so the master Service
+ * never sends writes to a pod labelled master that is a replica.
+ */
+final class Sentinels {
+
+    /** The pod label the master/replica Services select on in Sentinel mode: {@code master} or {@code replica}. */
+    static final String ROLE_LABEL = "redis-kube.github.io/role";
+    static final String COMPONENT = "sentinel";
+    static final String CONTAINER = "sentinel";
+    static final String LABELER_CONTAINER = "role-labeler";
+    static final String ROLE_DIR = "/run/redis-kube-role";
+    static final String TOKEN_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
+    /** PreStop failover (bounded at 15 s) plus Redis' own shutdown-timeout. */
+    static final int REDIS_TERMINATION_GRACE_SECONDS = 45;
+
+    private Sentinels() {
+    }
+
+    /** @return {@code host:26379} of every Sentinel pod, space-separated, as ha.sh reads them */
+    static String addresses(RedisReplicationSpec spec) {
+        return IntStream.range(0, spec.sentinel().sentinels())
+                .mapToObj(i -> spec.names().sentinelPodHost(i) + ":" + SentinelSpec.SENTINEL_PORT)
+                .collect(Collectors.joining(" "));
+    }
+
+    static Map<String, String> labels(RedisReplicationSpec spec) {
+        Map<String, String> labels = Labels.common(spec);
+        labels.put(Labels.COMPONENT, COMPONENT);
+        return labels;
+    }
+
+    static Map<String, String> selector(RedisReplicationSpec spec) {
+        Map<String, String> labels = Labels.selector(spec);
+        labels.put(Labels.COMPONENT, COMPONENT);
+        return labels;
+    }
+
+    /** What a Redis pod's start script needs to ask the Sentinels. */
+    static List<EnvVar> redisEnv(RedisReplicationSpec spec) {
+        return List.of(
+                new EnvVar("REDIS_SENTINELS", addresses(spec), null),
+                new EnvVar("REDIS_MASTER_SET", spec.name(), null),
+                new EnvVar("REDIS_MODE", spec.mode().name().toLowerCase(java.util.Locale.ROOT), null),
+                new EnvVar("REDIS_ROLE_DIR", ROLE_DIR, null));
+    }
+
+    static Probe readiness() {
+        return exec(List.of("sh", RedisConfig.CONFIG_DIR + "/" + RedisConfig.HA_SCRIPT, "readiness"), 2, 3, 3);
+    }
+
+    /** Alive unless the server does not answer, or it is a replica orphaned from the Sentinels' master. */
+    static Probe liveness() {
+        return exec(List.of("sh", RedisConfig.CONFIG_DIR + "/" + RedisConfig.HA_SCRIPT, "liveness"), 15, 10, 6);
+    }
+
+    /** A master stopping on purpose (drain, rolling update) asks the Sentinels to fail over first. */
+    static Lifecycle preStop() {
+        return new LifecycleBuilder()
+                .withNewPreStop()
+                    .withNewExec()
+                        .withCommand("sh", RedisConfig.CONFIG_DIR + "/" + RedisConfig.HA_SCRIPT, "prestop")
+                    .endExec()
+                .endPreStop()
+                .build();
+    }
+
+    static VolumeMount roleMount() {
+        return new VolumeMountBuilder().withName("role").withMountPath(ROLE_DIR).build();
+    }
+
+    /** The role files shared with the sidecar, and a token mounted into the sidecar only. */
+    static List<Volume> redisVolumes() {
+        return List.of(
+                new VolumeBuilder()
+                        .withName("role")
+                        .withNewEmptyDir()
+                            .withMedium("Memory")
+                            .withSizeLimit(new Quantity("1Mi"))
+                        .endEmptyDir()
+                        .build(),
+                new VolumeBuilder()
+                        .withName("labeler-token")
+                        .withNewProjected()
+                            .withDefaultMode(0444)
+                            .addNewSource()
+                                .withNewServiceAccountToken()
+                                    .withPath("token")
+                                    .withExpirationSeconds(3600L)
+                                .endServiceAccountToken()
+                            .endSource()
+                            .addNewSource()
+                                .withNewConfigMap()
+                                    .withName("kube-root-ca.crt")
+                                    .addNewItem()
+                                        .withKey("ca.crt")
+                                        .withPath("ca.crt")
+                                    .endItem()
+                                .endConfigMap()
+                            .endSource()
+                            .addNewSource()
+                                .withNewDownwardAPI()
+                                    .addNewItem()
+                                        .withPath("namespace")
+                                        .withNewFieldRef()
+                                            .withFieldPath("metadata.namespace")
+                                        .endFieldRef()
+                                    .endItem()
+                                .endDownwardAPI()
+                            .endSource()
+                        .endProjected()
+                        .build());
+    }
+
+    /** The sidecar that patches {@value #ROLE_LABEL} to the role the readiness probe recorded. */
+    static Container labeler(RedisReplicationSpec spec) {
+        return new ContainerBuilder()
+                .withName(LABELER_CONTAINER)
+                .withImage(spec.sentinel().labelerImage())
+                .withImagePullPolicy(spec.image().pullPolicy())
+                .withCommand("sh", RedisConfig.CONFIG_DIR + "/" + RedisConfig.HA_SCRIPT, "label")
+                .withEnv(podName(), new EnvVar("REDIS_ROLE_DIR", ROLE_DIR, null), new EnvVar("HOME", "/tmp", null))
+                .withNewResources()
+                    .addToRequests("cpu", new Quantity("10m"))
+                    .addToRequests("memory", new Quantity("64Mi"))
+                    .addToLimits("memory", new Quantity("64Mi"))
+                .endResources()
+                .withSecurityContext(Workloads.containerSecurity(spec.image().uid()))
+                .addNewVolumeMount()
+                    .withName("config")
+                    .withMountPath(RedisConfig.CONFIG_DIR)
+                    .withReadOnly(true)
+                .endVolumeMount()
+                .addToVolumeMounts(roleMount())
+                .addNewVolumeMount()
+                    .withName("labeler-token")
+                    .withMountPath(TOKEN_DIR)
+                    .withReadOnly(true)
+                .endVolumeMount()
+                .addNewVolumeMount()
+                    .withName("tmp")
+                    .withMountPath("/tmp")
+                .endVolumeMount()
+                .build();
+    }
+
+    /** Where Sentinel-aware clients ask for the master. */
+    static Service service(RedisReplicationSpec spec) {
+        return new ServiceBuilder()
+                .withMetadata(Labels.metadata(spec, spec.names().sentinel(), labels(spec)))
+                .withNewSpec()
+                    .withType("ClusterIP")
+                    .withSelector(selector(spec))
+                    .addNewPort()
+                        .withName(CONTAINER)
+                        .withPort(SentinelSpec.SENTINEL_PORT)
+                        .withTargetPort(new IntOrString(CONTAINER))
+                        .withProtocol("TCP")
+                    .endPort()
+                .endSpec()
+                .build();
+    }
+
+    /** Keeps a majority of Sentinels up through drains: at most one down at a time. */
+    static PodDisruptionBudget podDisruptionBudget(RedisReplicationSpec spec) {
+        return new PodDisruptionBudgetBuilder()
+                .withMetadata(Labels.metadata(spec, spec.names().sentinel(), labels(spec)))
+                .withNewSpec()
+                    .withMaxUnavailable(new IntOrString(1))
+                    .withNewSelector()
+                        .withMatchLabels(selector(spec))
+                    .endSelector()
+                .endSpec()
+                .build();
+    }
+
+    static StatefulSet statefulSet(RedisReplicationSpec spec, String configHash) {
+        Map<String, String> annotations = new TreeMap<>(spec.annotations());
+        annotations.put(Workloads.CONFIG_HASH_ANNOTATION, configHash);
+        long uid = spec.image().uid();
+        return new StatefulSetBuilder()
+                .withMetadata(Labels.metadata(spec, spec.names().sentinel(), labels(spec)))
+                .withNewSpec()
+                    .withReplicas(spec.sentinel().sentinels())
+                    .withServiceName(spec.names().headlessService())
+                    .withPodManagementPolicy("Parallel")
+                    .withNewSelector()
+                        .withMatchLabels(selector(spec))
+                    .endSelector()
+                    .withNewUpdateStrategy()
+                        .withType("RollingUpdate")
+                    .endUpdateStrategy()
+                    .withNewTemplate()
+                        .withNewMetadata()
+                            .withLabels(labels(spec))
+                            .withAnnotations(annotations)
+                        .endMetadata()
+                        .withNewSpec()
+                            .withAutomountServiceAccountToken(false)
+                            .withEnableServiceLinks(false)
+                            .withTerminationGracePeriodSeconds(10L)
+                            .withSecurityContext(Workloads.podSecurity(uid))
+                            .withImagePullSecrets(spec.image().pullSecrets().stream()
+                                    .map(LocalObjectReference::new).toList())
+                            .withNodeSelector(spec.scheduling().nodeSelector().isEmpty()
+                                    ? null : new TreeMap<>(spec.scheduling().nodeSelector()))
+                            .withTolerations(Workloads.tolerations(spec))
+                            .withAffinity(spec.scheduling().spreadOverNodes() ? Workloads.spread(selector(spec)) : null)
+                            .withContainers(sentinelContainer(spec))
+                            .withVolumes(sentinelVolumes(spec))
+                        .endSpec()
+                    .endTemplate()
+                .endSpec()
+                .build();
+    }
+
+    private static Container sentinelContainer(RedisReplicationSpec spec) {
+        List<String> probe = List.of("sh", RedisConfig.CONFIG_DIR + "/" + RedisConfig.HA_SCRIPT, "sentinel-probe");
+        return new ContainerBuilder()
+                .withName(CONTAINER)
+                .withImage(spec.image().reference())
+                .withImagePullPolicy(spec.image().pullPolicy())
+                .withCommand("sh", RedisConfig.CONFIG_DIR + "/" + RedisConfig.HA_SCRIPT, "sentinel")
+                .addNewPort()
+                    .withName(CONTAINER)
+                    .withContainerPort(SentinelSpec.SENTINEL_PORT)
+                    .withProtocol("TCP")
+                .endPort()
+                .withEnv(sentinelEnv(spec))
+                .withNewResources()
+                    .addToRequests("cpu", new Quantity("50m"))
+                    .addToRequests("memory", new Quantity("64Mi"))
+                    .addToLimits("memory", new Quantity("64Mi"))
+                .endResources()
+                .withReadinessProbe(exec(probe, 2, 3, 3))
+                .withLivenessProbe(exec(probe, 15, 10, 6))
+                .withSecurityContext(Workloads.containerSecurity(spec.image().uid()))
+                .addNewVolumeMount()
+                    .withName("config")
+                    .withMountPath(RedisConfig.CONFIG_DIR)
+                    .withReadOnly(true)
+                .endVolumeMount()
+                .addNewVolumeMount()
+                    .withName("runtime")
+                    .withMountPath(RedisConfig.RUNTIME_DIR)
+                .endVolumeMount()
+                .addNewVolumeMount()
+                    .withName("tmp")
+                    .withMountPath("/tmp")
+                .endVolumeMount()
+                .build();
+    }
+
+    private static List<EnvVar> sentinelEnv(RedisReplicationSpec spec) {
+        ResourceNames names = spec.names();
+        List<EnvVar> env = new ArrayList<>();
+        env.add(podName());
+        env.add(new EnvVar("SENTINEL_PORT", String.valueOf(SentinelSpec.SENTINEL_PORT), null));
+        env.add(new EnvVar("SENTINEL_QUORUM", String.valueOf(spec.sentinel().quorum()), null));
+        env.add(new EnvVar("SENTINEL_ANNOUNCE_HOST", "$(POD_NAME)." + names.headlessService() + "."
+                + spec.namespace() + ".svc." + spec.clusterDomain(), null));
+        env.add(new EnvVar("REDIS_SENTINELS", addresses(spec), null));
+        env.add(new EnvVar("REDIS_MASTER_SET", spec.name(), null));
+        env.add(new EnvVar("REDIS_MASTER_HOST", names.masterHost(), null));
+        env.add(new EnvVar("REDIS_MASTER_PORT", String.valueOf(ResourceNames.REDIS_PORT), null));
+        env.add(new EnvVar("REDIS_CONFIG_DIR", RedisConfig.CONFIG_DIR, null));
+        env.add(new EnvVar("REDIS_RUNTIME_DIR", RedisConfig.RUNTIME_DIR, null));
+        if (spec.auth().enabled()) {
+            env.add(new EnvVarBuilder()
+                    .withName("REDIS_PASSWORD")
+                    .withNewValueFrom()
+                        .withNewSecretKeyRef()
+                            .withName(RedisManifests.secretName(spec))
+                            .withKey(RedisManifests.secretKey(spec))
+                            .withOptional(false)
+                        .endSecretKeyRef()
+                    .endValueFrom()
+                    .build());
+        }
+        return env;
+    }
+
+    private static List<Volume> sentinelVolumes(RedisReplicationSpec spec) {
+        return List.of(
+                new VolumeBuilder()
+                        .withName("config")
+                        .withNewConfigMap()
+                            .withName(spec.names().configMap())
+                            .withDefaultMode(0444)
+                        .endConfigMap()
+                        .build(),
+                new VolumeBuilder()
+                        .withName("runtime")
+                        .withNewEmptyDir()
+                            .withMedium("Memory")
+                            .withSizeLimit(new Quantity("1Mi"))
+                        .endEmptyDir()
+                        .build(),
+                new VolumeBuilder()
+                        .withName("tmp")
+                        .withNewEmptyDir()
+                            .withSizeLimit(new Quantity("16Mi"))
+                        .endEmptyDir()
+                        .build());
+    }
+
+    private static EnvVar podName() {
+        return new EnvVarBuilder()
+                .withName("POD_NAME")
+                .withNewValueFrom()
+                    .withNewFieldRef()
+                        .withFieldPath("metadata.name")
+                    .endFieldRef()
+                .endValueFrom()
+                .build();
+    }
+
+    private static Probe exec(List<String> command, int initialDelay, int period, int failures) {
+        return new ProbeBuilder()
+                .withNewExec()
+                    .withCommand(command)
+                .endExec()
+                .withInitialDelaySeconds(initialDelay)
+                .withPeriodSeconds(period)
+                .withTimeoutSeconds(5)
+                .withFailureThreshold(failures)
+                .build();
+    }
+}

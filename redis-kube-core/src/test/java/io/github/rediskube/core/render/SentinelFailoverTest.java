@@ -1,0 +1,135 @@
+package io.github.rediskube.core.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.rediskube.core.RedisKube;
+import io.github.rediskube.core.spec.PasswordGenerator;
+import io.github.rediskube.core.spec.RedisReplicationSpec;
+import io.github.rediskube.testing.RedisNode;
+import io.github.rediskube.testing.SentinelTopology;
+import io.lettuce.core.RedisClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Data plane: real redis-server and redis-sentinel processes run the rendered configs and ha.sh (only
+ * ports, bind address and directories substituted) and fail over with no JVM of ours in the loop:
+ * the Sentinels promote a replica, restarted pods ask them whom to follow, and data survives.
+ */
+class SentinelFailoverTest {
+
+    private static final Duration FAILOVER = Duration.ofSeconds(20);
+    private static final int KEYS = 200;
+
+    private static RedisClient client;
+
+    @BeforeAll
+    static void createClient() {
+        client = RedisClient.create();
+    }
+
+    @AfterAll
+    static void shutdownClient() {
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+
+    static RedisReplicationSpec spec() {
+        return RedisKube.replication("orders")
+                .passwordGenerator(PasswordGenerator.fixed("s3cret-Password-0123456789"))
+                .master(n -> n.memoryLimit("64Mi"))
+                .replicas(2)
+                .config("repl-diskless-sync-delay", "0")
+                .sentinel(s -> s.downAfter(Duration.ofMillis(1000)).failoverTimeout(Duration.ofSeconds(5)))
+                .build();
+    }
+
+    private static void writeKeys(RedisNode master, int replicasToAck) {
+        master.call(client, c -> {
+            for (int i = 0; i < KEYS; i++) {
+                c.set("key:" + i, "value-" + i);
+            }
+            return c.waitForReplication(replicasToAck, 5000);
+        });
+    }
+
+    private static long keys(RedisNode node) {
+        return node.call(client, c -> c.dbsize());
+    }
+
+    @Test
+    void firstStartMakesPodZeroTheMasterAndTheReplicasFollowIt(@TempDir Path dir) {
+        try (SentinelTopology ha = SentinelTopology.start(spec(), dir)) {
+            RedisNode podZero = ha.redisNodes().get(0);
+
+            assertThat(ha.currentMaster()).isSameAs(podZero);
+            for (RedisNode replica : ha.redisNodes().subList(1, 3)) {
+                ha.awaitLinked(replica, FAILOVER);
+            }
+            assertThat(podZero.log()).contains("know no replica (first start): starting as master");
+        }
+    }
+
+    @Test
+    void killedMasterIsReplacedAndRejoinsAsAReplicaWithTheData(@TempDir Path dir) {
+        try (SentinelTopology ha = SentinelTopology.start(spec(), dir)) {
+            RedisNode master = ha.currentMaster();
+            ha.redisNodes().stream().filter(n -> n != master).forEach(r -> ha.awaitLinked(r, FAILOVER));
+            ha.awaitSentinelsKnowReplicas(2, FAILOVER);
+            writeKeys(master, 2);
+
+            master.kill();
+            RedisNode promoted = ha.awaitMasterOtherThan(master, FAILOVER);
+
+            assertThat(keys(promoted)).isEqualTo(KEYS);
+            RedisNode other = ha.redisNodes().stream().filter(n -> n != master && n != promoted).findFirst()
+                    .orElseThrow();
+            ha.awaitLinked(other, FAILOVER);
+            master.start();
+            ha.awaitLinked(master, FAILOVER);
+            assertThat(keys(master)).as("the ex-master, resynced from the new master").isEqualTo(KEYS);
+            assertThat(master.log()).contains("starting as its replica");
+        }
+    }
+
+    @Test
+    void masterRestartedBeforeFailoverWaitsInsteadOfComingBackEmpty(@TempDir Path dir) {
+        try (SentinelTopology ha = SentinelTopology.start(spec(), dir)) {
+            RedisNode master = ha.currentMaster();
+            List<RedisNode> replicas = ha.redisNodes().stream().filter(n -> n != master).toList();
+            replicas.forEach(r -> ha.awaitLinked(r, FAILOVER));
+            ha.awaitSentinelsKnowReplicas(2, FAILOVER);
+            writeKeys(master, 2);
+
+            master.kill();
+            master.start(); // at once: the Sentinels still name it master; it must wait, not start empty
+
+            RedisNode promoted = ha.awaitMasterOtherThan(master, FAILOVER);
+            ha.awaitLinked(master, FAILOVER);
+            assertThat(master.log()).contains("waiting for them to promote one (never starting empty)");
+            for (RedisNode node : ha.redisNodes()) {
+                assertThat(keys(node)).as("keys on %s (master %s)", node, promoted).isEqualTo(KEYS);
+            }
+        }
+    }
+
+    @Test
+    void failoverStillHappensWithOneSentinelDown(@TempDir Path dir) {
+        try (SentinelTopology ha = SentinelTopology.start(spec(), dir)) {
+            RedisNode master = ha.currentMaster();
+            ha.redisNodes().stream().filter(n -> n != master).forEach(r -> ha.awaitLinked(r, FAILOVER));
+            ha.awaitSentinelsKnowReplicas(2, FAILOVER);
+
+            ha.sentinels().get(0).kill();
+            master.kill();
+
+            RedisNode promoted = ha.awaitMasterOtherThan(master, FAILOVER);
+            String reply = promoted.call(client, c -> c.set("after", "failover"));
+            assertThat(reply).isEqualTo("OK");
+        }
+    }
+}
