@@ -40,7 +40,8 @@ import java.util.Objects;
  * roles once, the replica set is re-checked every {@link RedisEndpoints#topologyRefresh()}: replicas the
  * master reports online start serving reads, replicas that left stop. The caller's {@link RedisClient}
  * (its options and {@code ClientResources}) is used as given; the connections are its connections and
- * close with it. Failover to a new master is not followed (that is Sentinel's job).
+ * close with it. With {@link RedisEndpoints} failover to a new master is not followed; with
+ * {@link RedisSentinels} it is ({@link #connect(RedisClient, RedisSentinels)}).
  */
 public final class RedisKubeConnections {
 
@@ -120,6 +121,68 @@ public final class RedisKubeConnections {
         Objects.requireNonNull(codec, "codec");
         Objects.requireNonNull(endpoints, "endpoints");
         Objects.requireNonNull(readFrom, "readFrom");
+        return open(client, codec, endpoints, readFrom).connection();
+    }
+
+    /**
+     * Connects to a set watched by Sentinels, following failover: the master is the one the Sentinels
+     * name; when they announce a new one ({@code +switch-master}, subscribed on every Sentinel) writes move
+     * to it at once, and reads follow the replicas the current master reports.
+     *
+     * <pre>{@code
+     * try (var redis = RedisKubeConnections.connect(redisClient, RedisSentinels.of(spec))) {
+     *     redis.sync().set("k", "v");      // the current master, also after a failover
+     * }
+     * }</pre>
+     *
+     * @param client    the caller's client
+     * @param sentinels where the Sentinels are
+     * @return a split String connection reading from replicas preferably
+     */
+    public static StatefulRedisMasterReplicaConnection<String, String> connect(RedisClient client,
+            RedisSentinels sentinels) {
+        return connect(client, StringCodec.UTF8, sentinels, ReadFrom.REPLICA_PREFERRED);
+    }
+
+    /**
+     * Like {@link #connect(RedisClient, RedisSentinels)} with a codec and a {@link ReadFrom}. Writes issued
+     * while the master is down fail (or queue, as the client's {@code disconnectedBehavior} says) until the
+     * Sentinels announce its successor; then they go to it without waiting for a topology refresh.
+     *
+     * @param client    the caller's client
+     * @param codec     the codec of keys and values
+     * @param sentinels where the Sentinels are
+     * @param readFrom  where reads go
+     * @param <K>       key type
+     * @param <V>       value type
+     * @return a split connection that follows failover; close it to close every connection it opened
+     * @throws RedisConnectionException when no Sentinel names a master, or the master cannot be reached
+     */
+    public static <K, V> StatefulRedisMasterReplicaConnection<K, V> connect(RedisClient client,
+            RedisCodec<K, V> codec, RedisSentinels sentinels, ReadFrom readFrom) {
+        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(codec, "codec");
+        Objects.requireNonNull(sentinels, "sentinels");
+        Objects.requireNonNull(readFrom, "readFrom");
+        SentinelFollower<K, V> follower = new SentinelFollower<>(client, codec, sentinels);
+        Split<K, V> split;
+        try {
+            split = open(client, codec, sentinels.endpoints(follower.askMaster()), readFrom);
+        } catch (RuntimeException e) {
+            follower.stop();
+            throw e;
+        }
+        follower.start(split.writer(), split.watcher());
+        return split.connection();
+    }
+
+    /** The parts of one split connection. */
+    private record Split<K, V>(RoutingWriter writer, TopologyWatcher<K, V> watcher,
+                               SplitConnection<K, V> connection) {
+    }
+
+    private static <K, V> Split<K, V> open(RedisClient client, RedisCodec<K, V> codec, RedisEndpoints endpoints,
+            ReadFrom readFrom) {
         RedisURI masterUri = endpoints.uri(endpoints.master());
         StatefulRedisConnection<K, V> master;
         try {
@@ -142,7 +205,7 @@ public final class RedisKubeConnections {
         SplitConnection<K, V> connection = new SplitConnection<>(writer, codec, endpoints.timeout(),
                 options.getJsonParser());
         connection.setOptions(options);
-        return connection;
+        return new Split<>(writer, watcher, connection);
     }
 
     /**

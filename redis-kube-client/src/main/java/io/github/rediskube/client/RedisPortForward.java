@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.LocalPortForward;
 import io.github.rediskube.core.deploy.DeploymentStatus;
 import io.github.rediskube.core.deploy.RedisDeployment;
-import io.github.rediskube.core.spec.ResourceNames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
@@ -15,9 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reaches a deployment from outside the cluster (a laptop, a test JVM) through fabric8 port-forwards
- * to its pods: every in-cluster address the split connection meets — the master Service, the replica
- * pods' DNS names, the names the servers announce — is mapped to a local forward to that pod, opened
- * on first use. Replicas added later get their forward when the connection first sees them.
+ * to its pods: every in-cluster address the split connection meets — the master Service, the Redis and
+ * Sentinel pods' DNS names, the names the servers announce — is mapped to a local forward to that pod
+ * and port, opened on first use. Pods added later get their forward when the connection first sees them.
  *
  * <pre>{@code
  * try (RedisPortForward forward = RedisPortForward.open(kubernetesClient, deployment);
@@ -65,6 +64,15 @@ public final class RedisPortForward implements AutoCloseable {
         return endpoints;
     }
 
+    /**
+     * @param deployment the deployment this forward was opened for, with Sentinel
+     * @return its Sentinels, every address (Sentinels, and the master and replicas they name) mapped to a
+     *         local forward, for {@link RedisKubeConnections#connect(io.lettuce.core.RedisClient, RedisSentinels)}
+     */
+    public RedisSentinels sentinels(RedisDeployment deployment) {
+        return RedisSentinels.of(deployment).toBuilder().addressMapper(this::map).build();
+    }
+
     /** Maps an in-cluster address of this deployment to its local forward; other addresses stay as they are. */
     RedisEndpoints.Address map(RedisEndpoints.Address address) {
         Optional<String> pod = podOf(address.host());
@@ -74,11 +82,10 @@ public final class RedisPortForward implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("port-forwards of " + namespace + " are closed");
         }
-        LocalPortForward forward = forwards.computeIfAbsent(pod.get(), p -> {
-            LocalPortForward opened = client.pods().inNamespace(namespace).withName(p)
-                    .portForward(ResourceNames.REDIS_PORT);
-            LOG.info("port-forward 127.0.0.1:{} -> {}/{}:{}", opened.getLocalPort(), namespace, p,
-                    ResourceNames.REDIS_PORT);
+        int port = address.port();
+        LocalPortForward forward = forwards.computeIfAbsent(pod.get() + ":" + port, key -> {
+            LocalPortForward opened = client.pods().inNamespace(namespace).withName(pod.get()).portForward(port);
+            LOG.info("port-forward 127.0.0.1:{} -> {}/{}:{}", opened.getLocalPort(), namespace, pod.get(), port);
             return opened;
         });
         return new RedisEndpoints.Address("127.0.0.1", forward.getLocalPort());

@@ -31,7 +31,7 @@ final class RoutingWriter implements RedisChannelWriter {
     private volatile boolean inTransaction;
     private volatile boolean autoFlush = true;
     private volatile boolean closed;
-    private volatile Runnable onClose = () -> { };
+    private final List<Runnable> onClose = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     RoutingWriter(ClientResources resources, ReadOnlyCommands.ReadOnlyPredicate readOnly, Topology topology,
             ReadFrom readFrom) {
@@ -136,11 +136,25 @@ final class RoutingWriter implements RedisChannelWriter {
     }
 
     /** Swaps in a new topology; new node connections follow this connection's auto-flush setting. */
-    void topology(Topology next) {
-        for (Node replica : next.replicas()) {
-            replica.connection().setAutoFlushCommands(autoFlush);
+    synchronized void topology(Topology next) {
+        for (Node node : next.getNodes().stream().map(Node.class::cast).toList()) {
+            node.connection().setAutoFlushCommands(autoFlush);
         }
         this.topology = next;
+    }
+
+    /**
+     * Swaps in a new topology only if the current one is still {@code expected}, so the replica re-check
+     * never undoes a master switch that happened while it connected replicas.
+     *
+     * @return whether it was swapped
+     */
+    synchronized boolean replace(Topology expected, Topology next) {
+        if (topology != expected) {
+            return false;
+        }
+        topology(next);
+        return true;
     }
 
     ReadFrom readFrom() {
@@ -155,8 +169,9 @@ final class RoutingWriter implements RedisChannelWriter {
         return closed;
     }
 
+    /** Adds an action run once when the connection closes (watchers stop their threads). */
     void onClose(Runnable action) {
-        this.onClose = action;
+        this.onClose.add(action);
     }
 
     @Override
@@ -170,7 +185,7 @@ final class RoutingWriter implements RedisChannelWriter {
             return CompletableFuture.completedFuture(null);
         }
         closed = true;
-        onClose.run();
+        onClose.forEach(Runnable::run);
         return CompletableFuture.allOf(topology.getNodes().stream()
                 .map(n -> ((Node) n).connection().closeAsync())
                 .toArray(CompletableFuture[]::new));

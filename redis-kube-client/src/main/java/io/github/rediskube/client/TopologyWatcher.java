@@ -102,7 +102,11 @@ final class TopologyWatcher<K, V> {
         if (next.equals(current.replicas())) {
             return;
         }
-        writer.topology(current.withReplicas(next));
+        if (!writer.replace(current, current.withReplicas(next))) {
+            // the master was switched meanwhile: drop what this round connected, the next round starts afresh
+            next.stream().filter(n -> !current.replicas().contains(n)).forEach(n -> n.connection().closeAsync());
+            return;
+        }
         LOG.info("redis-kube: reads now go to {}", writer);
         for (Node replica : current.replicas()) {
             if (!next.contains(replica)) {
@@ -143,7 +147,7 @@ final class TopologyWatcher<K, V> {
             if (!parsed.master()) {
                 if (!warnedRole) {
                     LOG.warn("redis-kube: {} reports role:{}, not master; keeping the current replicas (failover is "
-                            + "Sentinel's job)", endpoints.master(), parsed.role());
+                            + "Sentinel's job)", writer.topology().master().address(), parsed.role());
                     warnedRole = true;
                 }
                 return Optional.empty();
@@ -157,6 +161,15 @@ final class TopologyWatcher<K, V> {
             LOG.debug("redis-kube: cannot ask {} for its replicas: {}", endpoints.master(), e.toString());
             return Optional.empty();
         }
+    }
+
+    /** The master changed: the next re-check asks the new one (its control connection is re-opened). */
+    synchronized void masterChanged() {
+        if (control != null) {
+            control.closeAsync();
+            control = null;
+        }
+        warnedRole = false;
     }
 
     synchronized void stop() {

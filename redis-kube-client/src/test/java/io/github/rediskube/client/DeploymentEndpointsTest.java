@@ -58,6 +58,23 @@ class DeploymentEndpointsTest {
     }
 
     @Test
+    void sentinelDeploymentsAreReachedThroughEverySentinelPodWithTheSecretsPassword() {
+        RedisDeployment deployment = RedisKube.deploy(client, RedisKube.replication("orders").namespace("tenant-s")
+                .passwordGenerator(PasswordGenerator.fixed("generated-password-0123"))
+                .sentinel(s -> s.sentinels(3)).build(), MOCK);
+
+        RedisSentinels sentinels = RedisSentinels.of(deployment);
+
+        assertThat(sentinels.masterName()).isEqualTo("orders");
+        assertThat(sentinels.sentinels()).extracting(RedisEndpoints.Address::toString).containsExactly(
+                "orders-sentinel-0.orders-headless.tenant-s.svc.cluster.local:26379",
+                "orders-sentinel-1.orders-headless.tenant-s.svc.cluster.local:26379",
+                "orders-sentinel-2.orders-headless.tenant-s.svc.cluster.local:26379");
+        assertThat(sentinels.password()).isEqualTo("generated-password-0123");
+        assertThat(sentinels.toString()).doesNotContain("generated-password-0123");
+    }
+
+    @Test
     void withoutAuthThereIsNoPassword() {
         RedisDeployment deployment = RedisKube.deploy(client, RedisKube.replication("open").namespace("tenant-c")
                 .auth(Auth.disabled()).build(), MOCK);
