@@ -46,6 +46,14 @@ class ExamplesDryRunTest {
     }
 
     @Test
+    void sentinelFailoverRendersThreeSentinels() {
+        String yaml = run(SentinelFailover::new);
+
+        assertThat(yaml).contains("name: \"orders-sentinel\"", "kind: \"StatefulSet\"", "26379",
+                "namespace: \"ha-demo\"");
+    }
+
+    @Test
     void gitOpsWritesFilesWithoutAnySecret(@TempDir Path dir) throws IOException {
         String output = run(GitOpsManifests::new, "--out", dir.toString());
 
