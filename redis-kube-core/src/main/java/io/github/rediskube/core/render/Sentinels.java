@@ -272,19 +272,7 @@ final class Sentinels {
                 .withReadinessProbe(exec(probe, 2, 3, 3))
                 .withLivenessProbe(exec(probe, 15, 10, 6))
                 .withSecurityContext(Workloads.containerSecurity(spec.image().uid()))
-                .addNewVolumeMount()
-                    .withName("config")
-                    .withMountPath(RedisConfig.CONFIG_DIR)
-                    .withReadOnly(true)
-                .endVolumeMount()
-                .addNewVolumeMount()
-                    .withName("runtime")
-                    .withMountPath(RedisConfig.RUNTIME_DIR)
-                .endVolumeMount()
-                .addNewVolumeMount()
-                    .withName("tmp")
-                    .withMountPath("/tmp")
-                .endVolumeMount()
+                .withVolumeMounts(Workloads.scriptMounts())
                 .build();
     }
 

@@ -22,6 +22,8 @@ import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.github.rediskube.core.spec.Mode;
@@ -167,21 +169,27 @@ final class Workloads {
                     .withName("data")
                     .withMountPath(RedisConfig.DATA_DIR)
                 .endVolumeMount()
-                .addNewVolumeMount()
-                    .withName("config")
-                    .withMountPath(RedisConfig.CONFIG_DIR)
-                    .withReadOnly(true)
-                .endVolumeMount()
-                .addNewVolumeMount()
-                    .withName("runtime")
-                    .withMountPath(RedisConfig.RUNTIME_DIR)
-                .endVolumeMount()
-                .addNewVolumeMount()
-                    .withName("tmp")
-                    .withMountPath("/tmp")
-                .endVolumeMount()
+                .addAllToVolumeMounts(scriptMounts())
                 .addAllToVolumeMounts(spec.sentinelEnabled() ? List.of(Sentinels.roleMount()) : List.of())
                 .build();
+    }
+
+    /** The mounts every container that runs our scripts needs: the ConfigMap (read-only), runtime and /tmp. */
+    static List<VolumeMount> scriptMounts() {
+        return List.of(
+                new VolumeMountBuilder()
+                        .withName("config")
+                        .withMountPath(RedisConfig.CONFIG_DIR)
+                        .withReadOnly(true)
+                        .build(),
+                new VolumeMountBuilder()
+                        .withName("runtime")
+                        .withMountPath(RedisConfig.RUNTIME_DIR)
+                        .build(),
+                new VolumeMountBuilder()
+                        .withName("tmp")
+                        .withMountPath("/tmp")
+                        .build());
     }
 
     /** The restricted profile, pod level: non-root with the image's uid, seccomp RuntimeDefault. */
