@@ -60,4 +60,10 @@ final class Errors {
         return new RedisKubeException(Reason.OTHER, null, instance.namespace(), instance.name(),
                 action + " " + instance + " failed: " + cause, null, List.of(), cause);
     }
+
+    /** A call this library refuses (shrinking a volume, ...); the message says why and what to do. */
+    static RedisKubeException refused(Instance instance, String message) {
+        return new RedisKubeException(Reason.REFUSED, "StatefulSet", instance.namespace(), instance.name(), message,
+                null, List.of(), null);
+    }
 }

@@ -247,44 +247,11 @@ public final class RedisDeployment implements AutoCloseable {
      */
     public RedisDeployment resizeStorage(String size) {
         RedisReplicationSpec current = requireSpec("resizeStorage");
-        if (current.mode() != Mode.STORAGE) {
-            throw refused("resizeStorage needs a STORAGE deployment; " + namespace + "/" + name
-                    + " is a CACHE (emptyDir) deployment. Fix: deploy with storage(s -> s.size(..))");
+        RedisReplicationSpec resized = Volumes.grow(instance, current, size, options.deleteTimeout());
+        if (resized != current) {
+            applyAndPrune(resized);   // re-creates the StatefulSets with the grown claim template
+            this.spec = resized;
         }
-        RedisReplicationSpec resized = current.toBuilder().storage(s -> s.size(size)).build();
-        int growth = new io.fabric8.kubernetes.api.model.Quantity(size)
-                .compareTo(new io.fabric8.kubernetes.api.model.Quantity(current.storage().size()));
-        if (growth < 0) {
-            throw refused("volumes cannot shrink: storage.size is " + current.storage().size() + ", asked " + size
-                    + ". Fix: ask for " + current.storage().size() + " or more (to shrink, move the data to a new"
-                    + " deployment)");
-        }
-        if (growth == 0) {
-            return this;
-        }
-        try {
-            requireExpandable(current.storage().storageClass());
-            for (PersistentVolumeClaim claim : client.persistentVolumeClaims().inNamespace(namespace)
-                    .withLabels(instance.selector()).list().getItems()) {
-                client.persistentVolumeClaims().inNamespace(namespace).withName(claim.getMetadata().getName())
-                        .edit(c -> {
-                            c.getSpec().getResources().getRequests().put("storage",
-                                    new io.fabric8.kubernetes.api.model.Quantity(size));
-                            return c;
-                        });
-                LOG.info("{}/{}: volume {} grown to {}", namespace, name, claim.getMetadata().getName(), size);
-            }
-            for (Role role : Role.values()) {
-                client.apps().statefulSets().inNamespace(namespace).withName(name + "-" + role.label())
-                        .withPropagationPolicy(DeletionPropagation.ORPHAN).delete();
-                client.apps().statefulSets().inNamespace(namespace).withName(name + "-" + role.label())
-                        .waitUntilCondition(Objects::isNull, options.deleteTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            }
-        } catch (KubernetesClientException e) {
-            throw Errors.of("resizing volumes of", null, namespace, e, List.of());
-        }
-        applyAndPrune(resized);
-        this.spec = resized;
         return this;
     }
 
@@ -381,32 +348,10 @@ public final class RedisDeployment implements AutoCloseable {
 
     private RedisReplicationSpec requireSpec(String operation) {
         if (spec == null) {
-            throw refused(operation + " needs the deployment's spec, and this handle was attached without one."
-                    + " Fix: call update(spec) once, or use RedisKube.deploy(client, spec) with the same spec");
+            throw Errors.refused(instance, operation + " needs the deployment's spec, and this handle was attached"
+                    + " without one. Fix: call update(spec) once, or use RedisKube.deploy(client, spec) with the same"
+                    + " spec");
         }
         return spec;
-    }
-
-    private void requireExpandable(String storageClassName) {
-        var classes = client.storage().v1().storageClasses();
-        io.fabric8.kubernetes.api.model.storage.StorageClass storageClass = storageClassName != null
-                ? classes.withName(storageClassName).get()
-                : classes.list().getItems().stream().filter(c -> c.getMetadata().getAnnotations() != null
-                        && "true".equals(c.getMetadata().getAnnotations()
-                        .get("storageclass.kubernetes.io/is-default-class"))).findFirst().orElse(null);
-        String shown = storageClassName == null ? "the default StorageClass" : "StorageClass " + storageClassName;
-        if (storageClass == null) {
-            throw refused(shown + " not found, so volume expansion cannot be checked. Fix: name an existing"
-                    + " StorageClass with allowVolumeExpansion: true");
-        }
-        if (!Boolean.TRUE.equals(storageClass.getAllowVolumeExpansion())) {
-            throw refused(shown + " (" + storageClass.getMetadata().getName() + ") does not allow volume expansion."
-                    + " Fix: set allowVolumeExpansion: true on it (if its provisioner supports expansion), or move"
-                    + " the data to a deployment on a StorageClass that does");
-        }
-    }
-
-    private RedisKubeException refused(String message) {
-        return new RedisKubeException(Reason.REFUSED, "StatefulSet", namespace, name, message, null, List.of(), null);
     }
 }
