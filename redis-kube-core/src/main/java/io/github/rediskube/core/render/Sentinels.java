@@ -290,18 +290,7 @@ final class Sentinels {
         env.add(new EnvVar("REDIS_MASTER_PORT", String.valueOf(ResourceNames.REDIS_PORT), null));
         env.add(new EnvVar("REDIS_CONFIG_DIR", RedisConfig.CONFIG_DIR, null));
         env.add(new EnvVar("REDIS_RUNTIME_DIR", RedisConfig.RUNTIME_DIR, null));
-        if (spec.auth().enabled()) {
-            env.add(new EnvVarBuilder()
-                    .withName("REDIS_PASSWORD")
-                    .withNewValueFrom()
-                        .withNewSecretKeyRef()
-                            .withName(RedisManifests.secretName(spec))
-                            .withKey(RedisManifests.secretKey(spec))
-                            .withOptional(false)
-                        .endSecretKeyRef()
-                    .endValueFrom()
-                    .build());
-        }
+        env.addAll(Workloads.passwordEnv(spec));
         return env;
     }
 

@@ -246,19 +246,25 @@ final class Workloads {
         if (spec.sentinelEnabled()) {
             env.addAll(Sentinels.redisEnv(spec));
         }
-        if (spec.auth().enabled()) {
-            env.add(new EnvVarBuilder()
-                    .withName("REDIS_PASSWORD")
-                    .withNewValueFrom()
-                        .withNewSecretKeyRef()
-                            .withName(RedisManifests.secretName(spec))
-                            .withKey(RedisManifests.secretKey(spec))
-                            .withOptional(false)
-                        .endSecretKeyRef()
-                    .endValueFrom()
-                    .build());
-        }
+        env.addAll(passwordEnv(spec));
         return env;
+    }
+
+    /** {@code REDIS_PASSWORD} from the deployment's Secret, when auth is on (the scripts read it from there). */
+    static List<EnvVar> passwordEnv(RedisReplicationSpec spec) {
+        if (!spec.auth().enabled()) {
+            return List.of();
+        }
+        return List.of(new EnvVarBuilder()
+                .withName("REDIS_PASSWORD")
+                .withNewValueFrom()
+                    .withNewSecretKeyRef()
+                        .withName(RedisManifests.secretName(spec))
+                        .withKey(RedisManifests.secretKey(spec))
+                        .withOptional(false)
+                    .endSecretKeyRef()
+                .endValueFrom()
+                .build());
     }
 
     private static ResourceRequirements resources(NodeResources r) {
