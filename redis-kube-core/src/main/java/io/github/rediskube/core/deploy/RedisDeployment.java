@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -170,17 +171,16 @@ public final class RedisDeployment implements AutoCloseable {
      * @throws RedisKubeException with {@link Reason#NOT_FOUND} when the Secret or its key is missing
      */
     public String password() {
-        DeploymentStatus status = status();
-        if (status.secretName() == null) {
-            return null;
-        }
         try {
-            Secret secret = client.secrets().inNamespace(namespace).withName(status.secretName()).get();
-            String encoded = secret == null || secret.getData() == null ? null
-                    : secret.getData().get(status.secretKey());
+            SecretKeySelector ref = StatusReader.passwordRef(instance.statefulSet(Role.MASTER));
+            if (ref == null) {
+                return null;
+            }
+            Secret secret = client.secrets().inNamespace(namespace).withName(ref.getName()).get();
+            String encoded = secret == null || secret.getData() == null ? null : secret.getData().get(ref.getKey());
             if (encoded == null) {
-                throw new RedisKubeException(Reason.NOT_FOUND, "Secret", namespace, status.secretName(), "Secret "
-                        + namespace + "/" + status.secretName() + " has no key " + status.secretKey()
+                throw new RedisKubeException(Reason.NOT_FOUND, "Secret", namespace, ref.getName(), "Secret "
+                        + namespace + "/" + ref.getName() + " has no key " + ref.getKey()
                         + ". Fix: create it, or deploy with Auth.generated()", null, List.of(), null);
             }
             return new String(java.util.Base64.getDecoder().decode(encoded), java.nio.charset.StandardCharsets.UTF_8);

@@ -2,6 +2,7 @@ package io.github.rediskube.core.deploy;
 
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -35,12 +36,12 @@ final class StatusReader {
             for (int i = 0; i < replicaCount; i++) {
                 replicaHosts.add(names.podHost(Role.REPLICA, i));
             }
-            EnvVar password = master == null ? null : env(master, "REDIS_PASSWORD");
+            SecretKeySelector password = passwordRef(master);
             return new DeploymentStatus(instance.namespace(), instance.name(), pods, names.serviceHost(Role.MASTER),
                     names.serviceHost(Role.REPLICA), ResourceNames.REDIS_PORT, replicaHosts,
                     nodePort(instance, names, Role.MASTER), nodePort(instance, names, Role.REPLICA),
-                    password == null ? null : password.getValueFrom().getSecretKeyRef().getName(),
-                    password == null ? null : password.getValueFrom().getSecretKeyRef().getKey());
+                    password == null ? null : password.getName(),
+                    password == null ? null : password.getKey());
         } catch (KubernetesClientException e) {
             throw Errors.of("reading status of", null, instance.namespace(), e, List.of());
         }
@@ -52,6 +53,12 @@ final class StatusReader {
         String role = pod.getMetadata().getLabels().getOrDefault("app.kubernetes.io/component", "?");
         return new DeploymentStatus.PodState(name, role, ready, name + "." + names.headlessService() + "."
                 + names.namespace() + ".svc." + names.clusterDomain(), ready ? null : PodDiagnosis.reason(pod, List.of()));
+    }
+
+    /** @return the Secret key the pods read their password from, or {@code null} without auth (or master) */
+    static SecretKeySelector passwordRef(StatefulSet master) {
+        EnvVar password = master == null ? null : env(master, "REDIS_PASSWORD");
+        return password == null ? null : password.getValueFrom().getSecretKeyRef();
     }
 
     private static EnvVar env(StatefulSet sts, String name) {
