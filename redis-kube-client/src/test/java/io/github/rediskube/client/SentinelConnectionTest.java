@@ -196,22 +196,48 @@ class SentinelConnectionTest {
                 master.kill();
                 RedisNode promoted = ha.awaitMasterOtherThan(master, BOUND);
                 writeAcknowledged(redis, acknowledged, written, "round" + round + "-after:", 20);
+                LOG.info("round {}: {} promoted", round, promoted);
+                int replicaStarts = starts(master, REPLICA_START);
                 master.start();
                 ha.awaitLinked(master, BOUND);
-                assertThat(ha.currentMaster()).isSameAs(promoted);
+                // Not "the master is still the promoted node": on a loaded 2-core machine the Sentinels
+                // (down-after 1 s) may fail over a second time, which is their call, not a fault.
+                assertThat(starts(master, REPLICA_START)).as("the ex-master restarted as a replica; its log:%n%s",
+                        master.log()).isEqualTo(replicaStarts + 1);
             }
 
             RedisNode master = ha.currentMaster();
             List<String> lost = master.call(client, c -> acknowledged.stream()
                     .filter(key -> c.exists(key) == 0).sorted().toList());
             assertThat(acknowledged).as("acknowledged writes").hasSizeGreaterThan(500);
-            assertThat(lost).as("acknowledged writes lost on the master %s of %d acknowledged (%d attempted); "
-                            + "keys per node: %s", master, acknowledged.size(), written[0],
-                    ha.redisNodes().stream().map(n -> n.port() + "=" + n.call(client, c -> c.dbsize())).toList())
+            assertThat(lost).as(() -> "acknowledged writes lost on the master %s of %d acknowledged (%d attempted); keys per node: %s"
+                            .formatted(master, acknowledged.size(), written[0], keysPerNode(ha)))
                     .isEmpty();
             long unreadable = acknowledged.stream().filter(key -> redis.sync().exists(key) == 0).count();
             assertThat(unreadable).as("acknowledged writes not readable through the split connection").isZero();
         }
+    }
+
+    /** What ha.sh logs when a Redis pod starts as the replica of the master the Sentinels name. */
+    private static final String REPLICA_START = "starting as its replica";
+
+    private static int starts(RedisNode node, String kind) {
+        String log = node.log();
+        int count = 0;
+        for (int at = log.indexOf(kind); at >= 0; at = log.indexOf(kind, at + 1)) {
+            count++;
+        }
+        return count;
+    }
+
+    private List<String> keysPerNode(SentinelTopology ha) {
+        return ha.redisNodes().stream().map(n -> {
+            try {
+                return n.port() + "=" + n.call(client, c -> c.dbsize());
+            } catch (RuntimeException e) {
+                return n.port() + "=" + e.getMessage();
+            }
+        }).toList();
     }
 
     /**
