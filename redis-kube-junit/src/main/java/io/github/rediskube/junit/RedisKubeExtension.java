@@ -14,11 +14,12 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -27,8 +28,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.platform.commons.support.AnnotationSupport;
 
 /** The extension behind {@link RedisKubeTest}; see there. */
-public final class RedisKubeExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
-        AfterEachCallback, ParameterResolver {
+public final class RedisKubeExtension implements ExecutionCondition, BeforeAllCallback, AfterAllCallback,
+        BeforeEachCallback, AfterEachCallback, ParameterResolver {
 
     private static final ExtensionContext.Namespace STORE =
             ExtensionContext.Namespace.create(RedisKubeExtension.class);
@@ -39,15 +40,28 @@ public final class RedisKubeExtension implements BeforeAllCallback, AfterAllCall
     public RedisKubeExtension() {
     }
 
+    /**
+     * Finds the cluster once per class, before anything runs: without one the class is reported skipped
+     * (with what to provide), as Testcontainers' {@code disabledWithoutDocker} does, not as zero tests.
+     */
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        if (context.getTestMethod().isPresent() || hasSuppliedClient(context.getRequiredTestClass())) {
+            return ConditionEvaluationResult.enabled("the cluster is the test's own or already found");
+        }
+        Optional<KubernetesClusters.Cluster> cluster = KubernetesClusters.find();
+        if (cluster.isEmpty()) {
+            return ConditionEvaluationResult.disabled("redis-kube tests skipped: " + KubernetesClusters.HOW_TO_PROVIDE);
+        }
+        context.getStore(STORE).put(CLUSTER, cluster.get());   // closed after the class
+        return ConditionEvaluationResult.enabled("cluster found: " + cluster.get());
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) {
         RedisKubeTest settings = settings(context);
-        KubernetesClient client = suppliedClient(context.getRequiredTestClass()).orElseGet(() -> {
-            KubernetesClusters.Cluster cluster = KubernetesClusters.find().orElse(null);
-            Assumptions.assumeTrue(cluster != null, "redis-kube tests skipped: " + KubernetesClusters.HOW_TO_PROVIDE);
-            context.getStore(STORE).put(CLUSTER, cluster);   // closed after the class
-            return cluster.client();
-        });
+        KubernetesClient client = suppliedClient(context.getRequiredTestClass()).orElseGet(() ->
+                context.getStore(STORE).get(CLUSTER, KubernetesClusters.Cluster.class).client());
         context.getStore(STORE).put(KubernetesClient.class, new ClientHolder(client));   // not closed: not ours
         if (settings.lifecycle() == RedisKubeTest.Lifecycle.PER_CLASS) {
             context.getStore(STORE).put(DEPLOYMENT, deploy(context, client, settings));
@@ -176,6 +190,12 @@ public final class RedisKubeExtension implements BeforeAllCallback, AfterAllCall
             return Optional.of(client);
         }
         return Optional.empty();
+    }
+
+    private static boolean hasSuppliedClient(Class<?> testClass) {
+        return !AnnotationSupport.findAnnotatedFields(testClass, RedisKubeCluster.class).isEmpty()
+                || !AnnotationSupport.findAnnotatedMethods(testClass, RedisKubeCluster.class,
+                org.junit.platform.commons.support.HierarchyTraversalMode.TOP_DOWN).isEmpty();
     }
 
     private static Object invokeStatic(Method method) {

@@ -3,8 +3,7 @@ package io.github.rediskube.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 import static org.junit.platform.testkit.engine.EventConditions.event;
-import static org.junit.platform.testkit.engine.EventConditions.abortedWithReason;
-import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
+import static org.junit.platform.testkit.engine.EventConditions.skippedWithReason;
 import static org.junit.platform.testkit.engine.EventConditions.container;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -198,8 +197,8 @@ class RedisKubeExtensionTest {
         EngineExecutionResults results = run(NoCluster.class);
 
         results.containerEvents().assertThatEvents().haveExactly(1, event(container(NoCluster.class),
-                abortedWithReason(message(reason -> reason.contains("no Kubernetes cluster")
-                        && reason.contains("-Drediskube.kubeconfig")))));
+                skippedWithReason(reason -> reason.contains("no Kubernetes cluster")
+                        && reason.contains("-Drediskube.kubeconfig"))));
         results.testEvents().assertStatistics(stats -> stats.started(0));
     }
 }
