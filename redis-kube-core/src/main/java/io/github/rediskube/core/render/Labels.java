@@ -38,11 +38,16 @@ final class Labels {
         return labels;
     }
 
-    /** Selects every Redis pod of this instance, and of no other. */
+    /**
+     * Selects every Redis pod of this instance, and of no other: {@code managed-by} included, so pods of a
+     * Helm release with the same name (charts use the same name/instance/component labels) are never
+     * selected.
+     */
     static Map<String, String> selector(RedisReplicationSpec spec) {
         Map<String, String> labels = new TreeMap<>();
         labels.put(NAME, APP_NAME);
         labels.put(INSTANCE, spec.name());
+        labels.put(MANAGED_BY, MANAGER);
         return labels;
     }
 

@@ -86,7 +86,14 @@ public final class TenantManifests {
             objects.add(new NetworkPolicyBuilder()
                     .withMetadata(metadata(tenant))
                     .withNewSpec()
+                        // every pod but redis-kube's own: NetworkPolicies add up, and a Redis deployment's
+                        // policy admits only its clients, which this one must not widen to the whole namespace
                         .withNewPodSelector()
+                            .addNewMatchExpression()
+                                .withKey(Labels.MANAGED_BY)
+                                .withOperator("NotIn")
+                                .withValues(Labels.MANAGER)
+                            .endMatchExpression()
                         .endPodSelector()
                         .withPolicyTypes("Ingress")
                         .addNewIngress()

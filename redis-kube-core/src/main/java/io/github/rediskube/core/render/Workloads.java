@@ -76,7 +76,7 @@ final class Workloads {
         return new PersistentVolumeClaimBuilder()
                 .withNewMetadata()
                     .withName("data")
-                    .withLabels(Labels.common(spec, role))
+                    .withLabels(Labels.selector(spec, role))   // claim templates are immutable: no user labels
                 .endMetadata()
                 .withNewSpec()
                     .withAccessModes(spec.storage().accessMode())

@@ -25,8 +25,11 @@ final class SpecChecks {
     /** redis.conf directives that would break the deployment or open it up; never accepted. */
     static final Set<String> DANGEROUS_DIRECTIVES = Set.of("dbfilename", "appendfilename", "appenddirname",
             "include", "loadmodule", "rename-command", "enable-debug-command", "enable-module-command",
-            "enable-protected-configs", "aclfile", "logfile", "pidfile", "supervised", "unixsocket",
+            "enable-protected-configs", "logfile", "pidfile", "supervised", "unixsocket",
             "unixsocketperm", "cluster-enabled", "cluster-config-file");
+
+    /** ACL directives: a user defined beside the managed password could let clients in without it. */
+    static final Set<String> ACL_DIRECTIVES = Set.of("user", "aclfile");
 
     static final Set<String> EVICTION_POLICIES = Set.of("noeviction", "allkeys-lru", "allkeys-lfu",
             "allkeys-random", "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl");
@@ -224,6 +227,9 @@ final class SpecChecks {
             checks.require(!DANGEROUS_DIRECTIVES.contains(key), "config directive", directive,
                     "is refused: it would move files, load code or change commands inside the pod",
                     "remove it");
+            checks.require(!ACL_DIRECTIVES.contains(key), "config directive", directive,
+                    "is refused: ACL users defined beside the managed password could reach Redis without it",
+                    "remove it; the password comes from auth(...)");
             checks.require(value != null && !value.isBlank() && value.chars().noneMatch(c -> c == '\n' || c == '\r'
                             || c == 0), "config[" + directive + "]", value,
                     "must be a non-empty single-line value", "use e.g. config(\"" + directive + "\", \"value\")");

@@ -64,8 +64,14 @@ ask_sentinels() {
   [ -n "$best" ] && printf '%s\n' "$best"
 }
 
+# Redis' own files, not "anything in the volume": a fresh ext4 volume already holds lost+found.
 has_data() {
-  [ -n "$(ls -A "${REDIS_DATA_DIR:-/data}" 2>/dev/null)" ]
+  data_dir="${REDIS_DATA_DIR:-/data}"
+  [ -s "$data_dir/dump.rdb" ] && return 0
+  for f in "$data_dir"/appendonlydir/*.rdb "$data_dir"/appendonlydir/*.aof; do
+    [ -s "$f" ] && return 0
+  done
+  return 1
 }
 
 start_redis() {

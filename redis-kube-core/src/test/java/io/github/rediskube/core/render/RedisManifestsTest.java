@@ -186,7 +186,8 @@ class RedisManifestsTest {
         StatefulSet master = find(orders, StatefulSet.class, "orders-master");
         assertThat(master.getSpec().getSelector().getMatchLabels()).containsOnly(
                 Map.entry("app.kubernetes.io/name", "redis"), Map.entry("app.kubernetes.io/instance", "orders"),
-                Map.entry("app.kubernetes.io/component", "master"));
+                Map.entry("app.kubernetes.io/component", "master"),
+                Map.entry("app.kubernetes.io/managed-by", "redis-kube"));   // never a chart's pods of the same name
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.github.rediskube.core.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.github.rediskube.testing.RedisNode;
 import io.github.rediskube.testing.RedisTopology.ProbeResult;
 import io.github.rediskube.testing.SentinelTopology;
@@ -54,6 +55,30 @@ class SentinelScriptsTest {
             assertThat(ha.currentMaster()).isNotSameAs(master);
             String role = master.call(client, c -> c.role().get(0).toString());
             assertThat(role).isEqualTo("slave");
+        }
+    }
+
+    @Test
+    void aStorageMasterRestartsFromItsOwnDataOnlyWhenItsVolumeHoldsRedisFiles() throws IOException {
+        RedisReplicationSpec spec = SentinelFailoverTest.spec().toBuilder().storage(s -> s.size("1Gi"))
+                .sentinel(s -> s.downAfter(Duration.ofSeconds(60))).build();
+        try (SentinelTopology ha = SentinelTopology.start(spec, dir.resolve("ha"))) {
+            RedisNode master = ha.currentMaster();
+            ha.redisNodes().stream().filter(n -> n != master).forEach(r -> ha.awaitLinked(r, BOUND));
+            ha.awaitSentinelsKnowReplicas(2, BOUND);
+            master.kill();   // down-after 60 s: the Sentinels go on naming it the master
+
+            Path freshVolume = Files.createDirectories(dir.resolve("fresh/lost+found")).getParent();
+            ProbeResult fresh = ha.runScript(master, Map.of("REDIS_DATA_DIR", freshVolume.toString()),
+                    Duration.ofSeconds(3), "start");
+            assertThat(fresh.exitCode()).as("still waiting at the bound: %s", fresh.output()).isEqualTo(-1);
+            assertThat(fresh.output()).contains("never starting empty").doesNotContain("from its own data");
+
+            Path ownVolume = Files.createDirectories(dir.resolve("own/lost+found")).getParent();
+            Files.writeString(ownVolume.resolve("dump.rdb"), "REDIS0010");
+            ProbeResult own = ha.runScript(master, Map.of("REDIS_DATA_DIR", ownVolume.toString()),
+                    Duration.ofSeconds(3), "start");
+            assertThat(own.output()).contains("it restarts from its own data on disk");
         }
     }
 

@@ -8,9 +8,11 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LimitRange;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.github.rediskube.core.RedisKube;
+import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.github.rediskube.core.spec.TenantSpec;
 import io.kubernetes.client.openapi.models.V1LimitRange;
 import io.kubernetes.client.openapi.models.V1Namespace;
@@ -46,6 +48,17 @@ class TenantManifestsTest {
                 assertThat(peer.getNamespaceSelector()).as("same namespace only").isNull();
             });
         });
+        assertThat(isolation.getSpec().getPodSelector().getMatchExpressions())
+                .as("Redis pods keep their own, narrower policy: this one must not admit the whole namespace to them")
+                .singleElement().satisfies(expression -> {
+                    assertThat(expression.getKey()).isEqualTo("app.kubernetes.io/managed-by");
+                    assertThat(expression.getOperator()).isEqualTo("NotIn");
+                    assertThat(expression.getValues()).containsExactly("redis-kube");
+                });
+        RedisReplicationSpec cache = RedisKube.replication("cache").namespace("tenant-a").build();
+        assertThat(cache.manifests()).filteredOn(o -> o instanceof StatefulSet).allSatisfy(set ->
+                assertThat(((StatefulSet) set).getSpec().getTemplate().getMetadata().getLabels())
+                        .containsEntry("app.kubernetes.io/managed-by", "redis-kube"));
     }
 
     @Test
