@@ -125,7 +125,10 @@ public record RedisReplicationSpec(
         return new Builder(name);
     }
 
-    /** @return a builder holding this spec's fields (a generated password is kept) */
+    /**
+     * @return a builder holding this spec's fields (a generated password is kept); the eviction policy and
+     *         network access that were defaults stay defaults, so they follow a changed mode or exposure
+     */
     public Builder toBuilder() {
         return new Builder(this);
     }
@@ -226,11 +229,11 @@ public record RedisReplicationSpec(
             this.maxmemoryShare = spec.maxmemoryShare;
             this.maxmemory = spec.maxmemory;
             this.mode = spec.mode;
-            this.evictionPolicy = spec.evictionPolicy;
+            this.evictionPolicy = spec.evictionPolicy.equals(defaultPolicy(spec.mode)) ? null : spec.evictionPolicy;
             this.storage = spec.storage;
             this.exposure = spec.exposure;
             this.auth = spec.auth;
-            this.networkAccess = spec.networkAccess;
+            this.networkAccess = spec.networkAccess.equals(defaultAccess(spec.exposure)) ? null : spec.networkAccess;
             this.redisConfig.putAll(spec.redisConfig);
             this.nodeSelector.putAll(spec.scheduling.nodeSelector());
             this.tolerations.addAll(spec.scheduling.tolerations());
@@ -475,11 +478,8 @@ public record RedisReplicationSpec(
             if (auth != null && auth.kind() == Auth.Kind.GENERATED && auth.password() == null) {
                 resolvedAuth = auth.withPassword(passwordGenerator.generate());
             }
-            NetworkAccess resolvedAccess = networkAccess != null ? networkAccess
-                    : exposure != null && exposure.outsideCluster() ? NetworkAccess.everyone()
-                    : NetworkAccess.clientsOnly();
-            String resolvedPolicy = evictionPolicy != null ? evictionPolicy
-                    : mode == Mode.STORAGE ? "noeviction" : "allkeys-lru";
+            NetworkAccess resolvedAccess = networkAccess != null ? networkAccess : defaultAccess(exposure);
+            String resolvedPolicy = evictionPolicy != null ? evictionPolicy : defaultPolicy(mode);
             Storage resolvedStorage = mode == Mode.STORAGE && storage == null ? Storage.DEFAULT : storage;
             NodeResources resolvedReplica = replicaResourcesSet ? replica : master;
             return new RedisReplicationSpec(name, namespace, labels, annotations, image, replicas, master,
@@ -487,6 +487,14 @@ public record RedisReplicationSpec(
                     maxmemoryShare, maxmemory, mode, resolvedPolicy, resolvedStorage, exposure, resolvedAuth,
                     resolvedAccess, redisConfig, new Scheduling(nodeSelector, tolerations, spreadOverNodes),
                     podDisruptionBudget, clusterDomain, sentinel);
+        }
+
+        private static NetworkAccess defaultAccess(Exposure exposure) {
+            return exposure != null && exposure.outsideCluster() ? NetworkAccess.everyone() : NetworkAccess.clientsOnly();
+        }
+
+        private static String defaultPolicy(Mode mode) {
+            return mode == Mode.STORAGE ? "noeviction" : "allkeys-lru";
         }
 
         private static NodeResources edit(NodeResources from, Consumer<NodeResources.Builder> change) {
