@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.github.rediskube.client.RedisKubeConnections;
 import io.github.rediskube.client.RedisPortForward;
 import io.github.rediskube.core.RedisKube;
-import io.github.rediskube.core.deploy.DeployOptions;
 import io.github.rediskube.core.deploy.DeploymentStatus;
 import io.github.rediskube.core.deploy.RedisDeployment;
 import io.github.rediskube.core.spec.Mode;
@@ -83,7 +82,7 @@ public final class ClassicWalkthrough extends Example {
             case "--namespace" -> namespace = args.value(name);
             case "--replicas" -> replicas = args.intValue(name);
             case "--node-ports" -> nodePorts(args.value(name));
-            case "--mode" -> mode = Mode.valueOf(args.value(name).toUpperCase(java.util.Locale.ROOT));
+            case "--mode" -> mode = args.enumValue(name, Mode.class, "cache or storage");
             case "--memory-limit" -> memoryLimit = args.value(name);
             case "--out" -> outDir = args.value(name);
             default -> {
@@ -101,13 +100,22 @@ public final class ClassicWalkthrough extends Example {
             replicaNodePort = null;
             return;
         }
-        String[] ports = value.split(",");
-        if (ports.length != 2) {
-            throw new IllegalArgumentException("--node-ports needs MASTER,REPLICA (e.g. 32379,32380) or none, was "
-                    + value);
+        String[] ports = value.split(",", -1);
+        try {
+            if (ports.length != 2) {
+                throw new NumberFormatException();
+            }
+            masterNodePort = Integer.parseInt(ports[0].trim());
+            replicaNodePort = Integer.parseInt(ports[1].trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--node-ports needs MASTER,REPLICA (two NodePorts, e.g. 32379,32380)"
+                    + " or none, was \"" + value + "\"", e);
         }
-        masterNodePort = Integer.parseInt(ports[0].trim());
-        replicaNodePort = Integer.parseInt(ports[1].trim());
+    }
+
+    @Override
+    void check() {
+        configured();   // the spec's own checks: e.g. --replicas -1 or a NodePort out of range is a usage error
     }
 
     @Override
@@ -139,9 +147,7 @@ public final class ClassicWalkthrough extends Example {
     @Override
     void live(KubernetesClusters.Cluster cluster) throws Exception {
         KubernetesClient kubernetes = cluster.client();
-        RedisReplicationSpec spec = configured();
-        RedisDeployment deployment = RedisKube.deploy(kubernetes, spec, DeployOptions.DEFAULT.withCreateNamespace(true));
-        try {
+        deployAndRun(cluster, configured(), deployment -> {   // deletes it all afterwards unless --keep
             deployment.awaitReady(Duration.ofMinutes(5));
             DeploymentStatus status = deployment.status();
             out.println("master (writes):  " + status.masterHost() + ":" + status.port()
@@ -150,15 +156,7 @@ public final class ClassicWalkthrough extends Example {
                     + (status.replicaNodePort() == null ? "" : ", NodePort " + status.replicaNodePort()));
             status.pods().forEach(p -> out.println("  pod " + p.name() + " (" + p.role() + ") " + p.host()));
             writeAndRead(kubernetes, deployment);
-        } finally {
-            if (keep) {
-                out.println("kept: kubectl -n " + spec.namespace() + " get pods -l app.kubernetes.io/instance="
-                        + spec.name() + "; delete with kubectl delete namespace " + spec.namespace());
-            } else {
-                deployment.delete(true);
-                out.println("deleted " + spec.namespace() + "/" + spec.name());
-            }
-        }
+        });
     }
 
     private void writeAndRead(KubernetesClient kubernetes, RedisDeployment deployment) throws InterruptedException {

@@ -1,9 +1,15 @@
 package io.github.rediskube.examples;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.github.rediskube.core.RedisKube;
+import io.github.rediskube.core.deploy.DeployOptions;
+import io.github.rediskube.core.deploy.RedisDeployment;
+import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.github.rediskube.junit.KubernetesClusters;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -40,6 +46,15 @@ abstract class Example {
     /** Runs the example against a live cluster. */
     abstract void live(KubernetesClusters.Cluster cluster) throws Exception;
 
+    /**
+     * Checks what the options make (e.g. builds the spec) before anything runs, so a bad combination of
+     * flags is a usage error; the default checks nothing.
+     *
+     * @throws IllegalArgumentException saying which value is wrong and what is accepted
+     */
+    void check() {
+    }
+
     /** @return whether the options ask for output only (e.g. files to write), so no cluster is looked for */
     boolean offline() {
         return false;
@@ -70,8 +85,9 @@ abstract class Example {
                     }
                 }
             }
+            check();
         } catch (IllegalArgumentException e) {
-            err.println(e.getMessage());
+            err.println(e.getMessage() + "; try --help");   // only the command line can be wrong here
             return USAGE;
         }
         try {
@@ -91,13 +107,99 @@ abstract class Example {
                 live(c);
             }
             return OK;
-        } catch (IllegalArgumentException e) {
-            err.println(e.getMessage());   // a spec the options made is invalid: the message says how to fix it
-            return USAGE;
-        } catch (Exception e) {
-            err.println("failed: " + e.getMessage());
+        } catch (Exception e) {   // the command line was checked above: whatever fails now is a real failure
+            err.println("failed: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
             return FAILED;
         }
+    }
+
+    /**
+     * Deploys {@code spec} (creating its namespace when missing) and runs {@code work} on it. Afterwards,
+     * also when deploying or the work failed, it deletes the deployment (a partial one too) and the
+     * namespace if this run created it, never a namespace that was there before; with {@code --keep} it
+     * says how to reach what is left instead.
+     */
+    final void deployAndRun(KubernetesClusters.Cluster cluster, RedisReplicationSpec spec, Work work)
+            throws Exception {
+        KubernetesClient kubernetes = cluster.client();
+        String namespace = spec.namespace();
+        boolean createsNamespace = kubernetes.namespaces().withName(namespace).get() == null;
+        RedisDeployment deployment = null;
+        try {
+            deployment = RedisKube.deploy(kubernetes, spec, deployOptions().withCreateNamespace(true));
+            work.run(deployment);
+        } catch (Exception e) {
+            finish(cluster, spec, deployment, createsNamespace, e);
+            throw e;
+        }
+        finish(cluster, spec, deployment, createsNamespace, null);
+    }
+
+    private void finish(KubernetesClusters.Cluster cluster, RedisReplicationSpec spec, RedisDeployment deployment,
+                        boolean createdNamespace, Exception pending) {
+        if (keep) {
+            kept(cluster, spec, createdNamespace);
+        } else {
+            cleanUp(cluster.client(), spec, deployment, createdNamespace, pending);
+        }
+    }
+
+    /** @return how {@link #deployAndRun} writes (server-side apply; a test on a mock API server differs) */
+    DeployOptions deployOptions() {
+        return DeployOptions.DEFAULT;
+    }
+
+    /** A live run's work on its deployment. */
+    interface Work {
+        void run(RedisDeployment deployment) throws Exception;
+    }
+
+    /**
+     * Deletes the deployment with its volumes (without a handle, after a failed deploy: every object the
+     * spec renders), then the namespace if this run created it; both are attempted. With a
+     * {@code pending} failure, clean-up failures are attached to it; without, the first is raised.
+     */
+    private void cleanUp(KubernetesClient kubernetes, RedisReplicationSpec spec, RedisDeployment deployment,
+                         boolean createdNamespace, Exception pending) {
+        RuntimeException failure = null;
+        try {
+            if (deployment != null) {
+                deployment.delete(true);
+            } else if (!createdNamespace) {
+                kubernetes.resourceList(spec.manifests()).delete();   // what a partial deploy may have applied
+            }
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        if (createdNamespace) {
+            try {
+                kubernetes.namespaces().withName(spec.namespace()).delete();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            if (pending == null) {
+                throw failure;
+            }
+            pending.addSuppressed(failure);
+            return;
+        }
+        out.println("deleted " + spec.namespace() + "/" + spec.name()
+                + (createdNamespace ? " and the namespace " + spec.namespace() : " (the namespace was there before: kept)"));
+    }
+
+    private void kept(KubernetesClusters.Cluster cluster, RedisReplicationSpec spec, boolean createdNamespace) {
+        String ns = spec.namespace();
+        out.println("kept: kubectl -n " + ns + " get pods -l app.kubernetes.io/instance=" + spec.name()
+                + "; delete with " + (createdNamespace ? "kubectl delete namespace " + ns
+                : "kubectl -n " + ns + " delete statefulset,service,configmap,secret,poddisruptionbudget,networkpolicy,"
+                        + "persistentvolumeclaim -l app.kubernetes.io/instance=" + spec.name()));
+        cluster.keepUntilExit().ifPresent(note -> out.println("note: " + note));
     }
 
     /** The command line, consumed left to right. */
@@ -120,7 +222,7 @@ abstract class Example {
         /** @return the value of option {@code name}, or a usage error naming it */
         String value(String name) {
             if (!hasNext()) {
-                throw new IllegalArgumentException(name + " needs a value; try --help");
+                throw new IllegalArgumentException(name + " needs a value");
             }
             return next();
         }
@@ -131,6 +233,16 @@ abstract class Example {
                 return Integer.parseInt(value);
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(name + " needs a number, was \"" + value + "\"", e);
+            }
+        }
+
+        /** @return the value of option {@code name}, one of {@code accepted} (any case), or a usage error listing them */
+        <E extends Enum<E>> E enumValue(String name, Class<E> type, String accepted) {
+            String value = value(name);
+            try {
+                return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(name + " needs " + accepted + ", was \"" + value + "\"", e);
             }
         }
     }

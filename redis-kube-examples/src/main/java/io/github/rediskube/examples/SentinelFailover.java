@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.github.rediskube.client.RedisKubeConnections;
 import io.github.rediskube.client.RedisPortForward;
 import io.github.rediskube.core.RedisKube;
-import io.github.rediskube.core.deploy.DeployOptions;
 import io.github.rediskube.core.deploy.RedisDeployment;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.github.rediskube.junit.KubernetesClusters;
@@ -51,40 +50,42 @@ public final class SentinelFailover extends Example {
     }
 
     @Override
-    void live(KubernetesClusters.Cluster cluster) throws InterruptedException {
+    void live(KubernetesClusters.Cluster cluster) throws Exception {
         KubernetesClient kubernetes = cluster.client();
-        RedisDeployment deployment = RedisKube.deploy(kubernetes, spec(), DeployOptions.DEFAULT.withCreateNamespace(true));
-        RedisClient redis = RedisClient.create();
-        redis.setOptions(RedisKubeConnections.recommendedClientOptions());
-        try (RedisPortForward forward = RedisPortForward.open(kubernetes, deployment.awaitReady(Duration.ofMinutes(5)));
-             var connection = RedisKubeConnections.connect(redis, forward.sentinels(deployment))) {
-            connection.sync().set("before", "the failover");
-            kubernetes.pods().inNamespace("ha-demo").withName("orders-master-0").withGracePeriod(0).delete();
-            out.println("deleted the master pod; writing until a replica takes over ...");
-            long start = System.nanoTime();
-            int failures = 0;
-            while (true) {
-                try {
-                    connection.sync().set("after", "the failover");
-                    break;
-                } catch (RuntimeException notYet) {
-                    failures++;
-                    Thread.sleep(100);
+        deployAndRun(cluster, spec(), deployment -> {   // deletes ha-demo afterwards unless --keep
+            RedisClient redis = RedisClient.create();
+            redis.setOptions(RedisKubeConnections.recommendedClientOptions());
+            deployment.awaitReady(Duration.ofMinutes(5));
+            try (RedisPortForward forward = RedisPortForward.open(kubernetes, deployment);
+                 var connection = RedisKubeConnections.connect(redis, forward.sentinels(deployment))) {
+                connection.sync().set("before", "the failover");
+                kubernetes.pods().inNamespace(deployment.namespace()).withName(masterPod(deployment)).withGracePeriod(0).delete();
+                out.println("deleted the master pod; writing until a replica takes over ...");
+                long start = System.nanoTime();
+                int failures = 0;
+                while (true) {
+                    try {
+                        connection.sync().set("after", "the failover");
+                        break;
+                    } catch (RuntimeException notYet) {
+                        failures++;
+                        Thread.sleep(100);
+                    }
+                    if (System.nanoTime() - start > Duration.ofMinutes(2).toNanos()) {
+                        throw new IllegalStateException("writes did not resume within 2 minutes");
+                    }
                 }
-                if (System.nanoTime() - start > Duration.ofMinutes(2).toNanos()) {
-                    throw new IllegalStateException("writes did not resume within 2 minutes");
-                }
+                out.printf("writes resumed after %.1f s (%d refused meanwhile); \"before\" is still \"%s\"%n",
+                        (System.nanoTime() - start) / 1e9, failures, connection.sync().get("before"));
+            } finally {
+                redis.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             }
-            out.printf("writes resumed after %.1f s (%d refused meanwhile); \"before\" is still \"%s\"%n",
-                    (System.nanoTime() - start) / 1e9, failures, connection.sync().get("before"));
-        } finally {
-            redis.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-            if (!keep) {
-                deployment.delete(true);
-                kubernetes.namespaces().withName("ha-demo").delete();
-                out.println("deleted ha-demo");
-            }
-        }
+        });
+    }
+
+    private static String masterPod(RedisDeployment deployment) {
+        return deployment.status().pods().stream().filter(p -> "master".equals(p.role())).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no master pod in " + deployment)).name();
     }
 
     /** @param args see {@code --help} */

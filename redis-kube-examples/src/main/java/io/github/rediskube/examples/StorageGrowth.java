@@ -4,8 +4,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.github.rediskube.client.RedisKubeConnections;
 import io.github.rediskube.client.RedisPortForward;
 import io.github.rediskube.core.RedisKube;
-import io.github.rediskube.core.deploy.DeployOptions;
-import io.github.rediskube.core.deploy.RedisDeployment;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.github.rediskube.junit.KubernetesClusters;
 import io.lettuce.core.RedisClient;
@@ -56,13 +54,11 @@ public final class StorageGrowth extends Example {
     }
 
     @Override
-    void live(KubernetesClusters.Cluster cluster) throws InterruptedException {
+    void live(KubernetesClusters.Cluster cluster) throws Exception {
         KubernetesClient kubernetes = cluster.client();
-        RedisDeployment deployment = RedisKube.deploy(kubernetes, spec(storageClass),
-                DeployOptions.DEFAULT.withCreateNamespace(true));
-        RedisClient redis = RedisClient.create();
-        try {
+        deployAndRun(cluster, spec(storageClass), deployment -> {   // volumes deleted too, unless --keep
             deployment.awaitReady(Duration.ofMinutes(5));
+            RedisClient redis = RedisClient.create();
             try (RedisPortForward forward = RedisPortForward.open(kubernetes, deployment);
                  var connection = RedisKubeConnections.connect(redis, forward.endpoints())) {
                 connection.sync().set("order:1", "paid");
@@ -70,15 +66,10 @@ public final class StorageGrowth extends Example {
                 deployment.resizeStorage("2Gi");   // every PVC patched; StatefulSets re-created, pods untouched
                 // end::resize[]
                 out.println("volumes grown to 2Gi; order:1 is still \"" + connection.sync().get("order:1") + "\"");
+            } finally {
+                redis.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             }
-        } finally {
-            redis.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-            if (!keep) {
-                deployment.delete(true);
-                kubernetes.namespaces().withName("storage-demo").delete();
-                out.println("deleted storage-demo with its volumes");
-            }
-        }
+        });
     }
 
     /** @param args see {@code --help} */

@@ -62,9 +62,12 @@ public final class TenantCaches extends Example {
     @Override
     void live(KubernetesClusters.Cluster cluster) {
         KubernetesClient kubernetes = cluster.client();
+        List<String> tenants = List.of("tenant-a", "tenant-b");
+        List<String> created = tenants.stream()               // only these are deleted afterwards
+                .filter(namespace -> kubernetes.namespaces().withName(namespace).get() == null).toList();
         List<RedisDeployment> caches = new ArrayList<>();
         try {
-            for (String namespace : List.of("tenant-a", "tenant-b")) {
+            for (String namespace : tenants) {
                 RedisKube.provision(kubernetes, tenant(namespace));
                 caches.add(RedisKube.deploy(kubernetes, cache(namespace), DeployOptions.DEFAULT));
             }
@@ -77,14 +80,46 @@ public final class TenantCaches extends Example {
                         + cache.namespace() + "'s own pods (NetworkPolicy redis-kube-tenant), its own password in "
                         + cache.namespace() + "/" + cache.status().secretName());
             }
-        } finally {
-            if (!keep) {
-                caches.forEach(RedisDeployment::delete);
-                for (String namespace : List.of("tenant-a", "tenant-b")) {
-                    kubernetes.namespaces().withName(namespace).delete();
+        } catch (RuntimeException e) {
+            finish(cluster, caches, created, e);
+            throw e;
+        }
+        finish(cluster, caches, created, null);
+    }
+
+    /**
+     * Unless --keep: deletes every cache and the tenant namespaces this run created (a partial cache goes
+     * with its namespace), each attempted; failures are attached to {@code pending}, or the first raised.
+     */
+    private void finish(KubernetesClusters.Cluster cluster, List<RedisDeployment> caches, List<String> created,
+                        RuntimeException pending) {
+        if (keep) {
+            out.println("kept: kubectl get pods -n tenant-a; kubectl get pods -n tenant-b"
+                    + (created.isEmpty() ? "" : "; delete with kubectl delete namespace " + String.join(" ", created)));
+            cluster.keepUntilExit().ifPresent(note -> out.println("note: " + note));
+            return;
+        }
+        RuntimeException failure = null;
+        List<Runnable> steps = new ArrayList<>();
+        caches.forEach(cache -> steps.add(cache::delete));
+        created.forEach(namespace -> steps.add(() -> cluster.client().namespaces().withName(namespace).delete()));
+        for (Runnable step : steps) {
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
                 }
-                out.println("deleted tenant-a and tenant-b");
             }
+        }
+        if (failure != null && pending != null) {
+            pending.addSuppressed(failure);
+        } else if (failure != null) {
+            throw failure;
+        } else {
+            out.println("deleted the caches" + (created.isEmpty() ? "" : " and the namespaces " + String.join(", ", created)));
         }
     }
 

@@ -76,4 +76,26 @@ class ClassicWalkthroughTest {
                 "--replicas needs a number, was \"many\"", "replicas must be between 0 and 32, was -1",
                 "--out needs a value");
     }
+
+    @Test
+    void aBadFlagValueIsAOneLineUsageErrorNamingTheFlagTheValueAndWhatIsAccepted() {
+        assertThat(run("--mode", "foo")).isEqualTo(2);
+        assertThat(run("--node-ports", "a,b")).isEqualTo(2);
+        assertThat(run("--node-ports", "32379")).isEqualTo(2);
+
+        String errors = err.toString(StandardCharsets.UTF_8);
+        assertThat(errors.lines()).containsExactly(
+                "--mode needs cache or storage, was \"foo\"; try --help",
+                "--node-ports needs MASTER,REPLICA (two NodePorts, e.g. 32379,32380) or none, was \"a,b\"; try --help",
+                "--node-ports needs MASTER,REPLICA (two NodePorts, e.g. 32379,32380) or none, was \"32379\"; try --help");
+        assertThat(output()).isEmpty();
+    }
+
+    @Test
+    void aSpecTheFlagsMakeInvalidIsAUsageErrorBeforeAnythingRuns() {
+        assertThat(run("--node-ports", "80,81")).isEqualTo(2);
+
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("80").doesNotContain("failed:");
+        assertThat(output()).as("no dry run, no cluster looked for").isEmpty();
+    }
 }

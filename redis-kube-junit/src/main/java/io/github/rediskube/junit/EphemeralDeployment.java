@@ -5,8 +5,11 @@ import io.github.rediskube.client.RedisKubeConnections;
 import io.github.rediskube.client.RedisPortForward;
 import io.github.rediskube.core.RedisKube;
 import io.github.rediskube.core.deploy.DeployOptions;
+import io.github.rediskube.core.deploy.DeploymentStatus;
 import io.github.rediskube.core.deploy.RedisDeployment;
+import io.github.rediskube.core.spec.Auth;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
+import io.github.rediskube.core.spec.Role;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.masterreplica.StatefulRedisMasterReplicaConnection;
 import java.time.Duration;
@@ -45,7 +48,11 @@ final class EphemeralDeployment implements AutoCloseable {
         try {
             deployment = RedisKube.deploy(kubernetes, spec, options.withCreateNamespace(true));
         } catch (RuntimeException e) {
-            deleteNamespace(kubernetes, spec.namespace());
+            try {
+                deleteNamespace(kubernetes, spec.namespace());
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
             throw e;
         }
         EphemeralDeployment ephemeral = new EphemeralDeployment(kubernetes, spec, deployment);
@@ -53,7 +60,11 @@ final class EphemeralDeployment implements AutoCloseable {
             try {
                 deployment.awaitReady(readyTimeout);
             } catch (RuntimeException e) {
-                ephemeral.close();
+                try {
+                    ephemeral.close();
+                } catch (RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
                 throw e;
             }
         }
@@ -72,21 +83,49 @@ final class EphemeralDeployment implements AutoCloseable {
     /** A split connection through port-forwards, opened on first use and closed with the deployment. */
     synchronized StatefulRedisMasterReplicaConnection<String, String> connection() {
         if (connection == null) {
-            forward = RedisPortForward.open(kubernetes, deployment);
-            redisClient = RedisClient.create();
-            redisClient.setOptions(RedisKubeConnections.recommendedClientOptions());
-            connection = RedisKubeConnections.connect(redisClient, forward.endpoints());
+            try {
+                forward = RedisPortForward.open(kubernetes, deployment);
+                redisClient = RedisClient.create();
+                redisClient.setOptions(RedisKubeConnections.recommendedClientOptions());
+                connection = RedisKubeConnections.connect(redisClient, forward.endpoints());
+            } catch (RuntimeException e) {
+                RuntimeException failure = closeConnections(e);   // nothing half-open is left for the next try
+                throw failure;
+            }
         }
         return connection;
     }
 
     @Override
     public synchronized void close() {
-        RuntimeException failure = null;
+        RuntimeException failure = closeConnections(null);
+        if (Boolean.getBoolean(KEEP_PROPERTY)) {
+            System.out.println(keptMessage());
+        } else {
+            try {
+                deployment.delete(true);
+            } catch (RuntimeException e) {
+                failure = collect(failure, e);
+            } finally {
+                try {
+                    deleteNamespace(kubernetes, spec.namespace());   // also when deleting the objects failed
+                } catch (RuntimeException e) {
+                    failure = collect(failure, e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Closes the connection, the Redis client and the port-forwards, each attempted; forgets them all. */
+    private RuntimeException closeConnections(RuntimeException failure) {
+        RedisClient client = redisClient;
         for (AutoCloseable step : new AutoCloseable[] {
             connection, () -> {
-                if (redisClient != null) {
-                    redisClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+                if (client != null) {
+                    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
                 }
             }, forward}) {
             try {
@@ -97,23 +136,37 @@ final class EphemeralDeployment implements AutoCloseable {
                 failure = collect(failure, e);
             }
         }
-        if (Boolean.getBoolean(KEEP_PROPERTY)) {
-            String ns = spec.namespace();
-            System.out.println("redis-kube: kept " + ns + "/" + spec.name() + " (-D" + KEEP_PROPERTY + "=true). Reach it:\n"
-                    + "  kubectl -n " + ns + " port-forward pod/" + spec.name() + "-master-0 6379:6379\n"
-                    + "  kubectl -n " + ns + " get secret " + spec.name() + "-auth -o jsonpath='{.data.password}'"
-                    + " | base64 -d\n  delete it with: kubectl delete namespace " + ns);
-        } else {
-            try {
-                deployment.delete(true);
-                deleteNamespace(kubernetes, spec.namespace());
-            } catch (RuntimeException e) {
-                failure = collect(failure, e);
-            }
+        connection = null;
+        redisClient = null;
+        forward = null;
+        return failure;
+    }
+
+    /** How to reach a kept deployment, with the names its spec and status give (not guessed from its name). */
+    String keptMessage() {
+        String ns = spec.namespace();
+        String masterPod = spec.names().pod(Role.MASTER, 0);
+        try {
+            masterPod = deployment.status().pods().stream().filter(p -> "master".equals(p.role()))
+                    .map(DeploymentStatus.PodState::name).findFirst().orElse(masterPod);
+        } catch (RuntimeException e) {
+            LOG.debug("cannot read the status of {}/{}, naming the master pod by the spec", ns, spec.name(), e);
         }
-        if (failure != null) {
-            throw failure;
-        }
+        Auth auth = spec.auth();
+        String password = switch (auth.kind()) {
+            case GENERATED -> passwordHint(ns, spec.names().generatedSecret(), Auth.DEFAULT_KEY);
+            case EXISTING_SECRET -> passwordHint(ns, auth.secretName(), auth.secretKey());
+            case DISABLED -> "  (no password: auth is disabled)\n";
+        };
+        return "redis-kube: kept " + ns + "/" + spec.name() + " (-D" + KEEP_PROPERTY + "=true). Reach it:\n"
+                + "  kubectl -n " + ns + " port-forward pod/" + masterPod + " 6379:6379\n"
+                + password
+                + "  delete it with: kubectl delete namespace " + ns;
+    }
+
+    private static String passwordHint(String namespace, String secret, String key) {
+        String path = key.matches("[A-Za-z0-9_]+") ? "{.data." + key + "}" : "{.data['" + key + "']}";
+        return "  kubectl -n " + namespace + " get secret " + secret + " -o jsonpath=\"" + path + "\" | base64 -d\n";
     }
 
     private static void deleteNamespace(KubernetesClient kubernetes, String namespace) {

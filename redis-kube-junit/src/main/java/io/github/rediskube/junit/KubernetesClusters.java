@@ -131,6 +131,7 @@ public final class KubernetesClusters {
         private final KubernetesClient client;
         private final String description;
         private final K3sContainer container;
+        private volatile boolean keepContainer;
 
         Cluster(KubernetesClient client, String description, K3sContainer container) {
             this.client = client;
@@ -148,11 +149,43 @@ public final class KubernetesClusters {
             return description;
         }
 
-        /** Closes the client and stops a K3s container this class started. */
+        /**
+         * For a deployment kept after the run: asks {@link #close()} to leave a K3s container this class
+         * started running, and says what that is worth. Testcontainers removes the container, and all it
+         * holds, when the JVM ends; until then it is reachable through a kubeconfig file written here.
+         *
+         * @return for a K3s container: a note saying it goes when the JVM ends, naming the kubeconfig file
+         *         to reach it until then; empty for a cluster of one's own, which keeps what is kept
+         */
+        public Optional<String> keepUntilExit() {
+            if (container == null) {
+                return Optional.empty();
+            }
+            keepContainer = true;
+            String reach;
+            try {
+                Path kubeconfig = Files.createTempFile("rediskube-k3s-", ".yaml");   // owner-only on POSIX
+                Files.writeString(kubeconfig, container.getKubeConfigYaml(), StandardCharsets.UTF_8);
+                kubeconfig.toFile().deleteOnExit();
+                reach = "until then: export KUBECONFIG=" + kubeconfig;
+            } catch (IOException | UncheckedIOException e) {
+                LOG.warn("cannot write the K3s container's kubeconfig to a file: {}", e.getMessage());
+                reach = "its kubeconfig could not be written to a file (" + e.getMessage() + ")";
+            }
+            return Optional.of("the cluster is a K3s container this run started (" + container.getContainerName()
+                    + "): it is removed when this JVM ends, and what was kept with it; " + reach
+                    + ". To keep a deployment for good, use a cluster of your own (the current kubeconfig context,"
+                    + " or -D" + KUBECONFIG_PROPERTY + "=<file>)");
+        }
+
+        /**
+         * Closes the client and stops a K3s container this class started (unless {@link #keepUntilExit()}
+         * was called).
+         */
         @Override
         public void close() {
             client.close();
-            if (container != null) {
+            if (container != null && !keepContainer) {
                 container.stop();
             }
         }

@@ -43,10 +43,12 @@ public final class RedisKubeExtension implements ExecutionCondition, BeforeAllCa
     /**
      * Finds the cluster once per class, before anything runs: without one the class is reported skipped
      * (with what to provide), as Testcontainers' {@code disabledWithoutDocker} does, not as zero tests.
+     * A {@code @Nested} class uses its enclosing class's cluster.
      */
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-        if (context.getTestMethod().isPresent() || hasSuppliedClient(context.getRequiredTestClass())) {
+        if (context.getTestMethod().isPresent() || hasSuppliedClient(context.getRequiredTestClass())
+                || inherited(context)) {
             return ConditionEvaluationResult.enabled("the cluster is the test's own or already found");
         }
         Optional<KubernetesClusters.Cluster> cluster = KubernetesClusters.find();
@@ -57,13 +59,26 @@ public final class RedisKubeExtension implements ExecutionCondition, BeforeAllCa
         return ConditionEvaluationResult.enabled("cluster found: " + cluster.get());
     }
 
+    /**
+     * Sets up a class: its client, and its deployment when per class. A {@code @Nested} class uses its
+     * enclosing class's client and deployment (found through the parent stores) unless it carries a
+     * {@code @RedisKubeTest} of its own, which gives it its own deployment.
+     */
     @Override
     public void beforeAll(ExtensionContext context) {
         RedisKubeTest settings = settings(context);
-        KubernetesClient client = suppliedClient(context.getRequiredTestClass()).orElseGet(() ->
-                context.getStore(STORE).get(CLUSTER, KubernetesClusters.Cluster.class).client());
-        context.getStore(STORE).put(KubernetesClient.class, new ClientHolder(client));   // not closed: not ours
-        if (settings.lifecycle() == RedisKubeTest.Lifecycle.PER_CLASS) {
+        boolean inherited = inherited(context);
+        KubernetesClient client;
+        if (inherited) {
+            client = context.getStore(STORE).get(KubernetesClient.class, ClientHolder.class).client();
+        } else {
+            client = suppliedClient(context.getRequiredTestClass()).orElseGet(() ->
+                    context.getStore(STORE).get(CLUSTER, KubernetesClusters.Cluster.class).client());
+            context.getStore(STORE).put(KubernetesClient.class, new ClientHolder(client));   // not closed: not ours
+        }
+        boolean ownSettings = !inherited
+                || AnnotationSupport.findAnnotation(context.getRequiredTestClass(), RedisKubeTest.class).isPresent();
+        if (ownSettings && settings.lifecycle() == RedisKubeTest.Lifecycle.PER_CLASS) {
             context.getStore(STORE).put(DEPLOYMENT, deploy(context, client, settings));
         }
     }
@@ -84,10 +99,18 @@ public final class RedisKubeExtension implements ExecutionCondition, BeforeAllCa
         }
     }
 
+    /** Closes what this class opened (a store's remove touches this context only, not the enclosing ones). */
     @Override
     public void afterAll(ExtensionContext context) {
-        close(context, DEPLOYMENT);
-        close(context, CLUSTER);
+        try {
+            close(context, DEPLOYMENT);
+        } finally {
+            KubernetesClusters.Cluster cluster = context.getStore(STORE).get(CLUSTER, KubernetesClusters.Cluster.class);
+            if (cluster != null && Boolean.getBoolean(EphemeralDeployment.KEEP_PROPERTY)) {
+                cluster.keepUntilExit().ifPresent(note -> System.out.println("redis-kube: " + note));
+            }
+            close(context, CLUSTER);
+        }
     }
 
     @Override
@@ -121,10 +144,18 @@ public final class RedisKubeExtension implements ExecutionCondition, BeforeAllCa
     private record ClientHolder(KubernetesClient client) {
     }
 
+    /** The nearest {@code @RedisKubeTest}: on the test class (or a superclass), else on an enclosing class. */
     private static RedisKubeTest settings(ExtensionContext context) {
-        return AnnotationSupport.findAnnotation(context.getRequiredTestClass(), RedisKubeTest.class)
+        return AnnotationSupport.findAnnotation(context.getRequiredTestClass(), RedisKubeTest.class,
+                        context.getEnclosingTestClasses())
                 .orElseThrow(() -> new ExtensionConfigurationException("RedisKubeExtension needs @RedisKubeTest on "
-                        + context.getRequiredTestClass().getName()));
+                        + context.getRequiredTestClass().getName() + " or a class enclosing it"));
+    }
+
+    /** @return whether an enclosing class (a parent context) has set up the client already */
+    private static boolean inherited(ExtensionContext context) {
+        return context.getParent().map(parent -> parent.getStore(STORE).get(KubernetesClient.class) != null)
+                .orElse(false);
     }
 
     private static EphemeralDeployment deploy(ExtensionContext context, KubernetesClient client,

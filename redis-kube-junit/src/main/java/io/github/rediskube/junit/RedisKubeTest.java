@@ -29,6 +29,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>The cluster comes from {@link RedisKubeCluster} on a static field or method of the class when
  * there is one, else from {@link KubernetesClusters#find()}; without any, the tests are skipped with a
  * message that says what to provide. A static method annotated {@link RedisKubeSpec} may shape the spec.
+ *
+ * <p>{@code @Nested} classes share the enclosing class's cluster and settings, and its deployment when
+ * per class (with {@code PER_METHOD} each of their methods gets its own); a nested class annotated
+ * {@code @RedisKubeTest} itself gets a deployment of its own. Kept ({@code -Drediskube.keep=true}) on a
+ * K3s container started for the run, a deployment lasts only until the JVM ends: the container goes then.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

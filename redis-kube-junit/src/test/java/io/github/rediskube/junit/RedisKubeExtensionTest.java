@@ -1,6 +1,7 @@
 package io.github.rediskube.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 import static org.junit.platform.testkit.engine.EventConditions.event;
 import static org.junit.platform.testkit.engine.EventConditions.skippedWithReason;
@@ -10,13 +11,17 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.github.rediskube.core.RedisKube;
 import io.github.rediskube.core.RedisKubeException;
+import io.github.rediskube.core.deploy.DeployOptions;
 import io.github.rediskube.core.deploy.RedisDeployment;
+import io.github.rediskube.core.spec.Auth;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
@@ -200,5 +205,142 @@ class RedisKubeExtensionTest {
                 skippedWithReason(reason -> reason.contains("no Kubernetes cluster")
                         && reason.contains("-Drediskube.kubeconfig"))));
         results.testEvents().assertStatistics(stats -> stats.started(0));
+    }
+
+    @RedisKubeTest(awaitReady = false)
+    static class Outer {
+        @RedisKubeCluster
+        static KubernetesClient cluster() {
+            return mock;
+        }
+
+        @Test
+        void outer(RedisDeployment redis) {
+            SEEN.add(redis.namespace());
+        }
+
+        @Nested
+        class Inner {
+            @Test
+            void inner(RedisDeployment redis, RedisReplicationSpec spec, KubernetesClient client) {
+                SEEN.add(redis.namespace());
+                assertThat(spec.namespace()).isEqualTo(redis.namespace());
+                assertThat(client).isSameAs(mock);
+                assertThat(mock.namespaces().list().getItems()).map(n -> n.getMetadata().getName())
+                        .filteredOn(name -> name.startsWith("rk-outer-") || name.startsWith("rk-inner-")).hasSize(1);
+            }
+        }
+    }
+
+    @Test
+    void aNestedClassUsesTheEnclosingClassesClusterAndDeployment() {
+        System.setProperty(KubernetesClusters.KUBECONFIG_PROPERTY, "none");   // no second cluster to be found
+        System.setProperty(KubernetesClusters.K3S_PROPERTY, "false");
+
+        run(Outer.class).testEvents().assertStatistics(stats -> stats.started(2).succeeded(2));
+
+        assertThat(SEEN).hasSize(2).containsOnly(SEEN.get(0));
+        assertThat(SEEN.get(0)).startsWith("rk-outer-");
+        assertThat(redisObjects(SEEN.get(0))).isEmpty();
+        assertThat(mock.namespaces().withName(SEEN.get(0)).get()).isNull();
+    }
+
+    @RedisKubeTest(awaitReady = false, lifecycle = RedisKubeTest.Lifecycle.PER_METHOD, replicas = 1)
+    static class OuterPerMethod {
+        @RedisKubeCluster
+        static KubernetesClient cluster = mock;
+
+        @Nested
+        class Inner {
+            @Test
+            void first(RedisDeployment redis) {
+                SEEN.add(redis.namespace());
+            }
+
+            @Test
+            void second(RedisDeployment redis) {
+                SEEN.add(redis.namespace());
+            }
+        }
+    }
+
+    @Test
+    void aNestedClassOfAPerMethodClassStillDeploysPerMethod() {
+        OuterPerMethod.cluster = mock;
+        run(OuterPerMethod.class).testEvents().assertStatistics(stats -> stats.succeeded(2));
+
+        assertThat(SEEN).hasSize(2).doesNotHaveDuplicates();
+        assertThat(SEEN).allSatisfy(ns -> assertThat(mock.namespaces().withName(ns).get()).isNull());
+    }
+
+    @RedisKubeTest(awaitReady = false, replicas = 1)
+    static class OuterWithOwnNested {
+        @RedisKubeCluster
+        static KubernetesClient cluster = mock;
+
+        @Test
+        void outer(RedisDeployment redis) {
+            SEEN.add(redis.namespace() + "/" + redis.name());
+        }
+
+        @Nested
+        @RedisKubeTest(awaitReady = false, replicas = 1, name = "other")
+        class OwnSettings {
+            @Test
+            void inner(RedisDeployment redis) {
+                SEEN.add(redis.namespace() + "/" + redis.name());
+            }
+        }
+    }
+
+    @Test
+    void aNestedClassWithARedisKubeTestOfItsOwnGetsItsOwnDeployment() {
+        OuterWithOwnNested.cluster = mock;
+        run(OuterWithOwnNested.class).testEvents().assertStatistics(stats -> stats.succeeded(2));
+
+        assertThat(SEEN).hasSize(2).anyMatch(s -> s.startsWith("rk-outerwithownnested-") && s.endsWith("/redis"))
+                .anyMatch(s -> s.startsWith("rk-ownsettings-") && s.endsWith("/other"));
+        assertThat(SEEN).allSatisfy(s -> assertThat(mock.namespaces().withName(s.split("/")[0]).get()).isNull());
+    }
+
+    private static EphemeralDeployment startOnMock(RedisReplicationSpec spec, Duration deleteTimeout) {
+        return EphemeralDeployment.start(mock, spec, DeployOptions.DEFAULT
+                .withStrategy(DeployOptions.ApplyStrategy.CREATE_OR_UPDATE).withDeleteTimeout(deleteTimeout), null);
+    }
+
+    @Test
+    void theNamespaceIsDeletedEvenWhenDeletingTheDeploymentFails() {
+        RedisReplicationSpec spec = RedisKube.replication("slow").namespace("rk-slow-delete").replicas(1).build();
+        EphemeralDeployment ephemeral = startOnMock(spec, Duration.ofNanos(1));   // the wait for deletion times out
+
+        assertThatThrownBy(ephemeral::close).isInstanceOf(RedisKubeException.class)
+                .hasMessageContaining("still has objects after");
+        assertThat(mock.namespaces().withName("rk-slow-delete").get()).as("deleted all the same").isNull();
+    }
+
+    @Test
+    void theKeptHintNamesTheRealSecretAndMasterPod() {
+        RedisReplicationSpec spec = RedisKube.replication("cache").namespace("rk-kept-hint").replicas(1)
+                .auth(Auth.fromSecret("team-redis", "redis-password")).build();
+        EphemeralDeployment ephemeral = startOnMock(spec, Duration.ofMinutes(1));
+        try {
+            assertThat(ephemeral.keptMessage()).contains("port-forward pod/cache-master-0 6379:6379",
+                    "get secret team-redis -o jsonpath=\"{.data['redis-password']}\"",
+                    "kubectl delete namespace rk-kept-hint").doesNotContain("cache-auth");
+        } finally {
+            ephemeral.close();
+        }
+    }
+
+    @Test
+    void theKeptHintOfAGeneratedPasswordNamesTheGeneratedSecret() {
+        RedisReplicationSpec spec = RedisKube.replication("gen").namespace("rk-kept-gen").replicas(1).build();
+        EphemeralDeployment ephemeral = startOnMock(spec, Duration.ofMinutes(1));
+        try {
+            assertThat(ephemeral.keptMessage()).contains("port-forward pod/gen-master-0 ",
+                    "get secret gen-auth -o jsonpath=\"{.data.password}\"");
+        } finally {
+            ephemeral.close();
+        }
     }
 }
