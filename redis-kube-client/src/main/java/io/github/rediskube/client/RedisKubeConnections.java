@@ -42,6 +42,17 @@ import java.util.Objects;
  * (its options and {@code ClientResources}) is used as given; the connections are its connections and
  * close with it. With {@link RedisEndpoints} failover to a new master is not followed; with
  * {@link RedisSentinels} it is ({@link #connect(RedisClient, RedisSentinels)}).
+ *
+ * <p>What goes where: Lettuce's read-only commands go to the {@link ReadFrom}'s choice, except those bound to
+ * one server connection, which go to the master: SCRIPT and EVALSHA_RO (the script cache is per server and
+ * not replicated: EVALSHA after SCRIPT LOAD meets the same server; use EVAL_RO or FCALL_RO to run read-only
+ * scripts on replicas), CLIENT, FUNCTION. From MULTI to EXEC/DISCARD, and from WATCH to EXEC/DISCARD/UNWATCH,
+ * every command goes to the master, so reads of watched keys never come from a lagging replica. A MULTI or
+ * WATCH that fails (e.g. rejected while the master is down) ends that. SELECT is rejected with a
+ * {@code RedisException}: the master and each replica have a connection of their own, and a database selected
+ * on one would not be on the others. {@code waitForReplication} (WAIT) fails with a {@code RedisException}
+ * instead of answering when a write since the previous WAIT went to an earlier master (after a failover): WAIT
+ * on the new master would count replicas at once for writes it never saw; write again, then WAIT.
  */
 public final class RedisKubeConnections {
 

@@ -11,32 +11,57 @@ import io.lettuce.core.protocol.ProtocolKeyword;
 import io.lettuce.core.protocol.ReadOnlyCommands;
 import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.ClientResources;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Routes each command of the split connection: transactions and writes to the master, read-only
- * commands to the node the {@link ReadFrom} selects among the current {@link Topology}, preferring nodes
- * whose connection is up. The topology is swapped as a whole by {@link TopologyWatcher}.
+ * Routes each command of the split connection: writes to the master, read-only commands to the node the
+ * {@link ReadFrom} selects among the current {@link Topology}, preferring nodes whose connection is up. The
+ * topology is swapped as a whole by {@link TopologyWatcher}.
+ *
+ * <p>Lettuce's read-only command list is narrowed: commands whose effect or answer belongs to one server
+ * connection go to the master even though they change no data ({@link #MASTER_ONLY}: SCRIPT, because the
+ * script cache is per server and not replicated, so EVALSHA after SCRIPT LOAD must meet the same server;
+ * EVALSHA_RO for the same reason; CLIENT; FUNCTION; cluster's READONLY, READWRITE and ASKING). From MULTI to
+ * EXEC/DISCARD and from WATCH to EXEC/DISCARD/UNWATCH every command goes to the master ({@link SessionState}).
+ * SELECT is rejected: the master and each replica have a connection of their own, so a database selected on
+ * one would not be selected on the others, and reads and writes would silently meet different databases.
+ * WAIT is refused when a write since the previous WAIT went to an earlier master.
  */
 final class RoutingWriter implements RedisChannelWriter {
 
+    /** Read-only in Lettuce's list, but bound to one server connection: always the master. */
+    static final Set<ProtocolKeyword> MASTER_ONLY = Set.of(CommandType.SCRIPT, CommandType.EVALSHA_RO,
+            CommandType.CLIENT, CommandType.FUNCTION, CommandType.READONLY, CommandType.READWRITE,
+            CommandType.ASKING);
+
+    static final String SELECT_REJECTED = "SELECT is not supported on a split connection: the master and each "
+            + "replica are separate server connections, so a database selected on one would not be selected on "
+            + "the others and reads would not see the writes; keep to database 0, or use a plain connection "
+            + "(RedisClient.connect) for another database";
+
     private final ClientResources resources;
     private final ReadOnlyCommands.ReadOnlyPredicate readOnly;
+    private final SessionState session = new SessionState();
     private volatile Topology topology;
     private volatile ReadFrom readFrom;
-    private volatile boolean inTransaction;
     private volatile boolean autoFlush = true;
     private volatile boolean closed;
     private final List<Runnable> onClose = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+    /**
+     * @param readOnly the client's read-only predicate; {@link #MASTER_ONLY} commands are taken out of it
+     */
     RoutingWriter(ClientResources resources, ReadOnlyCommands.ReadOnlyPredicate readOnly, Topology topology,
             ReadFrom readFrom) {
         this.resources = resources;
-        this.readOnly = readOnly;
+        Objects.requireNonNull(readOnly, "readOnly");
+        this.readOnly = command -> !MASTER_ONLY.contains(command.getType()) && readOnly.isReadOnly(command);
         this.topology = topology;
         this.readFrom = Objects.requireNonNull(readFrom, "readFrom");
     }
@@ -50,7 +75,7 @@ final class RoutingWriter implements RedisChannelWriter {
         }
         Node target;
         try {
-            target = target(command.getType(), readOnly.isReadOnly(command));
+            target = target(command);
         } catch (RedisException e) {
             command.completeExceptionally(e);
             return command;
@@ -65,36 +90,65 @@ final class RoutingWriter implements RedisChannelWriter {
             commands.forEach(c -> c.completeExceptionally(new RedisException("the connection is closed")));
             return (Collection<RedisCommand<K, V, ?>>) commands;
         }
-        boolean allReads = !inTransaction;
+        List<RedisCommand<K, V, ?>> accepted = new ArrayList<>(commands.size());
+        boolean allReads = true;
         for (RedisCommand<K, V, ?> command : commands) {
-            allReads &= readOnly.isReadOnly(command);
-            trackTransaction(command.getType());
+            if (command.getType() == CommandType.SELECT) {
+                command.completeExceptionally(new RedisException(SELECT_REJECTED));
+                continue;
+            }
+            allReads &= !session.pinnedToMaster() && readOnly.isReadOnly(command);
+            session.track(command);
+            allReads &= !session.pinnedToMaster();
+            accepted.add(command);
         }
         Node target;
         try {
             target = allReads ? readTarget() : topology.master();
         } catch (RedisException e) {
-            commands.forEach(c -> c.completeExceptionally(e));
+            accepted.forEach(c -> c.completeExceptionally(e));
             return (Collection<RedisCommand<K, V, ?>>) commands;
         }
-        return ((StatefulRedisConnection<K, V>) target.connection()).dispatch(commands);
-    }
-
-    private Node target(ProtocolKeyword type, boolean readOnlyCommand) {
-        boolean transactional = inTransaction;
-        trackTransaction(type);
-        if (transactional || inTransaction || !readOnlyCommand) {
-            return topology.master();
+        if (!allReads) {
+            accepted.removeIf(command -> !checkedForMaster(command, target));
         }
-        return readTarget();
+        if (accepted.size() < commands.size()) {
+            ((StatefulRedisConnection<K, V>) target.connection()).dispatch(accepted);
+            return (Collection<RedisCommand<K, V, ?>>) commands;
+        }
+        return ((StatefulRedisConnection<K, V>) target.connection()).dispatch(accepted);
     }
 
-    /** MULTI opens a transaction, EXEC/DISCARD close it; everything in between goes to the master. */
-    private void trackTransaction(ProtocolKeyword type) {
-        if (type == CommandType.MULTI) {
-            inTransaction = true;
-        } else if (type == CommandType.EXEC || type == CommandType.DISCARD) {
-            inTransaction = false;
+    /** @return false, having failed the command, when it is a WAIT that cannot vouch for the last writes */
+    private boolean checkedForMaster(RedisCommand<?, ?, ?> command, Node master) {
+        try {
+            sentToMaster(command, master);
+            return true;
+        } catch (RedisException e) {
+            command.completeExceptionally(e);
+            return false;
+        }
+    }
+
+    private Node target(RedisCommand<?, ?, ?> command) {
+        if (command.getType() == CommandType.SELECT) {
+            throw new RedisException(SELECT_REJECTED);
+        }
+        boolean read = !session.pinnedToMaster() && readOnly.isReadOnly(command);
+        session.track(command);
+        if (read && !session.pinnedToMaster()) {
+            return readTarget();
+        }
+        Node master = topology.master();
+        sentToMaster(command, master);
+        return master;
+    }
+
+    private void sentToMaster(RedisCommand<?, ?, ?> command, Node master) {
+        if (command.getType() == CommandType.WAIT) {
+            session.checkWait(master);
+        } else {
+            session.sentToMaster(master);
         }
     }
 

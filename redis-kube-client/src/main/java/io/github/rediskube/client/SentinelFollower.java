@@ -149,6 +149,12 @@ final class SentinelFollower<K, V> {
         if (writer.closed()) {
             return;
         }
+        if (clientShutDown()) {
+            LOG.info("redis-kube: the RedisClient of the connection to {} was shut down before the connection was "
+                    + "closed; no longer following its Sentinels", sentinels.masterName());
+            stop();
+            return;
+        }
         try {
             Address named = askMaster();
             switcher.execute(() -> switchTo(named, "re-check"));
@@ -195,6 +201,15 @@ final class SentinelFollower<K, V> {
         if (writer.closed()) {
             connection.closeAsync();
         }
+    }
+
+    /**
+     * @return whether the caller shut down the client (which closes the node connections it opened) or its
+     *         resources, leaving nothing to re-check with
+     */
+    private boolean clientShutDown() {
+        return client.getResources().eventExecutorGroup().isShuttingDown()
+                || TopologyWatcher.isClosedForGood(writer.topology().master().connection());
     }
 
     void stop() {

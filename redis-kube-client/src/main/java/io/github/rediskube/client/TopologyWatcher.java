@@ -76,7 +76,8 @@ final class TopologyWatcher<K, V> {
         }
     }
 
-    private static boolean isClosedForGood(StatefulRedisConnection<?, ?> connection) {
+    /** @return whether the connection was closed (by us or by its client's shutdown), not just disconnected */
+    static boolean isClosedForGood(StatefulRedisConnection<?, ?> connection) {
         return connection instanceof io.lettuce.core.RedisChannelHandler<?, ?> handler && handler.isClosed();
     }
 

@@ -164,21 +164,69 @@ class SentinelConnectionTest {
     }
 
     @Test
-    void readsContinueWhenAReplicaIsKilled() throws Exception {
+    void readsContinueOnTheSurvivingReplicaWhenAReplicaIsKilled() throws Exception {
         try (SentinelTopology ha = started(spec(0));
              StatefulRedisMasterReplicaConnection<String, String> redis =
-                     RedisKubeConnections.connect(client, StringCodec.UTF8, sentinels(ha), ReadFrom.REPLICA_PREFERRED)) {
+                     RedisKubeConnections.connect(client, StringCodec.UTF8, sentinels(ha), ReadFrom.ANY_REPLICA)) {
             redis.sync().set("k", "v");
+            assertThat(redis.sync().waitForReplication(REPLICAS, 5000)).isEqualTo(REPLICAS);
             RedisNode master = ha.currentMaster();
-            RedisNode replica = ha.redisNodes().stream().filter(n -> n != master).findFirst().orElseThrow();
+            List<RedisNode> replicas = ha.redisNodes().stream().filter(n -> n != master).toList();
+            RedisNode killed = replicas.get(0);
+            RedisNode survivor = replicas.get(1);
 
-            replica.kill();
-            Thread.sleep(200);
+            killed.kill();
+            RoutingWriter writer = (RoutingWriter) ((SplitConnection<String, String>) redis).getChannelWriter();
+            long deadline = System.nanoTime() + BOUND.toNanos();
+            while (writer.topology().replicas().stream().anyMatch(r -> r.address().port() == killed.port() && r.open())
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            master.call(client, c -> c.configResetstat());
+            survivor.call(client, c -> c.configResetstat());
 
             for (int i = 0; i < 200; i++) {
                 assertThat(redis.sync().get("k")).isEqualTo("v");
             }
+            assertThat(calls(survivor, "get")).as("reads on the surviving replica").isEqualTo(200);
+            assertThat(calls(master, "get")).as("reads on the master").isZero();
         }
+    }
+
+    @Test
+    void stopsAskingTheSentinelsWhenTheClientIsShutDownBeforeTheConnectionIsClosed() throws Exception {
+        try (SentinelTopology ha = started(spec(0))) {
+            StatefulRedisMasterReplicaConnection<String, String> redis = RedisKubeConnections.connect(client, sentinels(ha));
+            redis.sync().set("k", "v");
+            assertThat(sentinelThreads()).as("the Sentinel threads of a live connection").isNotEmpty();
+
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!sentinelThreads().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(sentinelThreads()).as("Sentinel threads 10 s after the client shut down").isEmpty();
+            redis.close();
+        }
+    }
+
+    private static List<String> sentinelThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("redis-kube-sentinel"))
+                .map(Thread::getName).toList();
+    }
+
+    /** @return how often the server itself counted the command ({@code cmdstat_<command>:calls=N}) */
+    private long calls(RedisNode node, String command) {
+        String stats = node.call(client, c -> c.info("commandstats"));
+        for (String line : stats.split("\r?\n")) {
+            if (line.startsWith("cmdstat_" + command + ":calls=")) {
+                String value = line.substring(("cmdstat_" + command + ":calls=").length());
+                return Long.parseLong(value.substring(0, value.indexOf(',')));
+            }
+        }
+        return 0;
     }
 
     @Test

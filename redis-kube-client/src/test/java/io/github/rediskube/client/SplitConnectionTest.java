@@ -11,9 +11,11 @@ import io.lettuce.core.ReadFrom;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.masterreplica.StatefulRedisMasterReplicaConnection;
+import io.lettuce.core.models.role.RedisInstance;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.nio.file.Path;
@@ -338,6 +340,151 @@ class SplitConnectionTest {
                 assertThat(redis.replicas().stream().mapToLong(r -> calls(r, "get")).sum()).isEqualTo(1);
             }
         }
+    }
+
+    @Test
+    void readsGoToTheReplicasAgainAfterAMultiOrExecRejectedWhileTheMasterIsDown() {
+        try (RedisTopology redis = started(SPEC);
+             StatefulRedisMasterReplicaConnection<String, String> connection = connect(redis, ReadFrom.REPLICA)) {
+            RedisCommands<String, String> sync = connection.sync();
+            sync.set("k", "v");
+            assertThat(sync.waitForReplication(2, 5000)).isEqualTo(2);
+            sync.multi();
+            sync.set("tx", "1");
+            redis.master().kill();
+            Node master = writer(connection).topology().master();
+            awaitTrue(() -> !master.open(), "the split connection to see the master down");
+
+            assertThatThrownBy(sync::exec).isInstanceOf(RedisException.class);
+            resetStats(redis.replicas());
+            assertThat(sync.get("k")).as("a read after the rejected EXEC").isEqualTo("v");
+            assertThat(redis.replicas().stream().mapToLong(r -> calls(r, "get")).sum()).isEqualTo(1);
+
+            assertThatThrownBy(sync::multi).isInstanceOf(RedisException.class).hasMessageContaining("not connected");
+            assertThat(sync.get("k")).as("a read after the rejected MULTI").isEqualTo("v");
+            assertThat(redis.replicas().stream().mapToLong(r -> calls(r, "get")).sum()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void sendsScriptLoadAndEvalshaToTheMasterSoTheScriptIsFound() {
+        try (RedisTopology redis = started(SPEC);
+             StatefulRedisMasterReplicaConnection<String, String> connection = connect(redis, ReadFrom.REPLICA)) {
+            RedisCommands<String, String> sync = connection.sync();
+            sync.set("k", "v");
+            resetStats(redis);
+
+            String sha = sync.scriptLoad("return redis.call('GET', KEYS[1])");
+            assertThat(sync.scriptExists(sha)).containsExactly(true);
+            String value = sync.evalsha(sha, ScriptOutputType.VALUE, "k");
+            String readOnly = sync.evalshaReadOnly(sha, ScriptOutputType.VALUE, new String[] {"k"});
+
+            assertThat(value).isEqualTo("v");
+            assertThat(readOnly).isEqualTo("v");
+            assertThat(calls(redis.master(), "script|load")).isEqualTo(1);
+            assertThat(calls(redis.master(), "script|exists")).isEqualTo(1);
+            assertThat(calls(redis.master(), "evalsha")).isEqualTo(1);
+            assertThat(calls(redis.master(), "evalsha_ro")).isEqualTo(1);
+            assertThat(redis.replicas()).allSatisfy(r -> assertThat(calls(r, "script|load")).isZero());
+        }
+    }
+
+    @Test
+    void sendsClientCommandsToTheMaster() {
+        try (RedisTopology redis = started(SPEC);
+             StatefulRedisMasterReplicaConnection<String, String> connection = connect(redis, ReadFrom.REPLICA)) {
+            resetStats(redis);
+            connection.sync().clientSetname("orders-app");
+
+            assertThat(connection.sync().clientGetname()).isEqualTo("orders-app");
+            assertThat(calls(redis.master(), "client|setname")).isEqualTo(1);
+            assertThat(calls(redis.master(), "client|getname")).isEqualTo(1);
+            assertThat(redis.replicas()).allSatisfy(r -> assertThat(calls(r, "client|setname")).isZero());
+        }
+    }
+
+    @Test
+    void readsWatchedKeysOnTheMasterUntilExecOrUnwatch() {
+        try (RedisTopology redis = started(SPEC);
+             StatefulRedisMasterReplicaConnection<String, String> connection = connect(redis, ReadFrom.REPLICA)) {
+            RedisCommands<String, String> sync = connection.sync();
+            sync.set("counter", "1");
+            resetStats(redis);
+
+            sync.watch("counter");
+            String seen = sync.get("counter");
+            sync.multi();
+            sync.set("counter", String.valueOf(Integer.parseInt(seen) + 1));
+            assertThat(sync.exec().wasDiscarded()).isFalse();
+            assertThat(calls(redis.master(), "get")).as("the read of the watched key").isEqualTo(1);
+            assertThat(redis.replicas().stream().mapToLong(r -> calls(r, "get")).sum()).isZero();
+
+            sync.get("counter");
+            assertThat(redis.replicas().stream().mapToLong(r -> calls(r, "get")).sum()).as("after EXEC").isEqualTo(1);
+
+            sync.watch("counter");
+            sync.get("counter");
+            sync.unwatch();
+            sync.get("counter");
+            assertThat(calls(redis.master(), "get")).as("reads on the master in all").isEqualTo(2);
+            assertThat(redis.replicas().stream().mapToLong(r -> calls(r, "get")).sum()).as("after UNWATCH").isEqualTo(2);
+
+            sync.watch("counter");
+            sync.multi();
+            sync.discard();
+            sync.get("counter");
+            assertThat(redis.replicas().stream().mapToLong(r -> calls(r, "get")).sum()).as("after DISCARD").isEqualTo(3);
+        }
+    }
+
+    @Test
+    void rejectsSelectWithAMessageThatSaysWhy() {
+        try (RedisTopology redis = started(SPEC);
+             StatefulRedisMasterReplicaConnection<String, String> connection = connect(redis, ReadFrom.REPLICA)) {
+            resetStats(redis);
+
+            assertThatThrownBy(() -> connection.sync().select(1))
+                    .isInstanceOf(RedisException.class)
+                    .hasMessageContaining("SELECT is not supported on a split connection")
+                    .hasMessageContaining("keep to database 0");
+            assertThat(calls(redis.master(), "select")).isZero();
+            assertThat(redis.replicas()).allSatisfy(r -> assertThat(calls(r, "select")).isZero());
+            assertThat(connection.sync().set("k", "v")).isEqualTo("OK");
+        }
+    }
+
+    @Test
+    void refusesAWaitAfterTheMasterChangedSinceTheLastWrite() {
+        try (RedisTopology redis = started(SPEC);
+             StatefulRedisMasterReplicaConnection<String, String> connection = connect(redis, ReadFrom.REPLICA)) {
+            RedisCommands<String, String> sync = connection.sync();
+            sync.set("before", "switch");
+            RedisNode promoted = redis.replicas().get(0);
+            promoted.call(client, RedisCommands::replicaofNoOne);
+            RoutingWriter writer = writer(connection);
+            Topology old = writer.topology();
+            Node next = new Node(new RedisEndpoints.Address("127.0.0.1", promoted.port()), promoted.uri(),
+                    RedisInstance.Role.UPSTREAM, client.connect(promoted.uri()));
+            writer.topology(new Topology(next, old.replicas().stream()
+                    .filter(r -> r.address().port() != promoted.port()).toList()));
+            old.master().connection().close();
+            resetStats(List.of(promoted));
+
+            assertThatThrownBy(() -> sync.waitForReplication(1, 100))
+                    .isInstanceOf(RedisException.class)
+                    .hasMessage("the master changed since the last write (127.0.0.1:" + redis.master().port()
+                            + " → 127.0.0.1:" + promoted.port() + "); WAIT cannot vouch for it: write again");
+            assertThat(calls(promoted, "wait")).isZero();
+
+            sync.set("after", "switch");
+            assertThat(sync.waitForReplication(0, 100)).isZero();
+            assertThat(sync.waitForReplication(0, 100)).as("no write since the last WAIT").isZero();
+            assertThat(calls(promoted, "wait")).isEqualTo(2);
+        }
+    }
+
+    private static RoutingWriter writer(StatefulRedisMasterReplicaConnection<String, String> connection) {
+        return (RoutingWriter) ((SplitConnection<String, String>) connection).getChannelWriter();
     }
 
     private RedisTopology started(RedisReplicationSpec spec) {
