@@ -4,24 +4,42 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.github.rediskube.core.RedisKubeException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Writes rendered objects: each object is read once and written only when the live object does not
- * already hold every field we render, so an unchanged re-deploy writes nothing.
+ * Writes rendered objects: each object is read once and written unless the live object carries the
+ * hash of the same rendered object (annotation {@value #APPLIED_HASH}) and still holds every field we
+ * render. An unchanged re-deploy therefore writes nothing; a change that only removes a field (a limit,
+ * a label, a node selector) changes the hash and is written; drift by another writer is repaired.
  */
 final class Applier {
+
+    /** The annotation holding the hash of the rendered object last written. */
+    static final String APPLIED_HASH = "redis-kube.github.io/applied-hash";
+
+    /** Fields whose values are Kubernetes quantities, compared by amount ({@code 1024Mi} equals {@code 1Gi}). */
+    private static final Set<String> QUANTITY_MAPS = Set.of("requests", "limits", "hard", "default", "defaultRequest",
+            "max", "min", "capacity");
+    private static final Set<String> QUANTITY_FIELDS = Set.of("sizeLimit");
 
     private static final Logger LOG = LoggerFactory.getLogger(Applier.class);
 
@@ -69,12 +87,13 @@ final class Applier {
     }
 
     /** @return the live object after applying */
-    private HasMetadata applyOne(String namespace, HasMetadata object, List<String> applied, List<String> written) {
-        String id = object.getKind() + "/" + object.getMetadata().getName();
+    private HasMetadata applyOne(String namespace, HasMetadata rendered, List<String> applied, List<String> written) {
+        String id = rendered.getKind() + "/" + rendered.getMetadata().getName();
+        HasMetadata object = stamped(rendered);
         try {
             HasMetadata live = client.resource(object).get();
             HasMetadata result = live;
-            if (live != null && (object instanceof Secret || contains(live, object))) {
+            if (live != null && (object instanceof Secret || unchanged(live, object))) {
                 // a generated Secret is created once: its password must not change under running pods
                 LOG.debug("{} {} unchanged", namespace, id);
             } else {
@@ -117,18 +136,90 @@ final class Applier {
                 LOG.info("namespace {} created", namespace);
             }
         } catch (KubernetesClientException e) {
-            throw Errors.of("creating namespace", null, namespace, e, List.of());
+            throw Errors.of("creating", "Namespace", namespace, namespace, e, List.of());
         }
+    }
+
+    /** @return a copy of {@code rendered} annotated with its {@link #hash} (the caller's object is not changed) */
+    static HasMetadata stamped(HasMetadata rendered) {
+        HasMetadata copy = Serialization.clone(rendered);
+        String hash = hash(copy);
+        Map<String, String> annotations = copy.getMetadata().getAnnotations() == null ? new TreeMap<>()
+                : new TreeMap<>(copy.getMetadata().getAnnotations());
+        annotations.put(APPLIED_HASH, hash);
+        copy.getMetadata().setAnnotations(annotations);
+        return copy;
+    }
+
+    /**
+     * @return the SHA-256 of the object's JSON with sorted keys, without the {@link #APPLIED_HASH} annotation
+     *         (the same rendered object gives the same hash in every JVM)
+     */
+    static String hash(HasMetadata object) {
+        JsonNode tree = Serialization.jsonMapper().valueToTree(object);
+        JsonNode annotations = tree.path("metadata").path("annotations");
+        if (annotations instanceof ObjectNode node) {
+            node.remove(APPLIED_HASH);
+            if (node.isEmpty()) {
+                ((ObjectNode) tree.get("metadata")).remove("annotations");
+            }
+        }
+        StringBuilder canonical = new StringBuilder();
+        canonical(tree, canonical);
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(canonical.toString().getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    private static void canonical(JsonNode node, StringBuilder out) {
+        if (node.isObject()) {
+            Map<String, JsonNode> sorted = new TreeMap<>();
+            node.properties().forEach(field -> sorted.put(field.getKey(), field.getValue()));
+            out.append('{');
+            sorted.forEach((key, value) -> {
+                out.append(JsonNodeFactory.instance.stringNode(key)).append(':');
+                canonical(value, out);
+                out.append(',');
+            });
+            out.append('}');
+        } else if (node.isArray()) {
+            out.append('[');
+            node.forEach(element -> {
+                canonical(element, out);
+                out.append(',');
+            });
+            out.append(']');
+        } else {
+            out.append(node);
+        }
+    }
+
+    /** Whether the live object was written from this very rendering and nobody changed what we render since. */
+    static boolean unchanged(HasMetadata live, HasMetadata stamped) {
+        Map<String, String> annotations = live.getMetadata().getAnnotations();
+        String liveHash = annotations == null ? null : annotations.get(APPLIED_HASH);
+        return stamped.getMetadata().getAnnotations().get(APPLIED_HASH).equals(liveHash) && contains(live, stamped);
     }
 
     /** Whether every field of {@code desired} is present, with the same value, in {@code live}. */
     static boolean contains(HasMetadata live, HasMetadata desired) {
         JsonNode liveTree = Serialization.jsonMapper().valueToTree(live);
         JsonNode desiredTree = Serialization.jsonMapper().valueToTree(desired);
-        return subset(desiredTree, liveTree);
+        return subset(desiredTree, liveTree, false);
     }
 
     static boolean subset(JsonNode desired, JsonNode live) {
+        return subset(desired, live, false);
+    }
+
+    /**
+     * @param quantities whether {@code desired} is a quantity or a map of them (API servers canonicalize
+     *                   quantities: {@code 1024Mi} comes back as {@code 1Gi})
+     */
+    private static boolean subset(JsonNode desired, JsonNode live, boolean quantities) {
         if (desired == null || desired.isNull()) {
             return true;
         }
@@ -140,7 +231,9 @@ final class Applier {
                 return false;
             }
             for (Map.Entry<String, JsonNode> field : desired.properties()) {
-                if (!subset(field.getValue(), live.get(field.getKey()))) {
+                boolean quantity = quantities || QUANTITY_MAPS.contains(field.getKey())
+                        || QUANTITY_FIELDS.contains(field.getKey());
+                if (!subset(field.getValue(), live.get(field.getKey()), quantity)) {
                     return false;
                 }
             }
@@ -153,16 +246,21 @@ final class Applier {
             Iterator<JsonNode> d = desired.iterator();
             Iterator<JsonNode> l = live.iterator();
             while (d.hasNext()) {
-                if (!subset(d.next(), l.next())) {
+                if (!subset(d.next(), l.next(), false)) {
                     return false;
                 }
             }
             return true;
         }
-        return desired.equals(live) || desired.asString().equals(live.asString());
+        return desired.equals(live) || desired.asString().equals(live.asString())
+                || quantities && sameQuantity(desired.asString(), live.asString());
     }
 
-    static RedisKubeException wrap(String action, String namespace, KubernetesClientException e) {
-        return Errors.of(action, null, namespace, e, List.of());
+    private static boolean sameQuantity(String desired, String live) {
+        try {
+            return Quantity.parse(desired).compareTo(Quantity.parse(live)) == 0;
+        } catch (RuntimeException notAQuantity) {
+            return false;
+        }
     }
 }

@@ -15,8 +15,16 @@ final class Errors {
 
     static RedisKubeException of(String action, HasMetadata object, String namespace, KubernetesClientException e,
                                  List<String> applied) {
-        String kind = object == null ? null : object.getKind();
-        String name = object == null ? null : object.getMetadata().getName();
+        return of(action, object == null ? null : object.getKind(), namespace,
+                object == null ? null : object.getMetadata().getName(), e, applied);
+    }
+
+    /**
+     * @param kind the kind of the object being worked on, or {@code null}
+     * @param name its name (or the instance name, for objects selected by label), or {@code null}
+     */
+    static RedisKubeException of(String action, String kind, String namespace, String name,
+                                 KubernetesClientException e, List<String> applied) {
         String apiMessage = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
                 : e.getMessage();
         String lower = String.valueOf(apiMessage).toLowerCase(Locale.ROOT);
@@ -55,7 +63,7 @@ final class Errors {
     /** A failure that is not the API server's answer (interrupted, an informer that died, ...). */
     static RedisKubeException unexpected(Instance instance, String action, Throwable cause) {
         if (cause instanceof KubernetesClientException e) {
-            return of(action, null, instance.namespace(), e, List.of());
+            return of(action, null, instance.namespace(), instance.name(), e, List.of());
         }
         return new RedisKubeException(Reason.OTHER, null, instance.namespace(), instance.name(),
                 action + " " + instance + " failed: " + cause, null, List.of(), cause);

@@ -58,7 +58,31 @@ final class Readiness {
         long roles = statefulSets.stream().filter(s -> s.getMetadata().getName().equals(
                 instance.statefulSetName(Role.MASTER)) || s.getMetadata().getName().equals(
                 instance.statefulSetName(Role.REPLICA))).count();
-        return roles == 2 && statefulSets.stream().allMatch(s -> readyReplicas(s) >= wanted(s) && observed(s));
+        return roles == 2 && statefulSets.stream().allMatch(Readiness::rolledOut);
+    }
+
+    /**
+     * The StatefulSet runs exactly the wanted number of pods, all of the latest revision and ready: not
+     * mid rolling update (updated pods behind, or current and update revisions differ) nor mid scale-down
+     * (more pods than wanted).
+     */
+    static boolean rolledOut(StatefulSet s) {
+        var status = s.getStatus();
+        int wanted = wanted(s);
+        if (status == null) {
+            return wanted == 0;
+        }
+        if (!observed(s) || readyReplicas(s) < wanted) {
+            return false;
+        }
+        if ((status.getReplicas() == null ? 0 : status.getReplicas()) != wanted) {
+            return false;
+        }
+        if (status.getUpdatedReplicas() != null && status.getUpdatedReplicas() != wanted) {
+            return false;
+        }
+        return status.getCurrentRevision() == null || status.getUpdateRevision() == null
+                || status.getCurrentRevision().equals(status.getUpdateRevision());
     }
 
     /** The controller has seen the latest spec (when it reports generations at all). */
@@ -78,9 +102,25 @@ final class Readiness {
                 progress.append(", ");
             }
             progress.append(role == Role.MASTER ? "master " : "replicas ")
-                    .append(sts == null ? "missing" : readyReplicas(sts) + "/" + wanted(sts) + " ready");
+                    .append(sts == null ? "missing" : readyReplicas(sts) + "/" + wanted(sts) + " ready"
+                            + rollout(sts));
         }
         return progress.toString();
+    }
+
+    /** @return what keeps ready pods from counting: a rolling update or a scale-down in progress */
+    private static String rollout(StatefulSet sts) {
+        var status = sts.getStatus();
+        if (status == null || readyReplicas(sts) < wanted(sts) || rolledOut(sts)) {
+            return "";
+        }
+        if (status.getReplicas() != null && status.getReplicas() > wanted(sts)) {
+            return " (scaling down: " + status.getReplicas() + " pods)";
+        }
+        if (status.getUpdatedReplicas() != null && status.getUpdatedReplicas() != wanted(sts)) {
+            return " (rolling update: " + status.getUpdatedReplicas() + " updated)";
+        }
+        return " (rolling update in progress)";
     }
 
     private static int readyReplicas(StatefulSet sts) {

@@ -24,6 +24,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -171,11 +172,17 @@ public final class RedisDeployment implements AutoCloseable {
      * @throws RedisKubeException with {@link Reason#NOT_FOUND} when the Secret or its key is missing
      */
     public String password() {
+        SecretKeySelector ref;
         try {
-            SecretKeySelector ref = StatusReader.passwordRef(instance.statefulSet(Role.MASTER));
-            if (ref == null) {
-                return null;
-            }
+            ref = StatusReader.passwordRef(instance.statefulSet(Role.MASTER));
+        } catch (KubernetesClientException e) {
+            throw Errors.of("reading the password reference of", "StatefulSet", namespace,
+                    instance.statefulSetName(Role.MASTER), e, List.of());
+        }
+        if (ref == null) {
+            return null;
+        }
+        try {
             Secret secret = client.secrets().inNamespace(namespace).withName(ref.getName()).get();
             String encoded = secret == null || secret.getData() == null ? null : secret.getData().get(ref.getKey());
             if (encoded == null) {
@@ -185,7 +192,7 @@ public final class RedisDeployment implements AutoCloseable {
             }
             return new String(java.util.Base64.getDecoder().decode(encoded), java.nio.charset.StandardCharsets.UTF_8);
         } catch (KubernetesClientException e) {
-            throw Errors.of("reading the password of", null, namespace, e, List.of());
+            throw Errors.of("reading the password of", "Secret", namespace, ref.getName(), e, List.of());
         }
     }
 
@@ -204,7 +211,7 @@ public final class RedisDeployment implements AutoCloseable {
                     + ", was " + replicas + ": call scaleReplicas(n) with 0 <= n <= " + RedisReplicationSpec.MAX_REPLICAS);
         }
         try {
-            client.apps().statefulSets().inNamespace(namespace).withName(name + "-replica")
+            client.apps().statefulSets().inNamespace(namespace).withName(instance.statefulSetName(Role.REPLICA))
                     .edit(sts -> {
                         sts.getSpec().setReplicas(replicas);
                         return sts;
@@ -212,16 +219,20 @@ public final class RedisDeployment implements AutoCloseable {
             LOG.info("{}/{}: replicas scaled to {}", namespace, name, replicas);
             return this;
         } catch (KubernetesClientException e) {
-            throw Errors.of("scaling", null, namespace, e, List.of());
+            throw Errors.of("scaling", "StatefulSet", namespace, instance.statefulSetName(Role.REPLICA), e, List.of());
         }
     }
 
     /**
      * Applies a changed spec of the same deployment: only objects that differ are written (pods roll
-     * where their template changed); objects the new spec no longer renders are deleted.
+     * where their template changed); objects the new spec no longer renders are deleted. A larger
+     * {@code storage.size} grows the volumes online first, as {@link #resizeStorage(String)} does.
      *
      * @param newSpec the new spec: same name and namespace
      * @return this handle
+     * @throws RedisKubeException with {@link Reason#REFUSED}, before any write, when the new spec changes what
+     *         a StatefulSet's volume claim template cannot change (mode CACHE/STORAGE, storage class, access
+     *         mode, a smaller size)
      */
     public RedisDeployment update(RedisReplicationSpec newSpec) {
         if (!newSpec.name().equals(name) || !newSpec.namespace().equals(namespace)) {
@@ -229,9 +240,23 @@ public final class RedisDeployment implements AutoCloseable {
                     + newSpec.namespace() + "/" + newSpec.name() + " for " + namespace + "/" + name
                     + ": deploy the other spec with RedisKube.deploy(..) instead");
         }
+        Volumes.ClaimTemplate before = spec != null ? Volumes.ClaimTemplate.of(spec)
+                : Volumes.ClaimTemplate.of(liveMaster());
+        String grownSize = before == null ? null : Volumes.checkTemplateChange(instance, before, newSpec);
+        if (grownSize != null) {
+            Volumes.growClaims(instance, newSpec.storage().storageClass(), grownSize, options.deleteTimeout());
+        }
         applyAndPrune(newSpec);
         this.spec = newSpec;
         return this;
+    }
+
+    private StatefulSet liveMaster() {
+        try {
+            return instance.statefulSet(Role.MASTER);
+        } catch (KubernetesClientException e) {
+            throw Errors.of("reading", "StatefulSet", namespace, instance.statefulSetName(Role.MASTER), e, List.of());
+        }
     }
 
     /**
@@ -258,11 +283,27 @@ public final class RedisDeployment implements AutoCloseable {
     /**
      * Deletes every object of this deployment and waits until they are gone (bounded by
      * {@link DeployOptions#deleteTimeout()}). Volumes of a STORAGE deployment are kept unless its
-     * storage says {@code deleteVolumesOnDelete}.
+     * storage says {@code deleteVolumesOnDelete}; an attached handle reads that from the live master
+     * StatefulSet (its claim retention policy), and keeps the volumes when it cannot tell.
      */
     public void delete() {
-        boolean volumes = spec == null || spec.mode() == Mode.CACHE || spec.storage().deleteVolumesOnDelete();
+        boolean volumes = spec != null ? spec.mode() == Mode.CACHE || spec.storage().deleteVolumesOnDelete()
+                : liveDeletesVolumes();
         delete(volumes);
+    }
+
+    /** @return whether the live deployment asks for its volumes to go with it: no claims, or retention Delete */
+    private boolean liveDeletesVolumes() {
+        StatefulSet master = liveMaster();
+        if (master == null || master.getSpec() == null) {
+            return false;
+        }
+        var claims = master.getSpec().getVolumeClaimTemplates();
+        if (claims == null || claims.isEmpty()) {
+            return true;   // CACHE: nothing to keep
+        }
+        var retention = master.getSpec().getPersistentVolumeClaimRetentionPolicy();
+        return retention != null && "Delete".equals(retention.getWhenDeleted());
     }
 
     /**
@@ -278,30 +319,39 @@ public final class RedisDeployment implements AutoCloseable {
         if (deleteVolumes) {
             kinds.add(PersistentVolumeClaim.class);
         }
+        String current = null;   // the kind being deleted or waited for, for the error
+        CompletableFuture<? extends List<? extends HasMetadata>> gone = null;
         try {
             for (Class<? extends HasMetadata> kind : kinds) {
+                current = HasMetadata.getKind(kind);
                 client.resources(kind).inNamespace(namespace).withLabels(instance.selector())
                         .withPropagationPolicy(DeletionPropagation.FOREGROUND).delete();
             }
             long deadline = System.nanoTime() + options.deleteTimeout().toNanos();
             for (Class<? extends HasMetadata> kind : kinds) {
+                current = HasMetadata.getKind(kind);
                 long left = Math.max(1, deadline - System.nanoTime());
-                client.resources(kind).inNamespace(namespace).withLabels(instance.selector())
-                        .informOnCondition(List::isEmpty).get(left, TimeUnit.NANOSECONDS);
+                gone = client.resources(kind).inNamespace(namespace).withLabels(instance.selector())
+                        .informOnCondition(List::isEmpty);
+                gone.get(left, TimeUnit.NANOSECONDS);
             }
             LOG.info("{}/{}: deleted{}", namespace, name, deleteVolumes ? " with its volumes" : ", volumes kept");
         } catch (KubernetesClientException e) {
-            throw Errors.of("deleting", null, namespace, e, List.of());
+            throw Errors.of("deleting", current, namespace, name, e, List.of());
         } catch (TimeoutException e) {
-            throw new RedisKubeException(Reason.TIMEOUT, null, namespace, name, namespace + "/" + name
-                    + " still has objects after " + options.deleteTimeout() + " (finalizers or slow pod shutdown?)"
+            throw new RedisKubeException(Reason.TIMEOUT, current, namespace, name, namespace + "/" + name
+                    + " still has " + current + " objects after " + options.deleteTimeout() + " (finalizers or slow pod shutdown?)"
                     + ". Fix: check them with kubectl get all -l app.kubernetes.io/instance=" + name, null, List.of(), e);
         } catch (ExecutionException e) {
             throw Errors.unexpected(instance, "deleting", e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new RedisKubeException(Reason.OTHER, null, namespace, name, "interrupted while deleting", null,
+            throw new RedisKubeException(Reason.OTHER, current, namespace, name, "interrupted while deleting", null,
                     List.of(), e);
+        } finally {
+            if (gone != null) {
+                gone.cancel(true);   // stops its informer (a no-op once the condition was met)
+            }
         }
     }
 
@@ -326,23 +376,29 @@ public final class RedisDeployment implements AutoCloseable {
         new Applier(client, options).apply(namespace, owner, desired);
         Set<String> keep = new HashSet<>();
         desired.forEach(o -> keep.add(o.getKind() + "/" + o.getMetadata().getName()));
-        try {
-            List<Class<? extends HasMetadata>> kinds = new ArrayList<>(OWNED_KINDS);
-            if (desiredSpec.sentinelEnabled() || spec != null && spec.sentinelEnabled()) {
-                kinds.addAll(SENTINEL_KINDS);
+        List<Class<? extends HasMetadata>> kinds = new ArrayList<>(OWNED_KINDS);
+        if (desiredSpec.sentinelEnabled() || spec != null && spec.sentinelEnabled()) {
+            kinds.addAll(SENTINEL_KINDS);
+        }
+        for (Class<? extends HasMetadata> kind : kinds) {
+            List<? extends HasMetadata> items;
+            try {
+                items = client.resources(kind).inNamespace(namespace).withLabels(instance.selector()).list()
+                        .getItems();
+            } catch (KubernetesClientException e) {
+                throw Errors.of("listing for pruning", HasMetadata.getKind(kind), namespace, name, e, List.of());
             }
-            for (Class<? extends HasMetadata> kind : kinds) {
-                for (HasMetadata live : client.resources(kind).inNamespace(namespace).withLabels(instance.selector()).list()
-                        .getItems()) {
-                    if (!keep.contains(live.getKind() + "/" + live.getMetadata().getName())) {
+            for (HasMetadata live : items) {
+                if (!keep.contains(live.getKind() + "/" + live.getMetadata().getName())) {
+                    try {
                         client.resource(live).delete();
-                        LOG.info("{} {}/{} no longer rendered: deleted", namespace, live.getKind(),
-                                live.getMetadata().getName());
+                    } catch (KubernetesClientException e) {
+                        throw Errors.of("pruning", live, namespace, e, List.of());
                     }
+                    LOG.info("{} {}/{} no longer rendered: deleted", namespace, live.getKind(),
+                            live.getMetadata().getName());
                 }
             }
-        } catch (KubernetesClientException e) {
-            throw Errors.of("pruning", null, namespace, e, List.of());
         }
     }
 

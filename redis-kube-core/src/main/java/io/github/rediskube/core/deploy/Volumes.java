@@ -3,9 +3,11 @@ package io.github.rediskube.core.deploy;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.github.rediskube.core.RedisKubeException;
 import io.github.rediskube.core.spec.Mode;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.github.rediskube.core.spec.Role;
@@ -45,38 +47,138 @@ final class Volumes {
         if (growth == 0) {
             return current;
         }
+        growClaims(instance, current.storage().storageClass(), size, timeout);
+        return resized;
+    }
+
+    /**
+     * Refuses, before any write, an update that changes what Kubernetes forbids changing in a StatefulSet's
+     * claim template (the API server would answer 422 half-way through the update).
+     *
+     * @param before  the claim template the live StatefulSets were made with
+     * @param newSpec the spec of the update
+     * @return the size to grow the volumes to first, or {@code null} when the size does not change
+     * @throws io.github.rediskube.core.RedisKubeException with {@code REFUSED} naming the field, the old and
+     *         new value, and the fix
+     */
+    static String checkTemplateChange(Instance instance, ClaimTemplate before, RedisReplicationSpec newSpec) {
+        ClaimTemplate after = ClaimTemplate.of(newSpec);
+        if (before.storage() != after.storage()) {
+            throw immutable(instance, "mode", before.storage() ? "STORAGE" : "CACHE",
+                    after.storage() ? "STORAGE" : "CACHE", "delete the deployment (a STORAGE deployment keeps its"
+                            + " volumes) and deploy the new spec");
+        }
+        if (!before.storage()) {
+            return null;
+        }
+        if (!Objects.equals(before.storageClass(), after.storageClass())) {
+            throw immutable(instance, "storage.storageClass", before.storageClass(), after.storageClass(),
+                    "delete the deployment and deploy the new spec (move the data over: volumes do not change"
+                            + " StorageClass)");
+        }
+        if (!Objects.equals(before.accessMode(), after.accessMode())) {
+            throw immutable(instance, "storage.accessMode", before.accessMode(), after.accessMode(),
+                    "delete the deployment and deploy the new spec");
+        }
+        int growth = new Quantity(after.size()).compareTo(new Quantity(before.size()));
+        if (growth < 0) {
+            throw immutable(instance, "storage.size", before.size(), after.size(), "keep " + before.size()
+                    + " or more (volumes cannot shrink; to shrink, move the data to a new deployment)");
+        }
+        return growth == 0 ? null : after.size();
+    }
+
+    private static RedisKubeException immutable(Instance instance, String field, String before, String after,
+                                              String fix) {
+        return Errors.refused(instance, "update cannot change " + field + " of " + instance + " from " + before
+                + " to " + after + ": StatefulSet volume claim templates are immutable (the API server refuses the"
+                + " change). Fix: " + fix + (field.equals("storage.size") ? "" : "; only a larger storage.size"
+                + " is applied in place (update or resizeStorage grows the volumes online)"));
+    }
+
+    /**
+     * Checks the StorageClass, patches every claim to {@code size}, and orphan-deletes the StatefulSets so the
+     * caller re-creates them with the grown claim template (their pods keep running and are adopted).
+     */
+    static void growClaims(Instance instance, String storageClass, String size, Duration timeout) {
         KubernetesClient client = instance.client();
         String namespace = instance.namespace();
+        requireExpandable(instance, storageClass);
+        List<PersistentVolumeClaim> claims;
         try {
-            requireExpandable(instance, current.storage().storageClass());
-            for (PersistentVolumeClaim claim : client.persistentVolumeClaims().inNamespace(namespace)
-                    .withLabels(instance.selector()).list().getItems()) {
-                client.persistentVolumeClaims().inNamespace(namespace).withName(claim.getMetadata().getName())
-                        .edit(c -> {
-                            c.getSpec().getResources().getRequests().put("storage", new Quantity(size));
-                            return c;
-                        });
-                LOG.info("{}: volume {} grown to {}", instance, claim.getMetadata().getName(), size);
+            claims = client.persistentVolumeClaims().inNamespace(namespace).withLabels(instance.selector()).list()
+                    .getItems();
+        } catch (KubernetesClientException e) {
+            throw Errors.of("listing volumes of", "PersistentVolumeClaim", namespace, instance.name(), e, List.of());
+        }
+        for (PersistentVolumeClaim claim : claims) {
+            String claimName = claim.getMetadata().getName();
+            try {
+                client.persistentVolumeClaims().inNamespace(namespace).withName(claimName).edit(c -> {
+                    c.getSpec().getResources().getRequests().put("storage", new Quantity(size));
+                    return c;
+                });
+            } catch (KubernetesClientException e) {
+                throw Errors.of("resizing", "PersistentVolumeClaim", namespace, claimName, e, List.of());
             }
-            for (Role role : Role.values()) {
-                var statefulSet = client.apps().statefulSets().inNamespace(namespace)
-                        .withName(instance.statefulSetName(role));
+            LOG.info("{}: volume {} grown to {}", instance, claimName, size);
+        }
+        for (Role role : Role.values()) {
+            String name = instance.statefulSetName(role);
+            try {
+                var statefulSet = client.apps().statefulSets().inNamespace(namespace).withName(name);
                 statefulSet.withPropagationPolicy(DeletionPropagation.ORPHAN).delete();
                 statefulSet.waitUntilCondition(Objects::isNull, timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (KubernetesClientException e) {
+                throw Errors.of("re-creating (orphan delete) for a resize", "StatefulSet", namespace, name, e,
+                        List.of());
             }
-        } catch (KubernetesClientException e) {
-            throw Errors.of("resizing volumes of", null, namespace, e, List.of());
         }
-        return resized;
+    }
+
+    /**
+     * What Kubernetes forbids changing in a StatefulSet's claim template, as far as a spec sets it.
+     *
+     * @param storage whether there is a template at all (STORAGE mode)
+     */
+    record ClaimTemplate(boolean storage, String size, String storageClass, String accessMode) {
+
+        static ClaimTemplate of(RedisReplicationSpec spec) {
+            return spec.mode() != Mode.STORAGE ? new ClaimTemplate(false, null, null, null)
+                    : new ClaimTemplate(true, spec.storage().size(), spec.storage().storageClass(),
+                    spec.storage().accessMode());
+        }
+
+        /** @return the template of a live StatefulSet, or {@code null} when there is none to compare with */
+        static ClaimTemplate of(StatefulSet live) {
+            if (live == null || live.getSpec() == null) {
+                return null;
+            }
+            List<PersistentVolumeClaim> templates = live.getSpec().getVolumeClaimTemplates();
+            if (templates == null || templates.isEmpty()) {
+                return new ClaimTemplate(false, null, null, null);
+            }
+            var claim = templates.get(0).getSpec();
+            Quantity size = claim.getResources() == null || claim.getResources().getRequests() == null ? null
+                    : claim.getResources().getRequests().get("storage");
+            return new ClaimTemplate(true, size == null ? null : size.toString(), claim.getStorageClassName(),
+                    claim.getAccessModes() == null || claim.getAccessModes().isEmpty() ? null
+                            : claim.getAccessModes().get(0));
+        }
     }
 
     private static void requireExpandable(Instance instance, String storageClassName) {
         var classes = instance.client().storage().v1().storageClasses();
-        StorageClass storageClass = storageClassName != null
-                ? classes.withName(storageClassName).get()
-                : classes.list().getItems().stream().filter(c -> c.getMetadata().getAnnotations() != null
-                        && "true".equals(c.getMetadata().getAnnotations()
-                        .get("storageclass.kubernetes.io/is-default-class"))).findFirst().orElse(null);
+        StorageClass storageClass;
+        try {
+            storageClass = storageClassName != null
+                    ? classes.withName(storageClassName).get()
+                    : classes.list().getItems().stream().filter(c -> c.getMetadata().getAnnotations() != null
+                            && "true".equals(c.getMetadata().getAnnotations()
+                            .get("storageclass.kubernetes.io/is-default-class"))).findFirst().orElse(null);
+        } catch (KubernetesClientException e) {
+            throw Errors.of("reading", "StorageClass", instance.namespace(), storageClassName, e, List.of());
+        }
         String shown = storageClassName == null ? "the default StorageClass" : "StorageClass " + storageClassName;
         if (storageClass == null) {
             throw Errors.refused(instance, shown + " not found, so volume expansion cannot be checked. Fix: name an"

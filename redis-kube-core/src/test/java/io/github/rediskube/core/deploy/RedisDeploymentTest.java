@@ -62,7 +62,9 @@ class RedisDeploymentTest {
             client.apps().statefulSets().inNamespace(namespace).withName(sts).edit(s -> {
                 int wanted = s.getSpec().getReplicas();
                 s.setStatus(new io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder()
-                        .withReplicas(wanted).withReadyReplicas(wanted).withUpdatedReplicas(wanted).build());
+                        .withReplicas(wanted).withReadyReplicas(wanted).withUpdatedReplicas(wanted)
+                        .withCurrentRevision(sts + "-1").withUpdateRevision(sts + "-1")
+                        .withObservedGeneration(s.getMetadata().getGeneration()).build());
                 return s;
             });
         }

@@ -83,7 +83,9 @@ class SentinelDeploymentTest {
     private void reportReady(String statefulSet, int ready) {
         client.apps().statefulSets().inNamespace(namespace).withName(statefulSet).edit(s -> {
             s.setStatus(new StatefulSetStatusBuilder().withReplicas(s.getSpec().getReplicas()).withReadyReplicas(ready)
-                    .withUpdatedReplicas(s.getSpec().getReplicas()).build());
+                    .withUpdatedReplicas(s.getSpec().getReplicas()).withCurrentRevision(statefulSet + "-1")
+                    .withUpdateRevision(statefulSet + "-1").withObservedGeneration(s.getMetadata().getGeneration())
+                    .build());
             return s;
         });
     }
