@@ -1,7 +1,6 @@
 package io.github.rediskube.core.deploy;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -24,10 +23,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -313,46 +308,14 @@ public final class RedisDeployment implements AutoCloseable {
      */
     public void delete(boolean deleteVolumes) {
         List<Class<? extends HasMetadata>> kinds = new ArrayList<>(OWNED_KINDS);
-        if (spec != null && spec.sentinelEnabled()) {
-            kinds.addAll(SENTINEL_KINDS);
+        if (spec == null || spec.sentinelEnabled()) {
+            kinds.addAll(SENTINEL_KINDS);   // an attached handle cannot tell: deleting none found costs a request
         }
         if (deleteVolumes) {
             kinds.add(PersistentVolumeClaim.class);
         }
-        String current = null;   // the kind being deleted or waited for, for the error
-        CompletableFuture<? extends List<? extends HasMetadata>> gone = null;
-        try {
-            for (Class<? extends HasMetadata> kind : kinds) {
-                current = HasMetadata.getKind(kind);
-                client.resources(kind).inNamespace(namespace).withLabels(instance.selector())
-                        .withPropagationPolicy(DeletionPropagation.FOREGROUND).delete();
-            }
-            long deadline = System.nanoTime() + options.deleteTimeout().toNanos();
-            for (Class<? extends HasMetadata> kind : kinds) {
-                current = HasMetadata.getKind(kind);
-                long left = Math.max(1, deadline - System.nanoTime());
-                gone = client.resources(kind).inNamespace(namespace).withLabels(instance.selector())
-                        .informOnCondition(List::isEmpty);
-                gone.get(left, TimeUnit.NANOSECONDS);
-            }
-            LOG.info("{}/{}: deleted{}", namespace, name, deleteVolumes ? " with its volumes" : ", volumes kept");
-        } catch (KubernetesClientException e) {
-            throw Errors.of("deleting", current, namespace, name, e, List.of());
-        } catch (TimeoutException e) {
-            throw new RedisKubeException(Reason.TIMEOUT, current, namespace, name, namespace + "/" + name
-                    + " still has " + current + " objects after " + options.deleteTimeout() + " (finalizers or slow pod shutdown?)"
-                    + ". Fix: check them with kubectl get all -l app.kubernetes.io/instance=" + name, null, List.of(), e);
-        } catch (ExecutionException e) {
-            throw Errors.unexpected(instance, "deleting", e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RedisKubeException(Reason.OTHER, current, namespace, name, "interrupted while deleting", null,
-                    List.of(), e);
-        } finally {
-            if (gone != null) {
-                gone.cancel(true);   // stops its informer (a no-op once the condition was met)
-            }
-        }
+        Deletion.deleteAll(instance, kinds, options.deleteTimeout());
+        LOG.info("{}/{}: deleted{}", namespace, name, deleteVolumes ? " with its volumes" : ", volumes kept");
     }
 
     /** Deletes a deployment this handle made (burn after use); an attached handle deletes nothing. */
