@@ -27,9 +27,10 @@ public record DeploymentStatus(String namespace, String name, List<PodState> pod
         replicaPodHosts = List.copyOf(replicaPodHosts);
     }
 
-    /** @return whether the master and every replica pod are ready */
+    /** @return whether the master and every replica pod the deployment asks for exist and are ready */
     public boolean ready() {
-        return !pods.isEmpty() && pods.stream().allMatch(PodState::ready);
+        long redisPods = pods.stream().filter(p -> "master".equals(p.role()) || "replica".equals(p.role())).count();
+        return redisPods >= 1 + replicaPodHosts.size() && pods.stream().allMatch(PodState::ready);
     }
 
     /**
