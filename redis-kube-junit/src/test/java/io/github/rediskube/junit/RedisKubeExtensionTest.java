@@ -314,7 +314,7 @@ class RedisKubeExtensionTest {
         EphemeralDeployment ephemeral = startOnMock(spec, Duration.ofNanos(1));   // the wait for deletion times out
 
         assertThatThrownBy(ephemeral::close).isInstanceOf(RedisKubeException.class)
-                .hasMessageContaining("still has objects after");
+                .hasMessageContaining("still has StatefulSet objects after");
         assertThat(mock.namespaces().withName("rk-slow-delete").get()).as("deleted all the same").isNull();
     }
 
