@@ -529,14 +529,7 @@ class SplitConnectionTest {
 
     /** @return how often the server itself counted the command ({@code cmdstat_<command>:calls=N}) */
     private long calls(RedisNode node, String command) {
-        String stats = node.call(client, c -> c.info("commandstats"));
-        for (String line : stats.split("\r?\n")) {
-            if (line.startsWith("cmdstat_" + command + ":calls=")) {
-                String value = line.substring(("cmdstat_" + command + ":calls=").length());
-                return Long.parseLong(value.substring(0, value.indexOf(',')));
-            }
-        }
-        return 0;
+        return node.commandCalls(client, command);
     }
 
     private static void awaitTrue(BooleanSupplier condition, String what) {

@@ -118,6 +118,23 @@ public final class RedisNode implements AutoCloseable {
         }
     }
 
+    /**
+     * @param client  a Lettuce client
+     * @param command the command as {@code INFO commandstats} names it, e.g. {@code get} or {@code script|load}
+     * @return how often the server itself counted it since its last {@code CONFIG RESETSTAT}
+     */
+    public long commandCalls(RedisClient client, String command) {
+        String prefix = "cmdstat_" + command + ":calls=";
+        String stats = call(client, c -> c.info("commandstats"));
+        for (String line : stats.split("\r?\n")) {
+            if (line.startsWith(prefix)) {
+                String value = line.substring(prefix.length());
+                return Long.parseLong(value.substring(0, value.indexOf(',')));
+            }
+        }
+        return 0;
+    }
+
     @Override
     public void close() {
         stop();

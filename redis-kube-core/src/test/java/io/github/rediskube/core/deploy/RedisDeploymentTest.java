@@ -12,7 +12,6 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.github.rediskube.core.RedisKube;
 import io.github.rediskube.core.RedisKubeException;
 import io.github.rediskube.core.spec.PasswordGenerator;
@@ -22,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -58,16 +56,8 @@ class RedisDeploymentTest {
 
     /** Plays the StatefulSet controller: reports every wanted pod ready. */
     private void reportReady(String name) {
-        for (String sts : List.of(name + "-master", name + "-replica")) {
-            client.apps().statefulSets().inNamespace(namespace).withName(sts).edit(s -> {
-                int wanted = s.getSpec().getReplicas();
-                s.setStatus(new io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder()
-                        .withReplicas(wanted).withReadyReplicas(wanted).withUpdatedReplicas(wanted)
-                        .withCurrentRevision(sts + "-1").withUpdateRevision(sts + "-1")
-                        .withObservedGeneration(s.getMetadata().getGeneration()).build());
-                return s;
-            });
-        }
+        ControlPlane.reportReady(client, namespace, name + "-master");
+        ControlPlane.reportReady(client, namespace, name + "-replica");
     }
 
     /** Plays the kubelet: a pod of the deployment with the given status. */
@@ -86,16 +76,11 @@ class RedisDeploymentTest {
     }
 
     private static List<String> recordedRequests() throws InterruptedException {
-        List<String> requests = new ArrayList<>();
-        RecordedRequest request;
-        while ((request = server.takeRequest(50, TimeUnit.MILLISECONDS)) != null) {
-            requests.add(request.getMethod() + " " + request.getPath());
-        }
-        return requests;
+        return ControlPlane.recordedRequests(server);
     }
 
     private static List<String> writes(List<String> requests) {
-        return requests.stream().filter(r -> !r.startsWith("GET")).toList();
+        return ControlPlane.writes(requests);
     }
 
     @Test
@@ -291,13 +276,7 @@ class RedisDeploymentTest {
     }
 
     private void createStorageClass(String name, boolean expandable) {
-        client.storage().v1().storageClasses().resource(new io.fabric8.kubernetes.api.model.storage.StorageClassBuilder()
-                .withNewMetadata()
-                    .withName(name)
-                .endMetadata()
-                .withProvisioner("example.com/csi")
-                .withAllowVolumeExpansion(expandable)
-                .build()).createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
+        ControlPlane.createStorageClass(client, name, expandable);
     }
 
     /** Plays the StatefulSet controller: the claims of every pod of a STORAGE deployment. */
@@ -311,18 +290,7 @@ class RedisDeploymentTest {
         for (String pod : pods) {
             Map<String, String> claimLabels = new java.util.HashMap<>(labels);
             claimLabels.put("app.kubernetes.io/component", pod.contains("-master-") ? "master" : "replica");
-            client.persistentVolumeClaims().inNamespace(namespace).resource(new PersistentVolumeClaimBuilder()
-                    .withNewMetadata()
-                        .withName("data-" + pod)
-                        .withLabels(claimLabels)
-                    .endMetadata()
-                    .withNewSpec()
-                        .withAccessModes("ReadWriteOnce")
-                        .withNewResources()
-                            .addToRequests("storage", new io.fabric8.kubernetes.api.model.Quantity(size))
-                        .endResources()
-                    .endSpec()
-                    .build()).create();
+            ControlPlane.createClaim(client, namespace, pod, claimLabels, size);
             createPod(instance, pod, claimLabels.get("app.kubernetes.io/component"),
                     new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Running").build());
         }

@@ -6,28 +6,21 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
-import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.github.rediskube.core.RedisKube;
 import io.github.rediskube.core.RedisKubeException;
 import io.github.rediskube.core.RedisKubeException.Reason;
 import io.github.rediskube.core.spec.PasswordGenerator;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -63,32 +56,14 @@ class RedisDeploymentUpdateTest {
     }
 
     private static List<String> writes() throws InterruptedException {
-        List<String> requests = new ArrayList<>();
-        RecordedRequest request;
-        while ((request = server.takeRequest(50, TimeUnit.MILLISECONDS)) != null) {
-            if (!request.getMethod().equals("GET")) {
-                requests.add(request.getMethod() + " " + request.getPath());
-            }
-        }
-        return requests;
+        return ControlPlane.writes(ControlPlane.recordedRequests(server));
     }
 
     /** Plays the StatefulSet controller: creates the claim of the master pod, as it would. */
     private PersistentVolumeClaim createClaim(String instance, String size) {
         Map<String, String> labels = statefulSet(instance + "-master").getSpec().getVolumeClaimTemplates().get(0)
                 .getMetadata().getLabels();
-        return client.persistentVolumeClaims().inNamespace(namespace).resource(new PersistentVolumeClaimBuilder()
-                .withNewMetadata()
-                    .withName("data-" + instance + "-master-0")
-                    .withLabels(labels)
-                .endMetadata()
-                .withNewSpec()
-                    .withAccessModes("ReadWriteOnce")
-                    .withNewResources()
-                        .addToRequests("storage", new Quantity(size))
-                    .endResources()
-                .endSpec()
-                .build()).create();
+        return ControlPlane.createClaim(client, namespace, instance + "-master-0", labels, size);
     }
 
     private PersistentVolumeClaim claim(String instance) {
@@ -259,13 +234,7 @@ class RedisDeploymentUpdateTest {
     // 5. claim templates are immutable
 
     private void createStorageClass(String name) {
-        client.storage().v1().storageClasses().resource(new StorageClassBuilder()
-                .withNewMetadata()
-                    .withName(name)
-                .endMetadata()
-                .withProvisioner("example.com/csi")
-                .withAllowVolumeExpansion(true)
-                .build()).createOr(NonDeletingOperation::update);
+        ControlPlane.createStorageClass(client, name, true);
     }
 
     @Test

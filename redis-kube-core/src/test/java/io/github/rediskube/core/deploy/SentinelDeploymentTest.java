@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -81,13 +80,7 @@ class SentinelDeploymentTest {
     }
 
     private void reportReady(String statefulSet, int ready) {
-        client.apps().statefulSets().inNamespace(namespace).withName(statefulSet).edit(s -> {
-            s.setStatus(new StatefulSetStatusBuilder().withReplicas(s.getSpec().getReplicas()).withReadyReplicas(ready)
-                    .withUpdatedReplicas(s.getSpec().getReplicas()).withCurrentRevision(statefulSet + "-1")
-                    .withUpdateRevision(statefulSet + "-1").withObservedGeneration(s.getMetadata().getGeneration())
-                    .build());
-            return s;
-        });
+        ControlPlane.reportStatus(client, namespace, statefulSet, ready);
     }
 
     @Test
