@@ -133,6 +133,9 @@ class SentinelManifestsTest {
         assertThat(role.getRules()).singleElement().satisfies(rule -> {
             assertThat(rule.getResources()).containsExactly("pods");
             assertThat(rule.getVerbs()).containsExactly("get", "patch");
+            assertThat(rule.getResourceNames()).as("this deployment's Redis pods only, however far it scales")
+                    .hasSize(33).contains("orders-master-0", "orders-replica-0", "orders-replica-31")
+                    .allMatch(name -> name.startsWith("orders-master-") || name.startsWith("orders-replica-"));
         });
         assertThat(find(objects, RoleBinding.class, "orders-role-labeler").getSubjects()).singleElement()
                 .satisfies(s -> assertThat(s.getName()).isEqualTo("orders-role-labeler"));
