@@ -3,7 +3,6 @@ package io.github.rediskube.core.render;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Lifecycle;
 import io.fabric8.kubernetes.api.model.LifecycleBuilder;
@@ -156,7 +155,7 @@ final class Sentinels {
                 .withImage(spec.sentinel().labelerImage())
                 .withImagePullPolicy(spec.image().pullPolicy())
                 .withCommand("sh", RedisConfig.CONFIG_DIR + "/" + RedisConfig.HA_SCRIPT, "label")
-                .withEnv(podName(), new EnvVar("REDIS_ROLE_DIR", ROLE_DIR, null), new EnvVar("HOME", "/tmp", null))
+                .withEnv(Workloads.podNameEnv(), new EnvVar("REDIS_ROLE_DIR", ROLE_DIR, null), new EnvVar("HOME", "/tmp", null))
                 .withNewResources()
                     .addToRequests("cpu", new Quantity("10m"))
                     .addToRequests("memory", new Quantity("64Mi"))
@@ -279,7 +278,7 @@ final class Sentinels {
     private static List<EnvVar> sentinelEnv(RedisReplicationSpec spec) {
         ResourceNames names = spec.names();
         List<EnvVar> env = new ArrayList<>();
-        env.add(podName());
+        env.add(Workloads.podNameEnv());
         env.add(new EnvVar("SENTINEL_PORT", String.valueOf(SentinelSpec.SENTINEL_PORT), null));
         env.add(new EnvVar("SENTINEL_QUORUM", String.valueOf(spec.sentinel().quorum()), null));
         env.add(new EnvVar("SENTINEL_ANNOUNCE_HOST", "$(POD_NAME)." + names.headlessService() + "."
@@ -318,16 +317,6 @@ final class Sentinels {
                         .build());
     }
 
-    private static EnvVar podName() {
-        return new EnvVarBuilder()
-                .withName("POD_NAME")
-                .withNewValueFrom()
-                    .withNewFieldRef()
-                        .withFieldPath("metadata.name")
-                    .endFieldRef()
-                .endValueFrom()
-                .build();
-    }
 
     private static Probe exec(List<String> command, int initialDelay, int period, int failures) {
         return new ProbeBuilder()

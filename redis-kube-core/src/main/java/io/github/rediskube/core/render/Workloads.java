@@ -227,14 +227,7 @@ final class Workloads {
     static List<EnvVar> env(RedisReplicationSpec spec, Role role) {
         ResourceNames names = spec.names();
         List<EnvVar> env = new ArrayList<>();
-        env.add(new EnvVarBuilder()
-                .withName("POD_NAME")
-                .withNewValueFrom()
-                    .withNewFieldRef()
-                        .withFieldPath("metadata.name")
-                    .endFieldRef()
-                .endValueFrom()
-                .build());
+        env.add(podNameEnv());
         env.add(new EnvVar("REDIS_ROLE", role.label(), null));
         env.add(new EnvVar("REDIS_PORT", String.valueOf(ResourceNames.REDIS_PORT), null));
         env.add(new EnvVar("REDIS_MASTER_HOST", names.masterHost(), null));
@@ -251,6 +244,18 @@ final class Workloads {
     }
 
     /** {@code REDIS_PASSWORD} from the deployment's Secret, when auth is on (the scripts read it from there). */
+    /** {@code POD_NAME} from the downward API, for the scripts of every container that needs its pod's name. */
+    static EnvVar podNameEnv() {
+        return new EnvVarBuilder()
+                .withName("POD_NAME")
+                .withNewValueFrom()
+                    .withNewFieldRef()
+                        .withFieldPath("metadata.name")
+                    .endFieldRef()
+                .endValueFrom()
+                .build();
+    }
+
     static List<EnvVar> passwordEnv(RedisReplicationSpec spec) {
         if (!spec.auth().enabled()) {
             return List.of();
