@@ -37,8 +37,13 @@ abstract class Example {
     /** @return the usage text, first line included */
     abstract String usage();
 
-    /** Parses one option (and its value from {@code args}); returns false when it is not one of this example's. */
-    abstract boolean option(String name, Args args);
+    /**
+     * Parses one option (and its value from {@code args}); returns false when it is not one of this example's.
+     * The default: an example without options of its own.
+     */
+    boolean option(String name, Args args) {
+        return false;
+    }
 
     /** Prints (or writes) what the example would apply. */
     abstract void dryRun() throws Exception;

@@ -40,11 +40,6 @@ public final class SentinelFailover extends Example {
     }
 
     @Override
-    boolean option(String name, Args args) {
-        return false;
-    }
-
-    @Override
     void dryRun() {
         out.print(spec().toYaml());
     }

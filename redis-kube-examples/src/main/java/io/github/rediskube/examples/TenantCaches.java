@@ -47,11 +47,6 @@ public final class TenantCaches extends Example {
     }
 
     @Override
-    boolean option(String name, Args args) {
-        return false;
-    }
-
-    @Override
     void dryRun() {
         for (String namespace : List.of("tenant-a", "tenant-b")) {
             out.print(tenant(namespace).toYaml());

@@ -73,11 +73,6 @@ class ExampleLiveRunTest {
         }
 
         @Override
-        boolean option(String name, Args args) {
-            return false;
-        }
-
-        @Override
         void dryRun() {
             throw new AssertionError("must run live, on the mock");
         }
