@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,13 @@ import java.util.concurrent.TimeUnit;
  * StatefulSet controller's status and claims, a StorageClass, and the request log.
  */
 final class ControlPlane {
+
+    /**
+     * How the tests deploy: create-or-update (the mock server has no server-side apply), deletion waits
+     * bounded at 10 s.
+     */
+    static final DeployOptions MOCK_OPTIONS = DeployOptions.DEFAULT
+            .withStrategy(DeployOptions.ApplyStrategy.CREATE_OR_UPDATE).withDeleteTimeout(Duration.ofSeconds(10));
 
     private ControlPlane() {
     }

@@ -35,8 +35,7 @@ class RedisDeploymentUpdateTest {
     static KubernetesClient client;
     static KubernetesMockServer server;
 
-    private static final DeployOptions MOCK = DeployOptions.DEFAULT
-            .withStrategy(DeployOptions.ApplyStrategy.CREATE_OR_UPDATE).withDeleteTimeout(Duration.ofSeconds(10));
+    private static final DeployOptions MOCK = ControlPlane.MOCK_OPTIONS;
 
     private static int namespaces;
     private String namespace;
