@@ -1,10 +1,9 @@
 package io.github.rediskube.junit;
 
 import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.github.rediskube.core.Kubeconfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -18,15 +17,17 @@ import org.testcontainers.k3s.K3sContainer;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * Finds a Kubernetes cluster to work on, in this order:
+ * Finds a Kubernetes cluster for tests, in this order:
  * <ol>
- *   <li>the kubeconfig named by the system property {@value #KUBECONFIG_PROPERTY} (a file path, or
- *       {@code current} for the current context of the usual kubeconfig);</li>
- *   <li>the current context of {@code $KUBECONFIG} or {@code ~/.kube/config}, if its API server answers;</li>
+ *   <li>what {@link Kubeconfig#find()} finds (core, for your own programs): the kubeconfig named by the system
+ *       property {@value #KUBECONFIG_PROPERTY} (a file path, or {@code current}), else the current context of
+ *       {@code $KUBECONFIG} or {@code ~/.kube/config}, if its API server answers;</li>
  *   <li>a K3s container ({@value #K3S_IMAGE_PROPERTY}, default {@value #DEFAULT_K3S_IMAGE}) when Docker is present.</li>
  * </ol>
- * {@code -Drediskube.kubeconfig=none} skips the first two (K3s or nothing); {@code -Drediskube.k3s=false}
- * the last.
+ * {@code -Drediskube.kubeconfig=none} skips the first (K3s or nothing); {@code -Drediskube.k3s=false}
+ * the last. Where none is found, tests are skipped, unless {@link #required()} says a cluster must be there
+ * ({@code -D}{@value #REQUIRE_CLUSTER_PROPERTY}{@code =true} or {@code REDISKUBE_REQUIRE_CLUSTER=true}): then
+ * they fail with the same message, so a CI meant to have a cluster does not go green without one.
  *
  * <pre>{@code
  * try (KubernetesClusters.Cluster cluster = KubernetesClusters.find().orElseThrow()) {
@@ -37,18 +38,20 @@ import org.testcontainers.utility.DockerImageName;
 public final class KubernetesClusters {
 
     /** System property naming a kubeconfig file, {@code current}, or {@code none}. */
-    public static final String KUBECONFIG_PROPERTY = "rediskube.kubeconfig";
+    public static final String KUBECONFIG_PROPERTY = Kubeconfig.KUBECONFIG_PROPERTY;
     /** System property that, set to {@code false}, never starts a K3s container. */
     public static final String K3S_PROPERTY = "rediskube.k3s";
     /** System property overriding the K3s image. */
     public static final String K3S_IMAGE_PROPERTY = "rediskube.k3sImage";
     /** The K3s image used when Docker is present. */
     public static final String DEFAULT_K3S_IMAGE = "rancher/k3s:v1.31.4-k3s1";
+    /** System property that, set to {@code true}, turns "no cluster here" from a skip into a failure. */
+    public static final String REQUIRE_CLUSTER_PROPERTY = "rediskube.requireCluster";
+    /** Environment variable with the meaning of {@link #REQUIRE_CLUSTER_PROPERTY}, for a CI that has a cluster. */
+    public static final String REQUIRE_CLUSTER_ENV = "REDISKUBE_REQUIRE_CLUSTER";
 
     /** What to tell someone who has no cluster. */
-    public static final String HOW_TO_PROVIDE = "no Kubernetes cluster: set -D" + KUBECONFIG_PROPERTY
-            + "=<kubeconfig file> (or =current), make the current kubeconfig context reachable, or run where"
-            + " Docker is available for a K3s container";
+    public static final String HOW_TO_PROVIDE = Kubeconfig.HOW_TO_PROVIDE;
 
     private static final Logger LOG = LoggerFactory.getLogger(KubernetesClusters.class);
 
@@ -57,15 +60,10 @@ public final class KubernetesClusters {
 
     /** @return a cluster, or empty when none can be had here (see {@link #HOW_TO_PROVIDE}) */
     public static Optional<Cluster> find() {
-        String configured = System.getProperty(KUBECONFIG_PROPERTY, "").trim();
-        if (!configured.isEmpty() && !"none".equals(configured)) {
-            return Optional.of(fromKubeconfig(configured));
-        }
-        if (configured.isEmpty()) {
-            Optional<Cluster> current = reachableCurrentContext();
-            if (current.isPresent()) {
-                return current;
-            }
+        Optional<KubernetesClient> configured = Kubeconfig.find();
+        if (configured.isPresent()) {
+            KubernetesClient client = configured.get();
+            return Optional.of(new Cluster(client, "kubeconfig cluster " + client.getMasterUrl(), null));
         }
         if (!"false".equals(System.getProperty(K3S_PROPERTY)) && dockerAvailable()) {
             return Optional.of(k3s());
@@ -73,39 +71,14 @@ public final class KubernetesClusters {
         return Optional.empty();
     }
 
-    private static Cluster fromKubeconfig(String configured) {
-        if ("current".equals(configured)) {
-            return new Cluster(new KubernetesClientBuilder().build(), "current kubeconfig context", null);
-        }
-        try {
-            String yaml = Files.readString(Path.of(configured), StandardCharsets.UTF_8);
-            return new Cluster(new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(yaml)).build(),
-                    "kubeconfig " + configured, null);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the kubeconfig named by -D" + KUBECONFIG_PROPERTY + "="
-                    + configured + ": give a readable kubeconfig file, or =current", e);
-        }
-    }
-
-    private static Optional<Cluster> reachableCurrentContext() {
-        String env = System.getenv("KUBECONFIG");
-        Path file = env != null && !env.isBlank() ? Path.of(env.split(java.io.File.pathSeparator)[0])
-                : Path.of(System.getProperty("user.home"), ".kube", "config");
-        if (!Files.isReadable(file)) {
-            return Optional.empty();
-        }
-        Config config = new ConfigBuilder(Config.autoConfigure(null)).withConnectionTimeout(3_000)
-                .withRequestTimeout(3_000).build();
-        KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
-        try {
-            String version = client.getKubernetesVersion().getGitVersion();
-            LOG.info("using the current kubeconfig context ({}), Kubernetes {}", config.getMasterUrl(), version);
-            return Optional.of(new Cluster(client, "current kubeconfig context " + config.getMasterUrl(), null));
-        } catch (KubernetesClientException e) {
-            LOG.info("current kubeconfig context {} not reachable: {}", config.getMasterUrl(), e.getMessage());
-            client.close();
-            return Optional.empty();
-        }
+    /**
+     * @return whether a missing cluster must fail the tests instead of skipping them:
+     *         {@code -D}{@value #REQUIRE_CLUSTER_PROPERTY}{@code =true} or the environment variable
+     *         {@value #REQUIRE_CLUSTER_ENV}{@code =true}
+     */
+    public static boolean required() {
+        return Boolean.parseBoolean(System.getProperty(REQUIRE_CLUSTER_PROPERTY, ""))
+                || Boolean.parseBoolean(System.getenv(REQUIRE_CLUSTER_ENV));
     }
 
     private static boolean dockerAvailable() {

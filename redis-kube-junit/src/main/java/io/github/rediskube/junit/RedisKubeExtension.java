@@ -53,6 +53,12 @@ public final class RedisKubeExtension implements ExecutionCondition, BeforeAllCa
         }
         Optional<KubernetesClusters.Cluster> cluster = KubernetesClusters.find();
         if (cluster.isEmpty()) {
+            if (KubernetesClusters.required()) {
+                throw new ExtensionConfigurationException("redis-kube tests cannot run: "
+                        + KubernetesClusters.HOW_TO_PROVIDE + " (a cluster is required here: -D"
+                        + KubernetesClusters.REQUIRE_CLUSTER_PROPERTY + "=true or " + KubernetesClusters.REQUIRE_CLUSTER_ENV
+                        + "=true)");
+            }
             return ConditionEvaluationResult.disabled("redis-kube tests skipped: " + KubernetesClusters.HOW_TO_PROVIDE);
         }
         context.getStore(STORE).put(CLUSTER, cluster.get());   // closed after the class

@@ -6,6 +6,8 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 import static org.junit.platform.testkit.engine.EventConditions.event;
 import static org.junit.platform.testkit.engine.EventConditions.skippedWithReason;
 import static org.junit.platform.testkit.engine.EventConditions.container;
+import static org.junit.platform.testkit.engine.EventConditions.finishedWithFailure;
+import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -205,6 +207,23 @@ class RedisKubeExtensionTest {
                 skippedWithReason(reason -> reason.contains("no Kubernetes cluster")
                         && reason.contains("-Drediskube.kubeconfig"))));
         results.testEvents().assertStatistics(stats -> stats.started(0));
+    }
+
+    @Test
+    void withoutAnyClusterButOneRequiredTheTestsFailWithTheSameMessage() {
+        System.setProperty(KubernetesClusters.KUBECONFIG_PROPERTY, "none");
+        System.setProperty(KubernetesClusters.K3S_PROPERTY, "false");
+        System.setProperty(KubernetesClusters.REQUIRE_CLUSTER_PROPERTY, "true");
+        try {
+            EngineExecutionResults results = run(NoCluster.class);
+
+            results.containerEvents().assertThatEvents().haveExactly(1, event(container(NoCluster.class),
+                    finishedWithFailure(message(m -> m.contains("no Kubernetes cluster")
+                            && m.contains("-Drediskube.kubeconfig") && m.contains("rediskube.requireCluster=true")))));
+            results.testEvents().assertStatistics(stats -> stats.started(0));
+        } finally {
+            System.clearProperty(KubernetesClusters.REQUIRE_CLUSTER_PROPERTY);
+        }
     }
 
     @RedisKubeTest(awaitReady = false)

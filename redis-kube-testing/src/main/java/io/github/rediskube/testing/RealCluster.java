@@ -3,20 +3,26 @@ package io.github.rediskube.testing;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.github.rediskube.core.Kubeconfig;
+import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.k3s.K3sContainer;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * The cluster of a real-cluster test ({@code *IT}): the current kubeconfig context when
- * {@code -Drediskube.kubeconfig=current} is given, else a K3s container when Docker is present, else
- * the test is skipped with a message that says what to provide.
+ * The cluster of a real-cluster test ({@code *IT}): the kubeconfig named by {@code -Drediskube.kubeconfig}
+ * ({@code current} or a file, see {@link Kubeconfig}), else a K3s container when Docker is present, else
+ * the test is skipped with a message that says what to provide (fails instead with
+ * {@code -Drediskube.requireCluster=true}, which the {@code real-cluster} Maven profile sets).
  */
 public final class RealCluster implements AutoCloseable {
 
     /** The K3s image the tests run; override with {@code -Drediskube.k3sImage=...}. */
     public static final String K3S_IMAGE = System.getProperty("rediskube.k3sImage", "rancher/k3s:v1.31.4-k3s1");
+
+    /** System property that, set to {@code true}, turns "no cluster here" from a skip into a failure. */
+    public static final String REQUIRE_CLUSTER_PROPERTY = "rediskube.requireCluster";
 
     private final K3sContainer k3s;
     private final KubernetesClient client;
@@ -31,12 +37,22 @@ public final class RealCluster implements AutoCloseable {
      * @return a cluster, or aborts (skips) the calling test when none can be had here
      */
     public static RealCluster start(int... nodePorts) {
-        if ("current".equals(System.getProperty("rediskube.kubeconfig"))) {
-            return new RealCluster(null, new KubernetesClientBuilder().build());
+        if (!System.getProperty(Kubeconfig.KUBECONFIG_PROPERTY, "").isBlank()) {
+            Optional<KubernetesClient> configured = Kubeconfig.find();
+            if (configured.isPresent()) {
+                return new RealCluster(null, configured.get());
+            }
         }
-        Assumptions.assumeTrue(DockerClientFactory.instance().isDockerAvailable(),
-                "real-cluster test skipped: no Docker engine for a K3s container here. Run it with Docker, or"
-                        + " against your current kubeconfig context with -Drediskube.kubeconfig=current");
+        if (!dockerAvailable()) {
+            String why = "real-cluster test cannot run: no Docker engine for a K3s container here. Run it with Docker,"
+                    + " or against your current kubeconfig context with -D" + Kubeconfig.KUBECONFIG_PROPERTY + "=current";
+            if (Boolean.parseBoolean(System.getProperty(REQUIRE_CLUSTER_PROPERTY, ""))
+                    || Boolean.parseBoolean(System.getenv("REDISKUBE_REQUIRE_CLUSTER"))) {
+                throw new IllegalStateException(why + " (a cluster is required here: -D" + REQUIRE_CLUSTER_PROPERTY
+                        + "=true or REDISKUBE_REQUIRE_CLUSTER=true)");
+            }
+            Assumptions.abort(why);
+        }
         K3sContainer container = new K3sContainer(DockerImageName.parse(K3S_IMAGE));
         for (int port : nodePorts) {
             container.addExposedPort(port);
@@ -57,6 +73,14 @@ public final class RealCluster implements AutoCloseable {
         String address = client.nodes().list().getItems().get(0).getStatus().getAddresses().stream()
                 .filter(a -> "InternalIP".equals(a.getType())).findFirst().orElseThrow().getAddress();
         return java.net.InetSocketAddress.createUnresolved(address, nodePort);
+    }
+
+    private static boolean dockerAvailable() {
+        try {
+            return DockerClientFactory.instance().isDockerAvailable();
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** @return a client of the cluster */
