@@ -169,9 +169,11 @@ class SplitConnectionTest {
             redis.master().kill();
 
             long start = System.nanoTime();
+            // refused as "not connected" once Lettuce has seen the master go, or failed as "Connection
+            // disconnected" when the write raced the disconnect (a loaded machine): either way not acknowledged
             assertThatThrownBy(() -> connection.sync().set("during", "1"))
                     .isInstanceOf(RedisException.class)
-                    .hasMessageContaining("not connected");
+                    .satisfies(e -> assertThat(e.getMessage()).containsAnyOf("not connected", "Connection disconnected"));
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
             assertThat(connection.sync().get("before")).as("reads go on from the replicas").isEqualTo("1");
 
