@@ -177,13 +177,15 @@ public final class RedisKubeConnections {
         Objects.requireNonNull(readFrom, "readFrom");
         SentinelFollower<K, V> follower = new SentinelFollower<>(client, codec, sentinels);
         Split<K, V> split;
+        FollowedMaster.Answer first;
         try {
-            split = open(client, codec, sentinels.endpoints(follower.askMaster()), readFrom);
+            first = follower.askMaster();
+            split = open(client, codec, sentinels.endpoints(first.master()), readFrom);
         } catch (RuntimeException e) {
             follower.stop();
             throw e;
         }
-        follower.start(split.writer(), split.watcher());
+        follower.start(split.writer(), split.watcher(), first);
         return split.connection();
     }
 
