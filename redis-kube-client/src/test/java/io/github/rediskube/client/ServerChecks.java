@@ -50,9 +50,13 @@ final class ServerChecks {
                 .onlineReplicas().size() == count, count + " online replicas of " + master);
     }
 
-    /** {@code CONFIG RESETSTAT} on each node, so {@link RedisNode#commandCalls} counts from now. */
+    /**
+     * {@code CONFIG RESETSTAT} on each node, so {@link RedisNode#commandCalls} counts from now. Retried while
+     * a node drops the fresh connection (seen on a loaded machine just after a replica came online).
+     */
     static void resetStats(RedisClient client, Collection<RedisNode> nodes) {
-        nodes.forEach(n -> n.call(client, RedisCommands::configResetstat));
+        nodes.forEach(n -> awaitTrue(() -> "OK".equals(n.call(client, RedisCommands::configResetstat)),
+                "CONFIG RESETSTAT on " + n));
     }
 
     /** @return the routing writer under a split connection, to see which master it writes to */
