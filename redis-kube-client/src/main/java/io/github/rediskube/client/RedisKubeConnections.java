@@ -189,6 +189,15 @@ public final class RedisKubeConnections {
         Objects.requireNonNull(codec, "codec");
         Objects.requireNonNull(sentinels, "sentinels");
         Objects.requireNonNull(readFrom, "readFrom");
+        return following(client, codec, sentinels, readFrom).connection();
+    }
+
+    /** A split connection that follows Sentinels, and its follower (which tests drive directly). */
+    record Following<K, V>(SentinelFollower<K, V> follower, SplitConnection<K, V> connection) {
+    }
+
+    static <K, V> Following<K, V> following(RedisClient client, RedisCodec<K, V> codec, RedisSentinels sentinels,
+            ReadFrom readFrom) {
         SentinelFollower<K, V> follower = new SentinelFollower<>(client, codec, sentinels);
         Split<K, V> split;
         FollowedMaster.Answer first;
@@ -200,7 +209,7 @@ public final class RedisKubeConnections {
             throw e;
         }
         follower.start(split.writer(), split.watcher(), first);
-        return split.connection();
+        return new Following<>(follower, split.connection());
     }
 
     /** The parts of one split connection. */

@@ -80,7 +80,7 @@ final class SentinelFollower<K, V> {
      * @param failures where the Sentinels that did not answer are described
      * @return the answers
      */
-    List<FollowedMaster.Answer> askSentinels(List<String> failures) {
+    private List<FollowedMaster.Answer> askSentinels(List<String> failures) {
         List<FollowedMaster.Answer> answers = new ArrayList<>();
         for (Address sentinel : sentinels.sentinels()) {
             try (StatefulRedisSentinelConnection<String, String> connection =
@@ -209,8 +209,17 @@ final class SentinelFollower<K, V> {
         switcher.execute(() -> rechecked(answers));
     }
 
+    /**
+     * Applies a re-check's answers as if the Sentinels had given them, on the switcher thread, and waits.
+     *
+     * @param answers what the Sentinels are taken to have answered
+     */
+    void recheckWith(List<FollowedMaster.Answer> answers) throws Exception {
+        switcher.submit(() -> rechecked(answers)).get(30, TimeUnit.SECONDS);
+    }
+
     /** Runs on the switcher thread: moves only to a newer master that reports role master. */
-    void rechecked(List<FollowedMaster.Answer> answers) {
+    private void rechecked(List<FollowedMaster.Answer> answers) {
         followed.recheck(answers).ifPresent(next -> {
             if (switchTo(next.master(), "re-check (" + answers + ")", true)) {
                 followed.moved(next);
@@ -225,7 +234,7 @@ final class SentinelFollower<K, V> {
      *                    announcement comes from the Sentinel that saw it promoted)
      * @return whether writes go to {@code master} now
      */
-    boolean switchTo(Address master, String why, boolean confirmRole) {
+    private boolean switchTo(Address master, String why, boolean confirmRole) {
         if (writer.closed()) {
             return false;
         }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.rediskube.testing.RedisNode;
 import io.github.rediskube.testing.SentinelTopology;
+import io.lettuce.core.ReadFrom;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.masterreplica.StatefulRedisMasterReplicaConnection;
@@ -146,6 +147,36 @@ class SentinelFollowerTest {
                     + "the connection followed the new one (the interleaving under test)").isPositive();
             assertThat(lost).as("acknowledged writes lost of %d (first: %s)", acknowledged.size(),
                     lost.stream().limit(5).toList()).isEmpty();
+        }
+    }
+
+    @Test
+    void aReCheckDoesNotMoveWritesToAServerThatDoesNotReportRoleMaster() throws Exception {
+        try (SentinelTopology ha = SentinelConnectionTest.started(SentinelConnectionTest.spec(0), tempDir)) {
+            RedisSentinels sentinels = SentinelConnectionTest.sentinels(ha);
+            RedisKubeConnections.Following<String, String> following = RedisKubeConnections.following(client,
+                    StringCodec.UTF8, sentinels, ReadFrom.REPLICA_PREFERRED);
+            try (StatefulRedisMasterReplicaConnection<String, String> redis = following.connection();
+                 StatefulRedisSentinelConnection<String, String> sentinel = client.connectSentinel(StringCodec.UTF8,
+                         sentinels.uri(sentinels.sentinels().get(0)))) {
+                RedisNode master = ha.currentMaster();
+                RedisNode replica = ha.redisNodes().stream().filter(n -> n != master).findFirst().orElseThrow();
+                long newer = epoch(sentinel.sync().master(ha.masterName())) + 1;
+                // every Sentinel naming a replica at a newer epoch (as Sentinels restarted from a stale
+                // configuration might): still a replica, so writes stay where they are
+                List<FollowedMaster.Answer> answers = sentinels.sentinels().stream()
+                        .map(s -> new FollowedMaster.Answer(s, newer, new RedisEndpoints.Address("127.0.0.1",
+                                replica.port())))
+                        .toList();
+
+                following.follower().recheckWith(answers);
+
+                assertThat(writer(redis).topology().master().address().port()).as("the write target")
+                        .isEqualTo(master.port());
+                assertThat(redis.sync().set("after", "re-check")).isEqualTo("OK");
+                String value = master.call(client, c -> c.get("after"));
+                assertThat(value).isEqualTo("re-check");
+            }
         }
     }
 
