@@ -21,8 +21,16 @@ import java.util.Objects;
 
 /**
  * Read/write-split Lettuce connections: writes (and transactions) to the master, reads to the replicas
- * as the {@link ReadFrom} says (default {@link ReadFrom#REPLICA_PREFERRED}). The result is Lettuce's own
- * {@link StatefulRedisMasterReplicaConnection}, so the sync, async and reactive APIs stay the ones you know.
+ * as the {@link ReadFrom} says. The result is Lettuce's own {@link StatefulRedisMasterReplicaConnection}, so
+ * the sync, async and reactive APIs stay the ones you know.
+ *
+ * <p>Reads scale with the replicas: with the default {@link ReadFrom#REPLICA_PREFERRED} each read goes to a
+ * connected replica picked at random (uniformly), and to the master only while no replica is connected.
+ * {@code REPLICA} and {@code UPSTREAM_PREFERRED} spread the same way within their role; order-insensitive
+ * settings ({@code ANY}, {@code ANY_REPLICA}, {@code subnet}) over every connected node they select; any
+ * other order-sensitive {@code ReadFrom} ({@code LOWEST_LATENCY}, one of your own) gets the first connected
+ * node in its order. (Lettuce's {@code MasterReplica} sends every {@code REPLICA_PREFERRED} read to one
+ * replica.)
  *
  * <pre>{@code
  * RedisClient client = RedisClient.create();
@@ -52,7 +60,9 @@ import java.util.Objects;
  * {@code RedisException}: the master and each replica have a connection of their own, and a database selected
  * on one would not be on the others. {@code waitForReplication} (WAIT) fails with a {@code RedisException}
  * instead of answering when a write since the previous WAIT went to an earlier master (after a failover): WAIT
- * on the new master would count replicas at once for writes it never saw; write again, then WAIT.
+ * on the new master would count replicas at once for writes it never saw; write again, then WAIT. A write
+ * counts once it was handed to the master's connection without failing there: one rejected while the master
+ * was disconnected never reached a server and does not count.
  */
 public final class RedisKubeConnections {
 
@@ -94,7 +104,8 @@ public final class RedisKubeConnections {
     /**
      * @param client    the caller's client
      * @param endpoints where the master and replicas are
-     * @return a split String connection reading from replicas preferably
+     * @return a split String connection reading from the replicas ({@link ReadFrom#REPLICA_PREFERRED}: spread
+     *         over the connected replicas, the master only while none is connected)
      */
     public static StatefulRedisMasterReplicaConnection<String, String> connect(RedisClient client,
             RedisEndpoints endpoints) {
@@ -138,7 +149,10 @@ public final class RedisKubeConnections {
     /**
      * Connects to a set watched by Sentinels, following failover: the master is the one the Sentinels
      * name; when they announce a new one ({@code +switch-master}, subscribed on every Sentinel) writes move
-     * to it at once, and reads follow the replicas the current master reports.
+     * to it at once, and reads follow the replicas the current master reports. The Sentinels are also
+     * re-checked every {@link RedisSentinels#topologyRefresh()}; a re-check moves writes only to the master of
+     * a newer config epoch than the one followed that reports role master, never back to a master the
+     * Sentinels have left (e.g. while the leader of a failover still reconfigures the replicas).
      *
      * <pre>{@code
      * try (var redis = RedisKubeConnections.connect(redisClient, RedisSentinels.of(spec))) {
@@ -175,16 +189,27 @@ public final class RedisKubeConnections {
         Objects.requireNonNull(codec, "codec");
         Objects.requireNonNull(sentinels, "sentinels");
         Objects.requireNonNull(readFrom, "readFrom");
+        return following(client, codec, sentinels, readFrom).connection();
+    }
+
+    /** A split connection that follows Sentinels, and its follower (which tests drive directly). */
+    record Following<K, V>(SentinelFollower<K, V> follower, SplitConnection<K, V> connection) {
+    }
+
+    static <K, V> Following<K, V> following(RedisClient client, RedisCodec<K, V> codec, RedisSentinels sentinels,
+            ReadFrom readFrom) {
         SentinelFollower<K, V> follower = new SentinelFollower<>(client, codec, sentinels);
         Split<K, V> split;
+        FollowedMaster.Answer first;
         try {
-            split = open(client, codec, sentinels.endpoints(follower.askMaster()), readFrom);
+            first = follower.askMaster();
+            split = open(client, codec, sentinels.endpoints(first.master()), readFrom);
         } catch (RuntimeException e) {
             follower.stop();
             throw e;
         }
-        follower.start(split.writer(), split.watcher());
-        return split.connection();
+        follower.start(split.writer(), split.watcher(), first);
+        return new Following<>(follower, split.connection());
     }
 
     /** The parts of one split connection. */

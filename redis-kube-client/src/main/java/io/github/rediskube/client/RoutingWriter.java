@@ -1,9 +1,11 @@
 package io.github.rediskube.client;
 
+import io.lettuce.core.OrderingReadFromAccessor;
 import io.lettuce.core.ReadFrom;
 import io.lettuce.core.RedisChannelWriter;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.models.role.RedisInstance;
 import io.lettuce.core.models.role.RedisNodeDescription;
 import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.protocol.ConnectionFacade;
@@ -20,9 +22,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Routes each command of the split connection: writes to the master, read-only commands to the node the
- * {@link ReadFrom} selects among the current {@link Topology}, preferring nodes whose connection is up. The
+ * Routes each command of the split connection: writes to the master, read-only commands to a node the
+ * {@link ReadFrom} selects among the current {@link Topology}, among those whose connection is up. The
  * topology is swapped as a whole by {@link TopologyWatcher}.
+ *
+ * <p>Reads spread ({@link ReadSpread}): uniformly over the connected nodes an order-insensitive
+ * {@code ReadFrom} selects ({@code ANY}, {@code ANY_REPLICA}, subnets); for Lettuce's role-ordered settings
+ * ({@code REPLICA_PREFERRED}, {@code REPLICA}, {@code UPSTREAM_PREFERRED}) uniformly over the connected nodes of
+ * the first role in their order that has one, so the default {@code REPLICA_PREFERRED} spreads over the
+ * connected replicas and reads from the master only when none is; any other order-sensitive {@code ReadFrom}
+ * (e.g. {@code LOWEST_LATENCY}, or one of the caller's) gets the first connected node in its order.
  *
  * <p>Lettuce's read-only command list is narrowed: commands whose effect or answer belongs to one server
  * connection go to the master even though they change no data ({@link #MASTER_ONLY}: SCRIPT, because the
@@ -31,7 +40,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * EXEC/DISCARD and from WATCH to EXEC/DISCARD/UNWATCH every command goes to the master ({@link SessionState}).
  * SELECT is rejected: the master and each replica have a connection of their own, so a database selected on
  * one would not be selected on the others, and reads and writes would silently meet different databases.
- * WAIT is refused when a write since the previous WAIT went to an earlier master.
+ * WAIT is refused when a write since the previous WAIT went to an earlier master; a write counts once it is
+ * handed to a server connection without failing there (one rejected while the master is disconnected never
+ * reached a server and does not count).
  */
 final class RoutingWriter implements RedisChannelWriter {
 
@@ -49,7 +60,8 @@ final class RoutingWriter implements RedisChannelWriter {
     private final ReadOnlyCommands.ReadOnlyPredicate readOnly;
     private final SessionState session = new SessionState();
     private volatile Topology topology;
-    private volatile ReadFrom readFrom;
+    /** The ReadFrom and how reads spread under it, swapped together. */
+    private volatile ReadPolicy reads;
     private volatile boolean autoFlush = true;
     private volatile boolean closed;
     private final List<Runnable> onClose = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -63,7 +75,32 @@ final class RoutingWriter implements RedisChannelWriter {
         Objects.requireNonNull(readOnly, "readOnly");
         this.readOnly = command -> !MASTER_ONLY.contains(command.getType()) && readOnly.isReadOnly(command);
         this.topology = topology;
-        this.readFrom = Objects.requireNonNull(readFrom, "readFrom");
+        this.reads = ReadPolicy.of(readFrom);
+    }
+
+    /** How reads spread under a {@link ReadFrom}. */
+    enum ReadSpread {
+        /** Uniformly over every connected node it selects (it declares its order meaningless). */
+        ALL,
+        /** Uniformly over the connected nodes of the first role in its order with one (Lettuce's role orders). */
+        FIRST_ROLE,
+        /** The first connected node in its order (the order is the caller's preference). */
+        NONE
+    }
+
+    /** A {@link ReadFrom} and its {@link ReadSpread}, computed once when it is set. */
+    record ReadPolicy(ReadFrom from, ReadSpread spread) {
+
+        /** Lettuce's settings whose order is by role only: within a role the order is just the topology's. */
+        private static final Set<Class<?>> ROLE_ORDERED = Set.of(ReadFrom.REPLICA_PREFERRED.getClass(),
+                ReadFrom.REPLICA.getClass(), ReadFrom.UPSTREAM_PREFERRED.getClass(), ReadFrom.UPSTREAM.getClass());
+
+        static ReadPolicy of(ReadFrom from) {
+            Objects.requireNonNull(from, "readFrom");
+            ReadSpread spread = !OrderingReadFromAccessor.isOrderSensitive(from) ? ReadSpread.ALL
+                    : ROLE_ORDERED.contains(from.getClass()) ? ReadSpread.FIRST_ROLE : ReadSpread.NONE;
+            return new ReadPolicy(from, spread);
+        }
     }
 
     @Override
@@ -73,14 +110,28 @@ final class RoutingWriter implements RedisChannelWriter {
             command.completeExceptionally(new RedisException("the connection is closed"));
             return command;
         }
-        Node target;
+        if (command.getType() == CommandType.SELECT) {
+            command.completeExceptionally(new RedisException(SELECT_REJECTED));
+            return command;
+        }
+        boolean read = !session.pinnedToMaster() && readOnly.isReadOnly(command);
+        session.track(command);
         try {
-            target = target(command);
+            if (read && !session.pinnedToMaster()) {
+                return ((StatefulRedisConnection<K, V>) readTarget().connection()).dispatch(command);
+            }
+            Node master = topology.master();
+            if (command.getType() == CommandType.WAIT) {
+                session.checkWait(master);
+                return ((StatefulRedisConnection<K, V>) master.connection()).dispatch(command);
+            }
+            RedisCommand<K, V, T> dispatched = ((StatefulRedisConnection<K, V>) master.connection()).dispatch(command);
+            session.wrote(master, command);
+            return dispatched;
         } catch (RedisException e) {
             command.completeExceptionally(e);
             return command;
         }
-        return ((StatefulRedisConnection<K, V>) target.connection()).dispatch(command);
     }
 
     @Override
@@ -110,19 +161,32 @@ final class RoutingWriter implements RedisChannelWriter {
             return (Collection<RedisCommand<K, V, ?>>) commands;
         }
         if (!allReads) {
-            accepted.removeIf(command -> !checkedForMaster(command, target));
+            accepted.removeIf(command -> !checkedWait(command, target));
         }
-        if (accepted.size() < commands.size()) {
-            ((StatefulRedisConnection<K, V>) target.connection()).dispatch(accepted);
-            return (Collection<RedisCommand<K, V, ?>>) commands;
+        Collection<RedisCommand<K, V, ?>> dispatched =
+                ((StatefulRedisConnection<K, V>) target.connection()).dispatch(accepted);
+        if (!allReads) {
+            // a WAIT in this batch covers the commands before it (same master, same connection, in order)
+            int lastWait = -1;
+            for (int i = 0; i < accepted.size(); i++) {
+                if (accepted.get(i).getType() == CommandType.WAIT) {
+                    lastWait = i;
+                }
+            }
+            for (RedisCommand<K, V, ?> command : accepted.subList(lastWait + 1, accepted.size())) {
+                session.wrote(target, command);
+            }
         }
-        return ((StatefulRedisConnection<K, V>) target.connection()).dispatch(accepted);
+        return accepted.size() < commands.size() ? (Collection<RedisCommand<K, V, ?>>) commands : dispatched;
     }
 
     /** @return false, having failed the command, when it is a WAIT that cannot vouch for the last writes */
-    private boolean checkedForMaster(RedisCommand<?, ?, ?> command, Node master) {
+    private boolean checkedWait(RedisCommand<?, ?, ?> command, Node master) {
+        if (command.getType() != CommandType.WAIT) {
+            return true;
+        }
         try {
-            sentToMaster(command, master);
+            session.checkWait(master);
             return true;
         } catch (RedisException e) {
             command.completeExceptionally(e);
@@ -130,47 +194,38 @@ final class RoutingWriter implements RedisChannelWriter {
         }
     }
 
-    private Node target(RedisCommand<?, ?, ?> command) {
-        if (command.getType() == CommandType.SELECT) {
-            throw new RedisException(SELECT_REJECTED);
-        }
-        boolean read = !session.pinnedToMaster() && readOnly.isReadOnly(command);
-        session.track(command);
-        if (read && !session.pinnedToMaster()) {
-            return readTarget();
-        }
-        Node master = topology.master();
-        sentToMaster(command, master);
-        return master;
-    }
-
-    private void sentToMaster(RedisCommand<?, ?, ?> command, Node master) {
-        if (command.getType() == CommandType.WAIT) {
-            session.checkWait(master);
-        } else {
-            session.sentToMaster(master);
-        }
-    }
-
     private Node readTarget() {
         Topology current = topology;
-        ReadFrom from = readFrom;
-        List<RedisNodeDescription> selected = from.select(current);
-        if (selected.isEmpty()) {
-            throw new RedisException("no node to read from with ReadFrom " + from + " among " + current.getNodes()
-                    + ": use ReadFrom.REPLICA_PREFERRED to fall back to the master");
-        }
+        ReadPolicy policy = reads;
+        List<RedisNodeDescription> selected = policy.from().select(current);
         int size = selected.size();
-        boolean spread = from == ReadFrom.ANY || from == ReadFrom.ANY_REPLICA;
-        int start = spread && size > 1 ? ThreadLocalRandom.current().nextInt(size) : 0;
-        for (int i = 0; i < size; i++) {
-            Node node = node(current, selected.get((start + i) % size));
-            if (node.open()) {
+        if (size == 0) {
+            throw new RedisException("no node to read from with ReadFrom " + name(policy.from()) + " among "
+                    + current.getNodes() + ": use ReadFrom.REPLICA_PREFERRED to fall back to the master");
+        }
+        Node[] candidates = new Node[size];
+        int count = 0;
+        RedisInstance.Role role = null;
+        for (RedisNodeDescription description : selected) {
+            Node node = node(current, description);
+            if (!node.open()) {
+                continue;
+            }
+            if (policy.spread() == ReadSpread.NONE) {
                 return node;
             }
+            if (role == null) {
+                role = node.role();
+            } else if (policy.spread() == ReadSpread.FIRST_ROLE && node.role() != role) {
+                continue;
+            }
+            candidates[count++] = node;
         }
-        // none is connected: the client's disconnectedBehavior decides (reject at once, or queue until back)
-        return node(current, selected.get(start));
+        if (count == 0) {
+            // none is connected: the client's disconnectedBehavior decides (reject at once, or queue until back)
+            return node(current, selected.get(0));
+        }
+        return candidates[count == 1 ? 0 : ThreadLocalRandom.current().nextInt(count)];
     }
 
     private static Node node(Topology topology, RedisNodeDescription description) {
@@ -212,11 +267,11 @@ final class RoutingWriter implements RedisChannelWriter {
     }
 
     ReadFrom readFrom() {
-        return readFrom;
+        return reads.from();
     }
 
     void readFrom(ReadFrom value) {
-        this.readFrom = Objects.requireNonNull(value, "readFrom");
+        this.reads = ReadPolicy.of(value);
     }
 
     boolean closed() {
@@ -284,6 +339,6 @@ final class RoutingWriter implements RedisChannelWriter {
     public String toString() {
         Topology current = topology;
         return "[master " + current.master().address() + ", replicas "
-                + current.replicas().stream().map(Node::address).toList() + ", readFrom " + name(readFrom) + "]";
+                + current.replicas().stream().map(Node::address).toList() + ", readFrom " + name(reads.from()) + "]";
     }
 }

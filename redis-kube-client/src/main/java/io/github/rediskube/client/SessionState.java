@@ -5,6 +5,7 @@ import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.protocol.CompleteableCommand;
 import io.lettuce.core.protocol.ProtocolKeyword;
 import io.lettuce.core.protocol.RedisCommand;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -16,7 +17,11 @@ import java.util.concurrent.atomic.AtomicReference;
  *       would defeat the optimistic lock);</li>
  *   <li>which master took the writes since the last WAIT: WAIT counts the replicas that hold this
  *       connection's writes <em>on the server it is sent to</em>, so after a master switch it would vouch
- *       at once for writes the new master never saw.</li>
+ *       at once for writes the new master never saw. A command counts once it was handed to the master's
+ *       connection without failing there: one rejected because that connection is down (Lettuce's
+ *       {@code REJECT_COMMANDS}) never reached a server, and one that failed has told its caller so, so
+ *       WAIT has nothing to vouch for in either. A command still pending counts (it may reach the old
+ *       master when its connection comes back).</li>
  * </ul>
  * MULTI and WATCH open their state when dispatched (the commands that follow them may be dispatched before
  * their reply) and close it again when they fail or are cancelled, e.g. rejected while the master is down.
@@ -68,9 +73,23 @@ final class SessionState {
         }
     }
 
-    /** Notes that a command other than WAIT was sent to {@code master}. */
-    void sentToMaster(Node master) {
-        writtenTo.compareAndSet(null, master);
+    /**
+     * Notes that a command other than WAIT was dispatched to {@code master}; call after dispatching it.
+     * A command that has already failed (rejected while disconnected, or refused) is not counted.
+     */
+    void wrote(Node master, RedisCommand<?, ?, ?> command) {
+        if (writtenTo.get() == null && !failed(command)) {
+            writtenTo.compareAndSet(null, master);
+        }
+    }
+
+    /** @return whether the command has completed with an error (a reply can only be an error or a value) */
+    static boolean failed(RedisCommand<?, ?, ?> command) {
+        if (command instanceof CompletableFuture<?> future) {
+            return future.isCompletedExceptionally();
+        }
+        return command.isDone() && (command.isCancelled()
+                || command.getOutput() != null && command.getOutput().hasError());
     }
 
     /**

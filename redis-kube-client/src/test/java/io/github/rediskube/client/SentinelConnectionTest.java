@@ -78,11 +78,21 @@ class SentinelConnectionTest {
     }
 
     private SentinelTopology started(RedisReplicationSpec spec) {
+        return started(spec, tempDir);
+    }
+
+    /** Starts the set and waits until every replica is linked and known to every Sentinel. */
+    static SentinelTopology started(RedisReplicationSpec spec, Path tempDir) {
         SentinelTopology ha = SentinelTopology.start(spec, tempDir);
-        RedisNode master = ha.currentMaster();
-        ha.redisNodes().stream().filter(n -> n != master).forEach(r -> ha.awaitLinked(r, BOUND));
-        ha.awaitSentinelsKnowReplicas(spec.replicas(), BOUND);
-        return ha;
+        try {
+            RedisNode master = ha.currentMaster();
+            ha.redisNodes().stream().filter(n -> n != master).forEach(r -> ha.awaitLinked(r, BOUND));
+            ha.awaitSentinelsKnowReplicas(spec.replicas(), BOUND);
+            return ha;
+        } catch (RuntimeException | AssertionError e) {
+            ha.close();
+            throw e;
+        }
     }
 
     /** Records when the first Sentinel announces {@code +switch-master}, on subscriptions of the test's own. */
@@ -134,6 +144,37 @@ class SentinelConnectionTest {
             assertThat(promoted).isNotSameAs(master);
             String value = promoted.call(client, c -> c.get("after"));
             assertThat(value).isEqualTo("kill");
+        }
+    }
+
+    @Test
+    void theFirstWaitAfterAFailoverIsAnsweredWhenTheWritesRejectedMeanwhileNeverReachedAServer() throws Exception {
+        try (SentinelTopology ha = started(spec(0), tempDir);
+             StatefulRedisMasterReplicaConnection<String, String> redis =
+                     RedisKubeConnections.connect(client, sentinels(ha))) {
+            RedisNode master = ha.currentMaster();
+            redis.sync().set("before", "kill");
+            assertThat(redis.sync().waitForReplication(REPLICAS, 5000)).isEqualTo(REPLICAS);
+            Node old = ServerChecks.writer(redis).topology().master();
+
+            master.kill();
+            ServerChecks.awaitTrue(() -> !old.open(), "the split connection to see the master down");
+            int rejected = 0;
+            String reply = null;
+            long deadline = System.nanoTime() + BOUND.toNanos();
+            while (reply == null && System.nanoTime() < deadline) {
+                try {
+                    reply = redis.async().set("after", "kill").get(500, TimeUnit.MILLISECONDS);
+                } catch (Exception notConnected) {
+                    rejected++;
+                    Thread.sleep(5);
+                }
+            }
+            assertThat(reply).as("a write after the failover").isEqualTo("OK");
+            assertThat(rejected).as("writes rejected while no master was connected").isPositive();
+
+            // the rejected writes never reached a server: WAIT on the new master vouches for "after"
+            assertThat(redis.sync().waitForReplication(0, 1000)).as("WAIT after the failover").isNotNegative();
         }
     }
 

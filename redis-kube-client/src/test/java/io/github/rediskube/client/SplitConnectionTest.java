@@ -1,5 +1,7 @@
 package io.github.rediskube.client;
 
+import static io.github.rediskube.client.ServerChecks.awaitTrue;
+import static io.github.rediskube.client.ServerChecks.writer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,7 +24,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -485,10 +486,6 @@ class SplitConnectionTest {
         }
     }
 
-    private static RoutingWriter writer(StatefulRedisMasterReplicaConnection<String, String> connection) {
-        return (RoutingWriter) ((SplitConnection<String, String>) connection).getChannelWriter();
-    }
-
     private RedisTopology started(RedisReplicationSpec spec) {
         RedisTopology redis = RedisTopology.start(spec, tempDir);
         try {
@@ -504,7 +501,8 @@ class SplitConnectionTest {
         return RedisKubeConnections.connect(client, StringCodec.UTF8, endpoints(redis), readFrom);
     }
 
-    private static RedisEndpoints endpoints(RedisTopology redis) {
+    /** Static endpoints of the topology: the master, each replica, a 300 ms re-check. */
+    static RedisEndpoints endpoints(RedisTopology redis) {
         RedisEndpoints.Builder builder = RedisEndpoints.builder()
                 .master("127.0.0.1", redis.master().port())
                 .password(redis.password())
@@ -515,8 +513,7 @@ class SplitConnectionTest {
     }
 
     private void awaitOnlineReplicas(RedisTopology redis, int count) {
-        awaitTrue(() -> ReplicationInfo.parse(redis.master().call(client, c -> c.info("replication")))
-                .onlineReplicas().size() == count, count + " online replicas");
+        ServerChecks.awaitOnlineReplicas(client, redis.master(), count);
     }
 
     private void resetStats(RedisTopology redis) {
@@ -526,27 +523,12 @@ class SplitConnectionTest {
     }
 
     private void resetStats(List<RedisNode> nodes) {
-        nodes.forEach(n -> n.call(client, RedisCommands::configResetstat));
+        ServerChecks.resetStats(client, nodes);
     }
 
     /** @return how often the server itself counted the command ({@code cmdstat_<command>:calls=N}) */
     private long calls(RedisNode node, String command) {
         return node.commandCalls(client, command);
-    }
-
-    private static void awaitTrue(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after 20 s waiting for " + what);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
     }
 
     private static java.util.List<Object> exec(RedisCommands<String, String> sync) {
