@@ -27,7 +27,8 @@ public record Image(String reference, String pullPolicy, List<String> pullSecret
 
     /** Copies the pull secrets. */
     public Image {
-        pullSecrets = List.copyOf(pullSecrets);
+        pullSecrets = List.copyOf(Checks.requireElements(pullSecrets, "pullSecrets",
+                "name image pull Secrets, or pass List.of() for none"));
     }
 
     /**
@@ -47,10 +48,8 @@ public record Image(String reference, String pullPolicy, List<String> pullSecret
     }
 
     void check(Checks checks) {
-        checks.require(reference != null && !reference.isBlank() && !reference.matches(".*\\s.*"), "image",
-                reference, "must be a non-empty image reference without whitespace",
-                "use e.g. image(\"" + DEFAULT_REFERENCE + "\")");
-        checks.require(PULL_POLICIES.contains(pullPolicy), "imagePullPolicy", pullPolicy,
+        ImageReferences.check(checks, "image", reference, "image(\"" + DEFAULT_REFERENCE + "\")");
+        checks.require(pullPolicy != null && PULL_POLICIES.contains(pullPolicy), "imagePullPolicy", pullPolicy,
                 "must be one of Always, IfNotPresent, Never", "use imagePullPolicy(\"IfNotPresent\")");
         for (String secret : pullSecrets) {
             checks.require(Names.isDnsSubdomain(secret), "imagePullSecrets", secret,
