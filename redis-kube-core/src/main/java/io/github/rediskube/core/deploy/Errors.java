@@ -52,16 +52,7 @@ final class Errors {
         String what = action + " " + (kind == null ? "" : kind + " ") + namespace + (name == null ? "" : "/" + name);
         Throwable noAnswer = e.getCode() > 0 ? null : connectionFailure(e);
         if (noAnswer != null) {
-            String server = client == null ? "the Kubernetes API server" : "the Kubernetes API server at "
-                    + client.getMasterUrl();
-            String message = what + " failed (" + Reason.UNREACHABLE + "): cannot reach " + server + " (" + (noAnswer.getMessage() == null
-                    ? noAnswer.getClass().getSimpleName() : noAnswer.getMessage()) + "). Fix: check that the cluster is running and reachable from here, or point the client at"
-                    + " another one: a KubernetesClient takes its master URL from its Config, by default from the"
-                    + " current context of $KUBECONFIG or ~/.kube/config (kubectl config use-context <name>);"
-                    + " redis-kube's tests and JUnit extension take -Drediskube.kubeconfig=<file>|current."
-                    + (applied.isEmpty() ? "" : " Applied before the failure: " + applied
-                            + "; deploying again converges.");
-            return new RedisKubeException(Reason.UNREACHABLE, kind, namespace, name, message, null, applied, e);
+            return unreachable(client, what, kind, namespace, name, noAnswer, e, applied);
         }
         String apiMessage = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
                 : e.getMessage();
@@ -91,10 +82,27 @@ final class Errors {
             reason = Reason.OTHER;
             advice = "see the cause";
         }
-        String message = what + " failed (" + reason + ", HTTP " + e.getCode() + "): " + apiMessage + ". Fix: " + advice + "."
-                + (applied.isEmpty() ? "" : " Applied before the failure: " + applied
-                        + "; deploying again converges.");
+        String message = what + " failed (" + reason + ", HTTP " + e.getCode() + "): " + apiMessage + ". Fix: "
+                + advice + "." + appliedBefore(applied);
         return new RedisKubeException(reason, kind, namespace, name, message, apiMessage, applied, e);
+    }
+
+    /** No answer at all: names the server the client points at, and how to point it elsewhere. */
+    private static RedisKubeException unreachable(KubernetesClient client, String what, String kind, String namespace,
+                                                  String name, Throwable noAnswer, KubernetesClientException e,
+                                                  List<String> applied) {
+        String server = "the Kubernetes API server" + (client == null ? "" : " at " + client.getMasterUrl());
+        String why = noAnswer.getMessage() == null ? noAnswer.getClass().getSimpleName() : noAnswer.getMessage();
+        String message = what + " failed (" + Reason.UNREACHABLE + "): cannot reach " + server + " (" + why
+                + "). Fix: check that the cluster is running and reachable from here, or point the client at another"
+                + " one: a KubernetesClient takes its master URL from its Config, by default from the current context"
+                + " of $KUBECONFIG or ~/.kube/config (kubectl config use-context <name>); redis-kube's tests and JUnit"
+                + " extension take -Drediskube.kubeconfig=<file>|current." + appliedBefore(applied);
+        return new RedisKubeException(Reason.UNREACHABLE, kind, namespace, name, message, null, applied, e);
+    }
+
+    private static String appliedBefore(List<String> applied) {
+        return applied.isEmpty() ? "" : " Applied before the failure: " + applied + "; deploying again converges.";
     }
 
     /**

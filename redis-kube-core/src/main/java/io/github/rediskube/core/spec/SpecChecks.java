@@ -218,7 +218,8 @@ final class SpecChecks {
         if (!notNull(checks, "mode", mode)) {
             return;
         }
-        checks.require(evictionPolicy != null && EVICTION_POLICIES.contains(evictionPolicy), "evictionPolicy", evictionPolicy,
+        checks.require(evictionPolicy != null && EVICTION_POLICIES.contains(evictionPolicy), "evictionPolicy",
+                evictionPolicy,
                 "must be one of " + EVICTION_POLICIES.stream().sorted().toList(),
                 "use e.g. evictionPolicy(\"allkeys-lru\")");
         if (mode == Mode.CACHE) {
