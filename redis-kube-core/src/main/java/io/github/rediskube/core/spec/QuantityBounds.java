@@ -10,13 +10,13 @@ import java.math.BigDecimal;
 enum QuantityBounds {
 
     /** A Redis pod's memory limit or request, and a tenant's largest pod. */
-    POD_MEMORY("8Mi", "Redis itself needs a few MiB", "64Ti", "no node has more memory"),
+    POD_MEMORY("8Mi", "Redis itself needs a few MiB", "64Ti", "more memory than any node has"),
     /** An explicit {@code maxmemory}; also at most a share of the memory limit (checked with the spec). */
-    MAXMEMORY("1Mi", "Redis needs room for its keys", "64Ti", "no node has more memory"),
+    MAXMEMORY("1Mi", "Redis needs room for its keys", "64Ti", "more memory than any node has"),
     /** A Redis pod's CPU request or limit. */
-    POD_CPU("1m", "Kubernetes' CPU resolution is 1m", "1024", "no node has more cores"),
+    POD_CPU("1m", "Kubernetes' CPU resolution is 1m", "4096", "more cores than any node has"),
     /** The volume of one Redis pod. */
-    VOLUME("64Mi", "an RDB and an AOF need room", "64Ti", "the largest cloud volumes"),
+    VOLUME("64Mi", "an RDB and an AOF need room", "64Ti", "the largest cloud volumes are 64Ti"),
     /** A tenant's total memory: at least one pod's. */
     TENANT_MEMORY("8Mi", "the smallest Redis pod", "1Ei", "far beyond any cluster"),
     /** A tenant's total CPU requests. */

@@ -95,7 +95,7 @@ class ChecksTest {
         assertThat(QuantityBounds.POD_MEMORY.checkRequired(checks, "m", null, "fix")).isFalse();
         assertThat(checks.problems()).containsExactly(
                 "m must be at least 8Mi (Redis itself needs a few MiB), was \"8388607\": fix",
-                "m must be at most 64Ti (no node has more memory), was \"70368744177665\": fix",
+                "m must be at most 64Ti (more memory than any node has), was \"70368744177665\": fix",
                 "m is required, was null: fix");
     }
 

@@ -96,7 +96,7 @@ class SpecValidationTest {
                 row("memory request of 4 KiB", "orders", b -> b.master(n -> n.memoryRequest("4Ki")),
                         "master.memoryRequest", "\"4Ki\"", "at least 8Mi"),
                 row("cpu limit of 1e30 cores", "orders", b -> b.master(n -> n.cpuLimit("1e30")), "master.cpuLimit",
-                        "\"1e30\"", "at most 1024"),
+                        "\"1e30\"", "at most 4096"),
                 row("cpu request below 1m", "orders", b -> b.master(n -> n.cpuRequest("100u")), "master.cpuRequest",
                         "\"100u\"", "at least 1m"),
                 row("volume of 1e30 bytes", "orders", b -> b.storage("1e30"), "storage.size", "\"1e30\"",
@@ -332,7 +332,7 @@ class SpecValidationTest {
     @Test
     void theLargestAcceptedQuantitiesRender() {
         RedisReplicationSpec spec = valid("orders")
-                .resources(n -> n.memoryLimit("64Ti").cpuLimit("1024").cpuRequest("1m"))
+                .resources(n -> n.memoryLimit("64Ti").cpuLimit("4096").cpuRequest("1m"))
                 .storage("64Ti")
                 .build();
 
