@@ -40,7 +40,7 @@ final class ConfigValues {
             return;
         }
         int control = value.codePoints().filter(Character::isISOControl).findFirst().orElse(-1);
-        if (!checks.require(control < 0, field, value.replaceAll("\\p{Cntrl}", "?"),
+        if (!checks.require(control < 0, field, value.replaceAll("[\\p{Cntrl}\\u0080-\\u009f]", "?"),
                 "must not hold control characters (found U+" + String.format("%04X", control)
                         + "; a line break would end the directive, other ones make Redis refuse the file)",
                 "write the value on one line with plain spaces")) {

@@ -9,7 +9,8 @@ import java.util.Set;
  * too: only directives both servers accept are rendered, and their {@code redis-server}/{@code redis-cli}
  * names are used.
  *
- * @param reference  image reference, e.g. {@code redis:7.2.11} or {@code valkey/valkey:8.1.4}
+ * @param reference  image reference, e.g. {@code redis:7.2.11} or {@code valkey/valkey:8.1.4}; checked against the
+ *                   Docker/OCI grammar {@code [registry[:port]/]path[:tag][@sha256:<hex>]}
  * @param pullPolicy {@code IfNotPresent}, {@code Always} or {@code Never}
  * @param pullSecrets names of image pull Secrets in the deployment's namespace
  * @param uid        the image's non-root user id; the pods run as it (999 in the official images)

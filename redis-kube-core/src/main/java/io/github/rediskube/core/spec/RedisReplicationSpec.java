@@ -184,7 +184,12 @@ public record RedisReplicationSpec(
         return Collections.unmodifiableMap(new TreeMap<>(map));
     }
 
-    /** Builds a {@link RedisReplicationSpec}; every setter returns this builder. Validation happens in {@link #build()}. */
+    /**
+     * Builds a {@link RedisReplicationSpec}; every setter returns this builder. Validation happens in
+     * {@link #build()}, all problems at once; only a {@code null} the builder cannot hold (a map, a map key, a
+     * callback, a toleration, the password generator) is refused at the call, with an
+     * {@link IllegalArgumentException} naming the parameter.
+     */
     public static final class Builder {
         private static final String LABEL_EXAMPLE = "use e.g. label(\"team\", \"payments\")";
         private static final String ANNOTATION_EXAMPLE = "use e.g. annotation(\"example.com/owner\", \"payments\")";
