@@ -124,6 +124,23 @@ class EntryPointArgumentsTest {
         }
     }
 
+    @Test
+    void aConnectionFailureIsUnreachableAlsoWhereTheClientIsNotAtHandAndAnAnswerNever() {
+        var refused = new io.fabric8.kubernetes.client.KubernetesClientException("Operation: [get] failed.",
+                new IOException("Connection refused: /10.0.0.1:6443", new java.net.ConnectException("refused")));
+        var answered = new io.fabric8.kubernetes.client.KubernetesClientException("boom", 500, null);
+
+        RedisKubeException unreachable = Errors.of("scaling", "StatefulSet", "tenant-a", "orders-replica", refused,
+                List.of());
+        RedisKubeException other = Errors.of("scaling", "StatefulSet", "tenant-a", "orders-replica", answered,
+                List.of());
+
+        assertThat(unreachable.reason()).isEqualTo(Reason.UNREACHABLE);
+        assertThat(unreachable.getMessage()).contains("cannot reach the Kubernetes API server (refused)",
+                "kubectl config use-context");
+        assertThat(other.reason()).isEqualTo(Reason.OTHER);
+    }
+
     private static String signature(Method method) {
         return method.getDeclaringClass().getSimpleName() + "." + method.getName() + "("
                 + String.join(",", Arrays.stream(method.getParameterTypes()).map(Class::getSimpleName).toList()) + ")";
