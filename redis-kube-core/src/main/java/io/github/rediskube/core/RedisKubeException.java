@@ -29,6 +29,11 @@ public class RedisKubeException extends RuntimeException {
         TIMEOUT,
         /** The request was refused as a bad call of this library (e.g. shrinking a volume). */
         REFUSED,
+        /**
+         * The API server did not answer (connection refused, unknown host, timeout): the client points at a cluster
+         * that is down or not reachable from here; the message names the client's master URL.
+         */
+        UNREACHABLE,
         /** Anything else; see the cause. */
         OTHER
     }

@@ -104,7 +104,7 @@ final class Applier {
             applied.add(id);
             return result;
         } catch (KubernetesClientException e) {
-            throw Errors.of("applying", object, namespace, e, applied);
+            throw Errors.of(client, "applying", object, namespace, e, applied);
         }
     }
 
@@ -136,7 +136,7 @@ final class Applier {
                 LOG.info("namespace {} created", namespace);
             }
         } catch (KubernetesClientException e) {
-            throw Errors.of("creating", "Namespace", namespace, namespace, e, List.of());
+            throw Errors.of(client, "creating", "Namespace", namespace, namespace, e, List.of());
         }
     }
 

@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,11 +66,11 @@ public final class RedisDeployment implements AutoCloseable {
 
     private RedisDeployment(KubernetesClient client, String namespace, String name, DeployOptions options,
                             RedisReplicationSpec spec, boolean owned) {
-        this.client = Objects.requireNonNull(client, "client");
+        this.client = client;
         this.instance = new Instance(client, namespace, name);
         this.namespace = namespace;
         this.name = name;
-        this.options = Objects.requireNonNull(options, "options");
+        this.options = options;
         this.spec = spec;
         this.owned = owned;
     }
@@ -87,6 +86,8 @@ public final class RedisDeployment implements AutoCloseable {
      * @throws RedisKubeException if the API server refuses an object; it lists what was applied
      */
     public static RedisDeployment deploy(KubernetesClient client, RedisReplicationSpec spec, DeployOptions options) {
+        requireClientAndOptions(client, options);
+        Errors.requireArgument(spec, "spec", "build one with RedisKube.replication(\"orders\")...build()");
         RedisDeployment deployment = new RedisDeployment(client, spec.namespace(), spec.name(), options, spec, true);
         deployment.applyAndPrune(spec);
         return deployment;
@@ -102,6 +103,8 @@ public final class RedisDeployment implements AutoCloseable {
      * @return the objects written, as {@code Kind/name}
      */
     public static List<String> provision(KubernetesClient client, TenantSpec tenant, DeployOptions options) {
+        requireClientAndOptions(client, options);
+        Errors.requireArgument(tenant, "tenant", "build one with RedisKube.tenant(\"tenant-a\").build()");
         return new Applier(client, options.withCreateNamespace(false)).apply(tenant.namespace(), null,
                 tenant.manifests());
     }
@@ -116,8 +119,12 @@ public final class RedisDeployment implements AutoCloseable {
      */
     public static RedisDeployment attach(KubernetesClient client, String namespace, String name,
                                          DeployOptions options) {
+        requireClientAndOptions(client, options);
+        Errors.requireArgument(namespace, "namespace", "name the deployment's namespace, e.g. attach(client,"
+                + " \"tenant-a\", \"orders\")");
+        Errors.requireArgument(name, "name", "name the deployment, e.g. attach(client, \"tenant-a\", \"orders\")");
         RedisDeployment deployment = new RedisDeployment(client, namespace, name, options, null, false);
-        if (deployment.instance.statefulSet(Role.MASTER) == null) {
+        if (deployment.liveMaster() == null) {
             throw new RedisKubeException(Reason.NOT_FOUND, "StatefulSet", namespace, name + "-master",
                     "no redis-kube deployment " + namespace + "/" + name + ": its master StatefulSet " + name
                             + "-master does not exist. Fix: check the namespace and name, or deploy it first.",
@@ -150,6 +157,7 @@ public final class RedisDeployment implements AutoCloseable {
      * @throws RedisKubeException with {@link Reason#TIMEOUT} saying which pods are not ready and why
      */
     public RedisDeployment awaitReady(Duration timeout) {
+        Errors.requireArgument(timeout, "timeout", "use e.g. awaitReady(Duration.ofMinutes(2))");
         new Readiness(instance).await(timeout);
         return this;
     }
@@ -230,6 +238,8 @@ public final class RedisDeployment implements AutoCloseable {
      *         mode, a smaller size)
      */
     public RedisDeployment update(RedisReplicationSpec newSpec) {
+        Errors.requireArgument(newSpec, "newSpec", "pass the changed spec, e.g."
+                + " update(redis.spec().toBuilder().replicas(3).build())");
         if (!newSpec.name().equals(name) || !newSpec.namespace().equals(namespace)) {
             throw new IllegalArgumentException("update must keep the deployment's name and namespace, was "
                     + newSpec.namespace() + "/" + newSpec.name() + " for " + namespace + "/" + name
@@ -246,11 +256,17 @@ public final class RedisDeployment implements AutoCloseable {
         return this;
     }
 
+    private static void requireClientAndOptions(KubernetesClient client, DeployOptions options) {
+        Errors.requireArgument(client, "client", "pass the KubernetesClient to use, e.g."
+                + " new KubernetesClientBuilder().build() for the current kubeconfig context");
+        Errors.requireArgument(options, "options", "use DeployOptions.DEFAULT");
+    }
+
     private StatefulSet liveMaster() {
         try {
             return instance.statefulSet(Role.MASTER);
         } catch (KubernetesClientException e) {
-            throw Errors.of("reading", "StatefulSet", namespace, instance.statefulSetName(Role.MASTER), e, List.of());
+            throw Errors.of(client, "reading", "StatefulSet", namespace, instance.statefulSetName(Role.MASTER), e, List.of());
         }
     }
 
@@ -266,6 +282,7 @@ public final class RedisDeployment implements AutoCloseable {
      *         volumes, or when the StorageClass does not allow expansion
      */
     public RedisDeployment resizeStorage(String size) {
+        Errors.requireArgument(size, "size", "use e.g. resizeStorage(\"20Gi\")");
         RedisReplicationSpec current = requireSpec("resizeStorage");
         RedisReplicationSpec resized = Volumes.grow(instance, current, size, options.deleteTimeout());
         if (resized != current) {

@@ -43,7 +43,8 @@ final class StatusReader {
                     password == null ? null : password.getName(),
                     password == null ? null : password.getKey());
         } catch (KubernetesClientException e) {
-            throw Errors.of("reading status of", null, instance.namespace(), instance.name(), e, List.of());
+            throw Errors.of(instance.client(), "reading status of", null, instance.namespace(), instance.name(), e,
+                    List.of());
         }
     }
 

@@ -109,7 +109,8 @@ final class Volumes {
             claims = client.persistentVolumeClaims().inNamespace(namespace).withLabels(instance.selector()).list()
                     .getItems();
         } catch (KubernetesClientException e) {
-            throw Errors.of("listing volumes of", "PersistentVolumeClaim", namespace, instance.name(), e, List.of());
+            throw Errors.of(instance.client(), "listing volumes of", "PersistentVolumeClaim", namespace,
+                    instance.name(), e, List.of());
         }
         for (PersistentVolumeClaim claim : claims) {
             String claimName = claim.getMetadata().getName();
@@ -119,7 +120,8 @@ final class Volumes {
                     return c;
                 });
             } catch (KubernetesClientException e) {
-                throw Errors.of("resizing", "PersistentVolumeClaim", namespace, claimName, e, List.of());
+                throw Errors.of(instance.client(), "resizing", "PersistentVolumeClaim", namespace, claimName, e,
+                        List.of());
             }
             LOG.info("{}: volume {} grown to {}", instance, claimName, size);
         }
@@ -130,7 +132,8 @@ final class Volumes {
                 statefulSet.withPropagationPolicy(DeletionPropagation.ORPHAN).delete();
                 statefulSet.waitUntilCondition(Objects::isNull, timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (KubernetesClientException e) {
-                throw Errors.of("re-creating (orphan delete) for a resize", "StatefulSet", namespace, name, e,
+                throw Errors.of(instance.client(), "re-creating (orphan delete) for a resize", "StatefulSet",
+                        namespace, name, e,
                         List.of());
             }
         }
@@ -177,7 +180,8 @@ final class Volumes {
                             && "true".equals(c.getMetadata().getAnnotations()
                             .get("storageclass.kubernetes.io/is-default-class"))).findFirst().orElse(null);
         } catch (KubernetesClientException e) {
-            throw Errors.of("reading", "StorageClass", instance.namespace(), storageClassName, e, List.of());
+            throw Errors.of(instance.client(), "reading", "StorageClass", instance.namespace(), storageClassName, e,
+                    List.of());
         }
         String shown = storageClassName == null ? "the default StorageClass" : "StorageClass " + storageClassName;
         if (storageClass == null) {

@@ -9,7 +9,8 @@ import java.util.Set;
  * too: only directives both servers accept are rendered, and their {@code redis-server}/{@code redis-cli}
  * names are used.
  *
- * @param reference  image reference, e.g. {@code redis:7.2.11} or {@code valkey/valkey:8.1.4}
+ * @param reference  image reference, e.g. {@code redis:7.2.11} or {@code valkey/valkey:8.1.4}; checked against the
+ *                   Docker/OCI grammar {@code [registry[:port]/]path[:tag][@sha256:<hex>]}
  * @param pullPolicy {@code IfNotPresent}, {@code Always} or {@code Never}
  * @param pullSecrets names of image pull Secrets in the deployment's namespace
  * @param uid        the image's non-root user id; the pods run as it (999 in the official images)
@@ -27,7 +28,8 @@ public record Image(String reference, String pullPolicy, List<String> pullSecret
 
     /** Copies the pull secrets. */
     public Image {
-        pullSecrets = List.copyOf(pullSecrets);
+        pullSecrets = List.copyOf(Checks.requireElements(pullSecrets, "pullSecrets",
+                "name image pull Secrets, or pass List.of() for none"));
     }
 
     /**
@@ -47,10 +49,8 @@ public record Image(String reference, String pullPolicy, List<String> pullSecret
     }
 
     void check(Checks checks) {
-        checks.require(reference != null && !reference.isBlank() && !reference.matches(".*\\s.*"), "image",
-                reference, "must be a non-empty image reference without whitespace",
-                "use e.g. image(\"" + DEFAULT_REFERENCE + "\")");
-        checks.require(PULL_POLICIES.contains(pullPolicy), "imagePullPolicy", pullPolicy,
+        ImageReferences.check(checks, "image", reference, "image(\"" + DEFAULT_REFERENCE + "\")");
+        checks.require(pullPolicy != null && PULL_POLICIES.contains(pullPolicy), "imagePullPolicy", pullPolicy,
                 "must be one of Always, IfNotPresent, Never", "use imagePullPolicy(\"IfNotPresent\")");
         for (String secret : pullSecrets) {
             checks.require(Names.isDnsSubdomain(secret), "imagePullSecrets", secret,

@@ -1,6 +1,7 @@
 package io.github.rediskube.core.spec;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -25,8 +26,10 @@ public record NetworkAccess(boolean allowAll, List<String> namespaces, List<Stri
 
     /** Copies the lists. */
     public NetworkAccess {
-        namespaces = List.copyOf(namespaces);
-        cidrs = List.copyOf(cidrs);
+        namespaces = List.copyOf(Checks.requireElements(namespaces, "networkAccess.namespaces",
+                "name namespaces, or pass List.of() for none"));
+        cidrs = List.copyOf(Checks.requireElements(cidrs, "networkAccess.cidrs",
+                "give CIDR blocks such as \"10.0.0.0/8\", or List.of() for none"));
     }
 
     /** @return access for this deployment's pods and its labelled clients only */
@@ -45,7 +48,7 @@ public record NetworkAccess(boolean allowAll, List<String> namespaces, List<Stri
      */
     public NetworkAccess withNamespaces(String... more) {
         List<String> all = new ArrayList<>(namespaces);
-        all.addAll(List.of(more));
+        all.addAll(Arrays.asList(Checks.requireArgument(more, "namespaces", "use e.g. withNamespaces(\"ops\")")));
         return new NetworkAccess(allowAll, all, cidrs);
     }
 
@@ -55,7 +58,7 @@ public record NetworkAccess(boolean allowAll, List<String> namespaces, List<Stri
      */
     public NetworkAccess withCidrs(String... more) {
         List<String> all = new ArrayList<>(cidrs);
-        all.addAll(List.of(more));
+        all.addAll(Arrays.asList(Checks.requireArgument(more, "cidrs", "use e.g. withCidrs(\"10.0.0.0/8\")")));
         return new NetworkAccess(allowAll, namespaces, all);
     }
 

@@ -41,17 +41,13 @@ public record NodeResources(String cpuRequest, String cpuLimit, String memoryReq
     }
 
     void check(Checks checks, String field) {
-        checkQuantity(checks, field + ".cpuRequest", cpuRequest, false, "e.g. \"250m\" or \"1\"");
-        checkQuantity(checks, field + ".cpuLimit", cpuLimit, false, "e.g. \"500m\" or \"2\"");
-        checkQuantity(checks, field + ".memoryRequest", memoryRequest, false, "e.g. \"1Gi\" or \"4096M\"");
-        boolean limitOk = checkQuantity(checks, field + ".memoryLimit", memoryLimit, true,
-                "e.g. \"1Gi\" or \"4096M\"");
-        if (limitOk && Quantities.isPositive(memoryLimit)) {
-            checks.require(Quantities.amount(memoryLimit).compareTo(Quantities.amount("8Mi")) >= 0,
-                    field + ".memoryLimit", memoryLimit, "must be at least 8Mi (Redis itself needs a few MiB)",
-                    "set memoryLimit(\"64Mi\") or more");
-        }
-        if (Quantities.isPositive(memoryRequest) && Quantities.isPositive(memoryLimit)) {
+        QuantityBounds.POD_CPU.check(checks, field + ".cpuRequest", cpuRequest, "use e.g. \"250m\" or \"1\"");
+        QuantityBounds.POD_CPU.check(checks, field + ".cpuLimit", cpuLimit, "use e.g. \"500m\" or \"2\"");
+        boolean requestOk = QuantityBounds.POD_MEMORY.check(checks, field + ".memoryRequest", memoryRequest,
+                "use e.g. \"1Gi\" or \"4096M\"");
+        boolean limitOk = QuantityBounds.POD_MEMORY.checkRequired(checks, field + ".memoryLimit", memoryLimit,
+                "use e.g. memoryLimit(\"1Gi\") or memoryLimit(\"4096M\")");
+        if (requestOk && limitOk) {
             checks.require(Quantities.amount(memoryRequest).compareTo(Quantities.amount(memoryLimit)) <= 0,
                     field + ".memoryRequest", memoryRequest, "must not exceed memoryLimit " + Checks.show(memoryLimit),
                     "lower memoryRequest or raise memoryLimit");
@@ -63,12 +59,9 @@ public record NodeResources(String cpuRequest, String cpuLimit, String memoryReq
         }
     }
 
-    private static boolean checkQuantity(Checks checks, String field, String value, boolean required, String example) {
-        if (value == null) {
-            return checks.require(!required, field, null, "is required", "set it, " + example);
-        }
-        return checks.require(Quantities.isPositive(value), field, value,
-                "must be a positive Kubernetes quantity", "use " + example);
+    /** @return whether the memory limit is present and within bounds, so its amount may be used */
+    boolean hasValidMemoryLimit() {
+        return QuantityBounds.POD_MEMORY.check(new Checks(), "memoryLimit", memoryLimit, "");
     }
 
     /** Builds {@link NodeResources}; every setter returns this builder. */

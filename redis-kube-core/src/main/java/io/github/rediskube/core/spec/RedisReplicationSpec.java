@@ -7,10 +7,10 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
@@ -184,8 +184,18 @@ public record RedisReplicationSpec(
         return Collections.unmodifiableMap(new TreeMap<>(map));
     }
 
-    /** Builds a {@link RedisReplicationSpec}; every setter returns this builder. Validation happens in {@link #build()}. */
+    /**
+     * Builds a {@link RedisReplicationSpec}; every setter returns this builder. Validation happens in
+     * {@link #build()}, all problems at once; only a {@code null} the builder cannot hold (a map, a map key, a
+     * callback, a toleration, the password generator) is refused at the call, with an
+     * {@link IllegalArgumentException} naming the parameter.
+     */
     public static final class Builder {
+        private static final String LABEL_EXAMPLE = "use e.g. label(\"team\", \"payments\")";
+        private static final String ANNOTATION_EXAMPLE = "use e.g. annotation(\"example.com/owner\", \"payments\")";
+        private static final String RESOURCES_EXAMPLE = "pass the change, e.g. n -> n.memoryLimit(\"1Gi\")";
+        private static final String CONFIG_EXAMPLE = "use e.g. config(\"hz\", \"20\")";
+
         private final String name;
         private String namespace = DEFAULT_NAMESPACE;
         private final Map<String, String> labels = new TreeMap<>();
@@ -251,25 +261,25 @@ public record RedisReplicationSpec(
 
         /** Adds a label to every object and pod. */
         public Builder label(String key, String value) {
-            this.labels.put(key, value);
+            this.labels.put(Checks.requireArgument(key, "label key", LABEL_EXAMPLE), value);
             return this;
         }
 
         /** Adds labels to every object and pod. */
         public Builder labels(Map<String, String> values) {
-            this.labels.putAll(values);
+            this.labels.putAll(Checks.requireKeys(values, "labels", LABEL_EXAMPLE));
             return this;
         }
 
         /** Adds an annotation to every object and pod. */
         public Builder annotation(String key, String value) {
-            this.annotations.put(key, value);
+            this.annotations.put(Checks.requireArgument(key, "annotation key", ANNOTATION_EXAMPLE), value);
             return this;
         }
 
         /** Adds annotations to every object and pod. */
         public Builder annotations(Map<String, String> values) {
-            this.annotations.putAll(values);
+            this.annotations.putAll(Checks.requireKeys(values, "annotations", ANNOTATION_EXAMPLE));
             return this;
         }
 
@@ -281,7 +291,7 @@ public record RedisReplicationSpec(
 
         /** @param value the whole image setting */
         public Builder image(Image value) {
-            this.image = value;
+            this.image = Checks.requireArgument(value, "image", "use Image.DEFAULT.withReference(\"redis:7.2.11\")");
             return this;
         }
 
@@ -293,7 +303,10 @@ public record RedisReplicationSpec(
 
         /** @param secretNames image pull Secrets in the deployment's namespace */
         public Builder imagePullSecrets(String... secretNames) {
-            this.image = new Image(image.reference(), image.pullPolicy(), List.of(secretNames), image.uid());
+            List<String> names = Checks.requireElements(Arrays.asList(Checks.requireArgument(secretNames,
+                    "imagePullSecrets", "name Secrets, e.g. imagePullSecrets(\"regcred\")")), "imagePullSecrets",
+                    "name Secrets, e.g. imagePullSecrets(\"regcred\")");
+            this.image = new Image(image.reference(), image.pullPolicy(), names, image.uid());
             return this;
         }
 
@@ -308,19 +321,21 @@ public record RedisReplicationSpec(
          * resources unless {@link #replica(Consumer)} sets theirs.
          */
         public Builder master(Consumer<NodeResources.Builder> resources) {
-            this.master = edit(master, resources);
+            this.master = edit(master, Checks.requireArgument(resources, "master", RESOURCES_EXAMPLE));
             return this;
         }
 
         /** Adjusts every replica pod's resources (starting from the master's, unless set before). */
         public Builder replica(Consumer<NodeResources.Builder> resources) {
-            this.replica = edit(replicaResourcesSet ? replica : master, resources);
+            this.replica = edit(replicaResourcesSet ? replica : master,
+                    Checks.requireArgument(resources, "replica", RESOURCES_EXAMPLE));
             this.replicaResourcesSet = true;
             return this;
         }
 
         /** Adjusts the resources of master and replicas alike. */
         public Builder resources(Consumer<NodeResources.Builder> resources) {
+            Checks.requireArgument(resources, "resources", RESOURCES_EXAMPLE);
             return master(resources).replica(resources);
         }
 
@@ -351,6 +366,7 @@ public record RedisReplicationSpec(
 
         /** Storage mode, adjusting the volume options (size, StorageClass, access mode, deletion). */
         public Builder storage(Consumer<Storage.Builder> options) {
+            Checks.requireArgument(options, "storage", "use e.g. storage(s -> s.size(\"10Gi\"))");
             Storage.Builder builder = (storage == null ? Storage.DEFAULT : storage).toBuilder();
             options.accept(builder);
             this.storage = builder.build();
@@ -398,7 +414,8 @@ public record RedisReplicationSpec(
 
         /** @param generator makes the password at {@link #build()} when auth is generated */
         public Builder passwordGenerator(PasswordGenerator generator) {
-            this.passwordGenerator = Objects.requireNonNull(generator, "passwordGenerator");
+            this.passwordGenerator = Checks.requireArgument(generator, "passwordGenerator",
+                    "keep the default, or use PasswordGenerator.fixed(..) in tests");
             return this;
         }
 
@@ -410,25 +427,27 @@ public record RedisReplicationSpec(
 
         /** Adds a {@code redis.conf} directive; directives the library owns or that are dangerous are refused. */
         public Builder config(String directive, String value) {
-            this.redisConfig.put(directive, value);
+            this.redisConfig.put(Checks.requireArgument(directive, "config directive", CONFIG_EXAMPLE), value);
             return this;
         }
 
         /** Adds {@code redis.conf} directives. */
         public Builder config(Map<String, String> directives) {
-            this.redisConfig.putAll(directives);
+            this.redisConfig.putAll(Checks.requireKeys(directives, "config directives", CONFIG_EXAMPLE));
             return this;
         }
 
         /** Requires a node label on every Redis pod's node. */
         public Builder nodeSelector(String key, String value) {
-            this.nodeSelector.put(key, value);
+            this.nodeSelector.put(Checks.requireArgument(key, "nodeSelector key",
+                    "use e.g. nodeSelector(\"disktype\", \"ssd\")"), value);
             return this;
         }
 
         /** Lets the pods run on nodes with a matching taint. */
         public Builder toleration(Toleration value) {
-            this.tolerations.add(value);
+            this.tolerations.add(Checks.requireArgument(value, "toleration",
+                    "use e.g. toleration(Toleration.exists(\"dedicated\", \"NoSchedule\"))"));
             return this;
         }
 
@@ -455,6 +474,8 @@ public record RedisReplicationSpec(
          * {@code sentinel(s -> s.sentinels(3).downAfter(Duration.ofSeconds(5)))}.
          */
         public Builder sentinel(Consumer<SentinelSpec.Builder> options) {
+            Checks.requireArgument(options, "sentinel", "use e.g. sentinel(s -> s.sentinels(3)),"
+                    + " or sentinel((SentinelSpec) null) for plain replication");
             SentinelSpec.Builder builder = (sentinel == null ? SentinelSpec.DEFAULT : sentinel).toBuilder();
             options.accept(builder);
             this.sentinel = builder.build();

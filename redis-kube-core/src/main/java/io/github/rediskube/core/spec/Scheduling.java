@@ -19,8 +19,10 @@ public record Scheduling(Map<String, String> nodeSelector, List<Toleration> tole
 
     /** Copies the collections (the node selector sorted by key). */
     public Scheduling {
-        nodeSelector = java.util.Collections.unmodifiableMap(new TreeMap<>(nodeSelector));
-        tolerations = List.copyOf(tolerations);
+        nodeSelector = java.util.Collections.unmodifiableMap(new TreeMap<>(Checks.requireKeys(nodeSelector,
+                "nodeSelector", "pass node labels, or Map.of() for none")));
+        tolerations = List.copyOf(Checks.requireElements(tolerations, "tolerations",
+                "pass tolerations, or List.of() for none"));
     }
 
     void check(Checks checks) {
@@ -31,11 +33,7 @@ public record Scheduling(Map<String, String> nodeSelector, List<Toleration> tole
                     "must be a valid label value", "use letters, digits, '-', '_' and '.', at most 63 characters");
         });
         for (int i = 0; i < tolerations.size(); i++) {
-            Toleration toleration = tolerations.get(i);
-            if (checks.require(toleration != null, "tolerations[" + i + "]", null, "must not be null",
-                    "remove it")) {
-                toleration.check(checks, "tolerations[" + i + "]");
-            }
+            tolerations.get(i).check(checks, "tolerations[" + i + "]");
         }
     }
 }

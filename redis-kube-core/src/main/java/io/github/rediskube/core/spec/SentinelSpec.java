@@ -125,9 +125,8 @@ public record SentinelSpec(int sentinels, int quorum, Duration downAfter, Durati
                     "sentinel.minReplicasMaxLag", minReplicasMaxLag, "must be whole seconds, at least 1 s",
                     "use e.g. minReplicasMaxLag(Duration.ofSeconds(10))");
         }
-        checks.require(labelerImage != null && !labelerImage.isBlank() && !labelerImage.matches(".*\\s.*"),
-                "sentinel.labelerImage", labelerImage, "must be a non-empty image reference without whitespace",
-                "use e.g. labelerImage(\"" + DEFAULT_LABELER_IMAGE + "\")");
+        ImageReferences.check(checks, "sentinel.labelerImage", labelerImage,
+                "labelerImage(\"" + DEFAULT_LABELER_IMAGE + "\")");
     }
 
     /** Builds a {@link SentinelSpec}; validated with the spec it belongs to. */

@@ -1,6 +1,7 @@
 package io.github.rediskube.core.spec;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.Map;
 import java.util.Set;
 
@@ -10,6 +11,14 @@ final class SpecChecks {
     /** Label keys the library sets itself; user labels may not change them (selectors depend on them). */
     static final Set<String> OWNED_LABELS = Set.of("app.kubernetes.io/name", "app.kubernetes.io/instance",
             "app.kubernetes.io/component", "app.kubernetes.io/managed-by");
+
+    /**
+     * The prefix of the label and annotation keys of the library's own (the Sentinel role label the Services
+     * select on, the client label, the config and applied hashes), taken from {@link NetworkAccess#CLIENT_LABEL}
+     * so that it is spelled once.
+     */
+    static final String OWNED_KEY_PREFIX = NetworkAccess.CLIENT_LABEL.substring(0,
+            NetworkAccess.CLIENT_LABEL.indexOf('/') + 1);
 
     /** redis.conf directives the renderer writes itself. */
     static final Set<String> OWNED_DIRECTIVES = Set.of("port", "bind", "protected-mode", "daemonize", "dir",
@@ -30,6 +39,11 @@ final class SpecChecks {
 
     /** ACL directives: a user defined beside the managed password could let clients in without it. */
     static final Set<String> ACL_DIRECTIVES = Set.of("user", "aclfile");
+
+    /** Smallest share of the memory limit for maxmemory. */
+    static final double MIN_MAXMEMORY_SHARE = 0.05;
+    /** Largest share of the memory limit for maxmemory, explicit or derived: the rest is headroom. */
+    static final double MAX_MAXMEMORY_SHARE = 0.95;
 
     static final Set<String> EVICTION_POLICIES = Set.of("noeviction", "allkeys-lru", "allkeys-lfu",
             "allkeys-random", "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl");
@@ -65,8 +79,8 @@ final class SpecChecks {
             replica.check(checks, "replica");
         }
         checkMemory(checks, master, replica, maxmemoryShare, maxmemory);
-        if (master != null && replica != null && replicas > 0 && Quantities.isPositive(master.memoryLimit())
-                && Quantities.isPositive(replica.memoryLimit())) {
+        if (master != null && replica != null && replicas > 0 && master.hasValidMemoryLimit()
+                && replica.hasValidMemoryLimit()) {
             checks.require(Quantities.amount(replica.memoryLimit()).compareTo(Quantities.amount(master.memoryLimit()))
                             >= 0, "replica.memoryLimit", replica.memoryLimit(),
                     "must be at least master.memoryLimit " + Checks.show(master.memoryLimit())
@@ -141,8 +155,9 @@ final class SpecChecks {
             if (checks.require(Names.isQualifiedKey(key), "label key", key,
                     "must be a qualified name ([prefix/]name, name at most 63 characters)",
                     "use e.g. \"team\" or \"example.com/team\"")) {
-                checks.require(!OWNED_LABELS.contains(key), "label key", key,
-                        "is set by redis-kube (selectors depend on it)", "choose another key");
+                checks.require(!OWNED_LABELS.contains(key) && !key.startsWith(OWNED_KEY_PREFIX), "label key", key,
+                        "is set by redis-kube (selectors depend on it; keys " + OWNED_KEY_PREFIX + "* and "
+                                + OWNED_LABELS.stream().sorted().toList() + " are its own)", "choose another key");
             }
             checks.require(Names.isLabelValue(value), "labels[" + key + "]", value,
                     "must be a label value (at most 63 letters, digits, '-', '_' or '.', alphanumeric at both ends)",
@@ -156,11 +171,16 @@ final class SpecChecks {
         }
         int size = 0;
         for (Map.Entry<String, String> entry : annotations.entrySet()) {
-            checks.require(Names.isQualifiedKey(entry.getKey()), "annotation key", entry.getKey(),
-                    "must be a qualified name ([prefix/]name)", "use e.g. \"example.com/owner\"");
+            if (checks.require(Names.isQualifiedKey(entry.getKey()), "annotation key", entry.getKey(),
+                    "must be a qualified name ([prefix/]name)", "use e.g. \"example.com/owner\"")) {
+                checks.require(!entry.getKey().startsWith(OWNED_KEY_PREFIX), "annotation key", entry.getKey(),
+                        "is set by redis-kube (keys " + OWNED_KEY_PREFIX + "* hold its config and applied hashes)",
+                        "choose another key");
+            }
             checks.require(entry.getValue() != null, "annotations[" + entry.getKey() + "]", null, "must not be null",
                     "use an empty string");
-            size += entry.getKey().length() + (entry.getValue() == null ? 0 : entry.getValue().length());
+            size += (entry.getKey() == null ? 0 : entry.getKey().length())
+                    + (entry.getValue() == null ? 0 : entry.getValue().length());
         }
         checks.require(size <= 256 * 1024, "annotations", size + " bytes", "must total at most 256 KiB",
                 "store large data in a ConfigMap instead");
@@ -168,28 +188,28 @@ final class SpecChecks {
 
     private static void checkMemory(Checks checks, NodeResources master, NodeResources replica, double share,
                                     String maxmemory) {
-        checks.require(share >= 0.05 && share <= 0.95, "maxmemoryShare", share,
-                "must be between 0.05 and 0.95 (Redis needs headroom above maxmemory for buffers and forks)",
+        checks.require(share >= MIN_MAXMEMORY_SHARE && share <= MAX_MAXMEMORY_SHARE, "maxmemoryShare", share,
+                "must be between " + MIN_MAXMEMORY_SHARE + " and " + MAX_MAXMEMORY_SHARE
+                        + " (Redis needs headroom above maxmemory for buffers and forks)",
                 "use e.g. maxmemoryShare(0.75)");
-        if (maxmemory == null) {
-            return;
+        if (QuantityBounds.MAXMEMORY.check(checks, "maxmemory", maxmemory,
+                "use e.g. maxmemory(\"64Mi\"), or none to derive it from the memory limit")) {
+            BigDecimal bytes = Quantities.amount(maxmemory);
+            checkBelowLimit(checks, "master", master, maxmemory, bytes);
+            checkBelowLimit(checks, "replica", replica, maxmemory, bytes);
         }
-        if (!checks.require(Quantities.isPositive(maxmemory), "maxmemory", maxmemory,
-                "must be a positive Kubernetes quantity", "use e.g. maxmemory(\"3Gi\"), or none to derive it")) {
-            return;
-        }
-        BigDecimal bytes = Quantities.amount(maxmemory);
-        checks.require(bytes.compareTo(Quantities.amount("1Mi")) >= 0, "maxmemory", maxmemory,
-                "must be at least 1Mi", "use e.g. maxmemory(\"64Mi\")");
-        checkBelowLimit(checks, "master", master, maxmemory, bytes);
-        checkBelowLimit(checks, "replica", replica, maxmemory, bytes);
     }
 
+    /** An explicit maxmemory gets the same headroom as a derived one: at most the largest share of the limit. */
     private static void checkBelowLimit(Checks checks, String role, NodeResources resources, String maxmemory,
                                         BigDecimal bytes) {
-        if (resources != null && Quantities.isPositive(resources.memoryLimit())) {
-            checks.require(bytes.compareTo(Quantities.amount(resources.memoryLimit())) <= 0, "maxmemory", maxmemory,
-                    "must not exceed " + role + ".memoryLimit " + Checks.show(resources.memoryLimit()),
+        if (resources != null && resources.hasValidMemoryLimit()) {
+            BigDecimal cap = Quantities.amount(resources.memoryLimit())
+                    .multiply(BigDecimal.valueOf(MAX_MAXMEMORY_SHARE)).setScale(0, RoundingMode.DOWN);
+            checks.require(bytes.compareTo(cap) <= 0, "maxmemory", maxmemory,
+                    "must not exceed " + Math.round(MAX_MAXMEMORY_SHARE * 100) + "% of " + role + ".memoryLimit "
+                            + Checks.show(resources.memoryLimit()) + " (" + cap.toPlainString()
+                            + " bytes; Redis needs headroom above maxmemory for buffers and forks)",
                     "lower maxmemory or raise " + role + ".memoryLimit");
         }
     }
@@ -198,7 +218,8 @@ final class SpecChecks {
         if (!notNull(checks, "mode", mode)) {
             return;
         }
-        checks.require(EVICTION_POLICIES.contains(evictionPolicy), "evictionPolicy", evictionPolicy,
+        checks.require(evictionPolicy != null && EVICTION_POLICIES.contains(evictionPolicy), "evictionPolicy",
+                evictionPolicy,
                 "must be one of " + EVICTION_POLICIES.stream().sorted().toList(),
                 "use e.g. evictionPolicy(\"allkeys-lru\")");
         if (mode == Mode.CACHE) {
@@ -230,9 +251,10 @@ final class SpecChecks {
             checks.require(!ACL_DIRECTIVES.contains(key), "config directive", directive,
                     "is refused: ACL users defined beside the managed password could reach Redis without it",
                     "remove it; the password comes from auth(...)");
-            checks.require(value != null && !value.isBlank() && value.chars().noneMatch(c -> c == '\n' || c == '\r'
-                            || c == 0), "config[" + directive + "]", value,
-                    "must be a non-empty single-line value", "use e.g. config(\"" + directive + "\", \"value\")");
+            checks.require(!"sentinel".equals(key), "config directive", directive,
+                    "is refused: Sentinel directives belong in sentinel.conf, redis-server refuses them in redis.conf",
+                    "use sentinel(s -> s.downAfter(..).quorum(..)) instead");
+            ConfigValues.check(checks, directive, key, value);
         });
     }
 }

@@ -44,17 +44,12 @@ public record Storage(String size, String storageClass, String accessMode, boole
     }
 
     void check(Checks checks) {
-        checks.require(Quantities.isPositive(size), "storage.size", size,
-                "must be a positive Kubernetes quantity", "use e.g. size(\"10Gi\")");
-        if (Quantities.isPositive(size)) {
-            checks.require(Quantities.amount(size).compareTo(Quantities.amount("64Mi")) >= 0, "storage.size", size,
-                    "must be at least 64Mi", "use e.g. size(\"1Gi\")");
-        }
+        QuantityBounds.VOLUME.checkRequired(checks, "storage.size", size, "use e.g. size(\"10Gi\")");
         if (storageClass != null) {
             checks.require(Names.isDnsSubdomain(storageClass), "storage.storageClass", storageClass,
                     "must be a DNS-1123 subdomain", "use the name of a StorageClass, or null for the default one");
         }
-        checks.require(ACCESS_MODES.contains(accessMode), "storage.accessMode", accessMode,
+        checks.require(accessMode != null && ACCESS_MODES.contains(accessMode), "storage.accessMode", accessMode,
                 "must be one of " + ACCESS_MODES.stream().sorted().toList()
                         + " (each pod owns its volume; ReadWriteMany/ReadOnlyMany make no sense for Redis)",
                 "use accessMode(\"ReadWriteOnce\")");

@@ -29,29 +29,36 @@ public record TenantSpec(String namespace, String memory, String cpu, Integer po
     /** Validates every field. */
     public TenantSpec {
         Checks checks = new Checks();
-        checks.require(Names.isDnsLabel(namespace), "namespace", namespace,
+        if (checks.require(Names.isDnsLabel(namespace), "namespace", namespace,
                 "must be a DNS-1123 label (lower-case letters, digits and '-', at most 63 characters)",
-                "use e.g. RedisKube.tenant(\"tenant-a\")");
-        checkQuantity(checks, "memory", memory, "\"16Gi\"");
-        checkQuantity(checks, "cpu", cpu, "\"8\"");
-        checkQuantity(checks, "storage", storage, "\"100Gi\"");
-        checkQuantity(checks, "maxPodMemory", maxPodMemory, "\"4Gi\"");
+                "use e.g. RedisKube.tenant(\"tenant-a\")")) {
+            checks.require(!namespace.startsWith("kube-"), "namespace", namespace,
+                    "must not be a system namespace (kube-*): its NetworkPolicy would cut CoreDNS and the cluster's"
+                            + " own components off, its quota would cap them",
+                    "give the tenant a namespace of its own, e.g. RedisKube.tenant(\"tenant-a\")");
+            checks.require(!"default".equals(namespace), "namespace", namespace,
+                    "must not be \"default\": a tenant is a namespace of its own, and default holds whatever was"
+                            + " deployed without one (its NetworkPolicy would cut those off from other namespaces,"
+                            + " its quota would cap them)",
+                    "give the tenant a namespace of its own, e.g. RedisKube.tenant(\"tenant-a\")");
+        }
+        boolean memoryOk = QuantityBounds.TENANT_MEMORY.check(checks, "memory", memory,
+                "use e.g. memory(\"16Gi\"), or none for no cap");
+        QuantityBounds.TENANT_CPU.check(checks, "cpu", cpu, "use e.g. cpu(\"8\"), or none for no cap");
+        QuantityBounds.TENANT_STORAGE.check(checks, "storage", storage,
+                "use e.g. storage(\"100Gi\"), or none for no cap");
+        boolean maxPodOk = QuantityBounds.POD_MEMORY.check(checks, "maxPodMemory", maxPodMemory,
+                "use e.g. maxPodMemory(\"4Gi\"), or none for no cap; a Redis pod needs at least "
+                        + QuantityBounds.POD_MEMORY.min());
         if (pods != null) {
             checks.require(pods > 0, "pods", pods, "must be positive", "use e.g. pods(20), or none for no cap");
         }
-        if (Quantities.isPositive(memory) && Quantities.isPositive(maxPodMemory)) {
+        if (memoryOk && maxPodOk) {
             checks.require(Quantities.amount(maxPodMemory).compareTo(Quantities.amount(memory)) <= 0, "maxPodMemory",
                     maxPodMemory, "must not exceed the tenant's memory " + Checks.show(memory),
                     "lower maxPodMemory or raise memory");
         }
         checks.throwIfAny("TenantSpec");
-    }
-
-    private static void checkQuantity(Checks checks, String field, String value, String example) {
-        if (value != null) {
-            checks.require(Quantities.isPositive(value), field, value, "must be a positive Kubernetes quantity",
-                    "use e.g. " + field + "(" + example + "), or none for no cap");
-        }
     }
 
     /**

@@ -35,7 +35,8 @@ public record Toleration(String key, String operator, String value, String effec
     }
 
     void check(Checks checks, String field) {
-        checks.require(OPERATORS.contains(operator), field + ".operator", operator, "must be Equal or Exists",
+        checks.require(operator != null && OPERATORS.contains(operator), field + ".operator", operator,
+                "must be Equal or Exists",
                 "use Toleration.equal(..) or Toleration.exists(..)");
         if (key != null) {
             checks.require(Names.isQualifiedKey(key), field + ".key", key, "must be a valid taint key",

@@ -69,6 +69,61 @@ class ChecksTest {
     }
 
     @Test
+    void nullArgumentsAreRefusedNamingTheParameterAndOthersPassThrough() {
+        assertThat(Checks.requireArgument("x", "label key", "fix")).isEqualTo("x");
+        assertThatThrownBy(() -> Checks.requireArgument(null, "label key", "use e.g. label(\"team\", \"a\")"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("label key is required, was null: use e.g. label(\"team\", \"a\")");
+        java.util.Map<String, String> nullKey = new java.util.HashMap<>();
+        nullKey.put(null, "v");
+        assertThatThrownBy(() -> Checks.requireKeys(nullKey, "labels", "fix")).hasMessageStartingWith(
+                "labels key is required");
+        assertThatThrownBy(() -> Checks.requireElements(java.util.Arrays.asList("a", null), "cidrs", "fix"))
+                .hasMessageStartingWith("cidrs[1] is required");
+    }
+
+    @Test
+    void quantityBoundsIncludeBothEndsAndNothingBeyond() {
+        Checks checks = new Checks();
+        assertThat(QuantityBounds.POD_MEMORY.check(checks, "m", "8Mi", "fix")).isTrue();
+        assertThat(QuantityBounds.POD_MEMORY.check(checks, "m", "64Ti", "fix")).isTrue();
+        assertThat(QuantityBounds.POD_MEMORY.check(checks, "m", null, "fix")).isFalse();
+        assertThat(checks.problems()).isEmpty();
+
+        assertThat(QuantityBounds.POD_MEMORY.check(checks, "m", "8388607", "fix")).isFalse();
+        assertThat(QuantityBounds.POD_MEMORY.check(checks, "m", "70368744177665", "fix")).isFalse();
+        assertThat(QuantityBounds.POD_MEMORY.checkRequired(checks, "m", null, "fix")).isFalse();
+        assertThat(checks.problems()).containsExactly(
+                "m must be at least 8Mi (Redis itself needs a few MiB), was \"8388607\": fix",
+                "m must be at most 64Ti (more memory than any node has), was \"70368744177665\": fix",
+                "m is required, was null: fix");
+    }
+
+    @Test
+    void configValuesSplitAsRedisSplitsAConfigLine() {
+        assertThat(ConfigValues.tokens("20")).containsExactly("20");
+        assertThat(ConfigValues.tokens("  a   b ")).containsExactly("a", "b");
+        assertThat(ConfigValues.tokens("\"a b\" 'c d'")).containsExactly("a b", "c d");
+        assertThat(ConfigValues.tokens("\"a\\\"b\"")).containsExactly("a\"b");
+        assertThat(ConfigValues.tokens("\"\"")).containsExactly("");
+        assertThat(ConfigValues.tokens("\"20")).isNull();
+        assertThat(ConfigValues.tokens("'20")).isNull();
+        assertThat(ConfigValues.tokens("\"20\"x")).isNull();
+    }
+
+    @Test
+    void imageReferencesFollowTheDockerGrammar() {
+        assertThat(ImageReferences.problem("registry:5000/team/redis:7.2")).isNull();
+        assertThat(ImageReferences.problem("redis@sha512:" + "0".repeat(128))).isNull();
+        assertThat(ImageReferences.problem("redis@sha256:" + "0".repeat(63))).contains("digest");
+        assertThat(ImageReferences.problem("redis@sha256:" + "A".repeat(64))).contains("lower-case hex");
+        assertThat(ImageReferences.problem("team/Redis:7")).contains("lower-case repository path");
+        assertThat(ImageReferences.problem("redis:-7")).contains("image reference");
+        assertThat(ImageReferences.problem("redis/")).contains("image reference");
+        assertThat(ImageReferences.problem("a".repeat(256))).contains("at most 255");
+    }
+
+    @Test
     void dnsNamesFollowKubernetesRules() {
         assertThat(Names.isDnsLabel("tenant-a")).isTrue();
         assertThat(Names.isDnsLabel("1tenant")).isTrue();
