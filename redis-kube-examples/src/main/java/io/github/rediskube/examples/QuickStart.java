@@ -50,7 +50,7 @@ final class QuickStart {
         RedisClient redisClient = RedisClient.create();
         redisClient.setOptions(RedisKubeConnections.recommendedClientOptions());   // fail fast when the master is down
         try (StatefulRedisMasterReplicaConnection<String, String> connection =
-                     RedisKubeConnections.connect(redisClient, deployment)) {    // or (client, spec) / (client, endpoints)
+                     RedisKubeConnections.connect(redisClient, deployment)) {    // or (client, endpoints)
             connection.sync().set("order:1", "paid");    // the master
             connection.sync().get("order:1");            // a replica (ReadFrom.REPLICA_PREFERRED by default)
         }
