@@ -113,16 +113,25 @@ public final class RedisDeployment implements AutoCloseable {
      * @param name      its instance name
      * @param options   how to write
      * @return a handle to a deployment another process made; closing it deletes nothing
-     * @throws RedisKubeException with {@link Reason#NOT_FOUND} if there is no such deployment
+     * @throws RedisKubeException with {@link Reason#NOT_FOUND} if there is no such deployment, with
+     *         {@link Reason#CONFLICT} if its master StatefulSet's name is taken by an object that is not redis-kube's
      */
     public static RedisDeployment attach(KubernetesClient client, String namespace, String name,
                                          DeployOptions options) {
         RedisDeployment deployment = new RedisDeployment(client, namespace, name, options, null, false);
-        if (deployment.instance.statefulSet(Role.MASTER) == null) {
+        StatefulSet master = deployment.liveMaster();
+        if (master == null) {
             throw new RedisKubeException(Reason.NOT_FOUND, "StatefulSet", namespace, name + "-master",
                     "no redis-kube deployment " + namespace + "/" + name + ": its master StatefulSet " + name
                             + "-master does not exist. Fix: check the namespace and name, or deploy it first.",
                     null, List.of(), null);
+        }
+        if (!new Applier(client, options, deployment.instance.selector()).ours(master)) {
+            throw new RedisKubeException(Reason.CONFLICT, "StatefulSet", namespace, name + "-master",
+                    "no redis-kube deployment " + namespace + "/" + name + ": StatefulSet " + name + "-master exists but"
+                            + " is not redis-kube's (its labels " + master.getMetadata().getLabels() + " lack "
+                            + deployment.instance.selector() + "), so this handle would write someone else's object."
+                            + " Fix: check the namespace and name.", null, List.of(), null);
         }
         return deployment;
     }

@@ -124,6 +124,24 @@ class ForeignObjectsTest {
     }
 
     @Test
+    void attachRefusesAStatefulSetOfOurNameThatIsNotOurs() {
+        HasMetadata theirs = client.resource(new io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder()
+                .withNewMetadata().withName("orders-master").withNamespace(namespace)
+                    .addToLabels("app.kubernetes.io/instance", "orders").addToLabels("app.kubernetes.io/managed-by", "Helm")
+                .endMetadata()
+                .withNewSpec().withReplicas(1).withServiceName("orders-headless").endSpec()
+                .build()).create();
+
+        RedisKubeException error = catchThrowableOfType(RedisKubeException.class,
+                () -> RedisDeployment.attach(client, namespace, "orders", ControlPlane.MOCK_OPTIONS));
+
+        assertThat(error).as("attach must be refused").isNotNull();
+        assertThat(error.reason()).isEqualTo(Reason.CONFLICT);
+        assertThat(error.getMessage()).contains("StatefulSet orders-master exists but is not redis-kube's");
+        assertUnchanged(List.of(theirs));
+    }
+
+    @Test
     void adoptExistingTakesThemOverWhenAskedAndDeletesThemWithTheDeployment() {
         createForeign(Map.of("app", "orders-web"));
 
