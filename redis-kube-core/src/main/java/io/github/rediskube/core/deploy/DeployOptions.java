@@ -19,7 +19,8 @@ import java.time.Duration;
  * @param deleteTimeout   how long {@link RedisDeployment#delete()} waits for the objects to be gone
  * @param adoptExisting   whether to take over objects that exist under the names redis-kube renders but are
  *                        not redis-kube's (no {@code app.kubernetes.io/managed-by: redis-kube}, or another
- *                        instance): overwritten as rendered, then deleted with the deployment ({@code true});
+ *                        instance): written as rendered (under server-side apply, fields only their former
+ *                        manager set stay), then deleted with the deployment ({@code true});
  *                        or refuse the deploy, before writing anything, with a {@code CONFLICT} naming them
  *                        ({@code false}, default)
  * @param ephemeral       burn after use: {@link RedisDeployment#close()} deletes the deployment with its
