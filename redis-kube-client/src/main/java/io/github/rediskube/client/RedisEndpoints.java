@@ -18,11 +18,12 @@ import java.util.function.UnaryOperator;
  * the topology a {@link RedisKubeConnections#connect split connection} starts from.
  *
  * <pre>{@code
- * // in the cluster: master Service for writes, every replica pod by its stable DNS name for reads
- * RedisEndpoints inCluster = RedisEndpoints.of(spec);
+ * // in the cluster: master Service for writes, every replica pod by its stable DNS name for reads,
+ * // the password read from the deployment's Secret
+ * RedisEndpoints inCluster = RedisEndpoints.of(deployment);
  *
  * // Service-level split only (master Service + replica Service), no per-pod reads
- * RedisEndpoints services = RedisEndpoints.ofServices(spec);
+ * RedisEndpoints services = RedisEndpoints.ofServices(spec).toBuilder().password(deployment.password()).build();
  *
  * // without redis-kube-core: static addresses
  * RedisEndpoints fixed = RedisEndpoints.builder()
@@ -33,7 +34,7 @@ import java.util.function.UnaryOperator;
  *         .build();
  *
  * // outside the cluster: map the in-cluster names the servers announce to local addresses
- * RedisEndpoints local = RedisEndpoints.of(spec).toBuilder()
+ * RedisEndpoints local = RedisEndpoints.of(deployment).toBuilder()
  *         .addressMapper(a -> forwards.get(a))          // e.g. pod DNS name -> 127.0.0.1:forwarded port
  *         .build();
  * }</pre>
@@ -82,17 +83,19 @@ public record RedisEndpoints(
     /**
      * Endpoints of a deployment seen from inside the cluster: the master Service for writes, every replica
      * pod by its stable DNS name ({@code <name>-replica-<i>.<name>-headless.<ns>.svc.<domain>}) for reads,
-     * following the master's replication, and the spec's generated password. To write to the master pod
-     * by its own DNS name instead of its Service: {@code toBuilder().master(spec.names().masterHost(), 6379)}.
+     * following the master's replication, and <em>no password</em>: a spec cannot know the one its deployment
+     * runs with (a generated password is made by each {@code build()}, and the live Secret keeps the first
+     * one's). Add it with {@code toBuilder().password(deployment.password())}, or use
+     * {@link #of(RedisDeployment)}, which reads the Secret. To write to the master pod by its own DNS name
+     * instead of its Service: {@code toBuilder().master(spec.names().masterHost(), 6379)}.
      *
      * @param spec a built spec
-     * @return its endpoints; for a password kept in an existing Secret add {@code toBuilder().password(..)}
+     * @return its endpoints, without a password
      */
     public static RedisEndpoints of(RedisReplicationSpec spec) {
         ResourceNames names = spec.names();
         Builder builder = builder()
-                .master(names.serviceHost(Role.MASTER), ResourceNames.REDIS_PORT)
-                .password(spec.auth().password());
+                .master(names.serviceHost(Role.MASTER), ResourceNames.REDIS_PORT);
         for (int i = 0; i < spec.replicas(); i++) {
             builder.replica(names.podHost(Role.REPLICA, i), ResourceNames.REDIS_PORT);
         }
@@ -124,16 +127,16 @@ public record RedisEndpoints(
 
     /**
      * The Service-level split: writes to the master Service, reads to the replica Service (kube-proxy
-     * picks one replica per connection, so reads stick to that pod). The replica set is not followed.
+     * picks one replica per connection, so reads stick to that pod). The replica set is not followed. No
+     * password, as with {@link #of(RedisReplicationSpec)}: add {@code toBuilder().password(deployment.password())}.
      *
      * @param spec a built spec
-     * @return its Service endpoints
+     * @return its Service endpoints, without a password
      */
     public static RedisEndpoints ofServices(RedisReplicationSpec spec) {
         ResourceNames names = spec.names();
         Builder builder = builder()
                 .master(names.serviceHost(Role.MASTER), ResourceNames.REDIS_PORT)
-                .password(spec.auth().password())
                 .followReplication(false);
         if (spec.replicas() > 0) {
             builder.replica(names.serviceHost(Role.REPLICA), ResourceNames.REDIS_PORT);
@@ -144,15 +147,17 @@ public record RedisEndpoints(
     /**
      * The Service-level split from outside the cluster, through the NodePorts of the master and replica
      * Services on one node's address (the classic walkthrough's 32379/32380). The replica set is not
-     * followed: the names the replicas announce resolve only inside the cluster.
+     * followed: the names the replicas announce resolve only inside the cluster. No password, as with
+     * {@link #of(RedisReplicationSpec)}.
      *
      * <pre>{@code
-     * RedisEndpoints.ofNodePorts(spec, "192.168.1.20");   // spec exposed with exposeNodePorts(32379, 32380)
+     * RedisEndpoints.ofNodePorts(spec, "192.168.1.20")    // spec exposed with exposeNodePorts(32379, 32380)
+     *         .toBuilder().password(deployment.password()).build();
      * }</pre>
      *
      * @param spec        a built spec with fixed NodePorts
      * @param nodeAddress the address of any node of the cluster
-     * @return the NodePort endpoints
+     * @return the NodePort endpoints, without a password
      * @throws IllegalArgumentException when the spec does not fix both NodePorts
      */
     public static RedisEndpoints ofNodePorts(RedisReplicationSpec spec, String nodeAddress) {
@@ -165,7 +170,6 @@ public record RedisEndpoints(
         }
         Builder builder = builder()
                 .master(nodeAddress, exposure.masterNodePort())
-                .password(spec.auth().password())
                 .followReplication(false);
         if (spec.replicas() > 0) {
             builder.replica(nodeAddress, exposure.replicaNodePort());

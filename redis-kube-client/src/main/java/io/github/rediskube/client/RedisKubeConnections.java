@@ -37,7 +37,7 @@ import java.util.Objects;
  * client.setOptions(RedisKubeConnections.recommendedClientOptions());   // optional: fail fast while down
  *
  * try (StatefulRedisMasterReplicaConnection<String, String> redis =
- *          RedisKubeConnections.connect(client, RedisEndpoints.of(spec))) {
+ *          RedisKubeConnections.connect(client, RedisEndpoints.of(deployment))) {
  *     redis.sync().set("k", "v");          // master
  *     redis.sync().get("k");               // a replica
  * }
@@ -70,14 +70,30 @@ public final class RedisKubeConnections {
     }
 
     /**
-     * Connects to a deployment described by a spec, from inside the cluster (see {@link RedisEndpoints#of}).
+     * Connects to a deployment described by a spec, from inside the cluster (see {@link RedisEndpoints#of}),
+     * when its auth is disabled. With auth, a spec cannot know the password the deployment runs with: a
+     * generated one is made by each {@code build()} (a process that restarts and builds its spec again holds
+     * a new one) while the live Secret keeps the first; so this refuses, saying how to connect instead:
+     * {@link #connect(RedisClient, RedisDeployment)} with {@code RedisKube.deploy(..)}'s or
+     * {@code RedisKube.attach(kubernetesClient, namespace, name)}'s handle, which reads the Secret.
      *
      * @param client the caller's client
-     * @param spec   a built spec with a generated password (else use {@link RedisEndpoints#of} and set it)
+     * @param spec   a built spec with auth disabled
      * @return a split String connection reading from replicas preferably
+     * @throws IllegalArgumentException before connecting, when the spec's auth is on
      */
     public static StatefulRedisMasterReplicaConnection<String, String> connect(RedisClient client,
             RedisReplicationSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        if (spec.auth().enabled()) {
+            throw new IllegalArgumentException("connect(client, spec) cannot know the password " + spec.namespace()
+                    + "/" + spec.name() + " runs with, was asked for a spec with auth " + spec.auth().kind()
+                    + ": a spec holds the password its own build() generated, and the deployment keeps the one in its"
+                    + " Secret (a spec built again, e.g. after a restart, holds another). Fix: connect(client,"
+                    + " RedisKube.attach(kubernetesClient, \"" + spec.namespace() + "\", \"" + spec.name()
+                    + "\")) or connect(client, deployment), which read the Secret; or connect(client,"
+                    + " RedisEndpoints.of(spec).toBuilder().password(password).build())");
+        }
         return connect(client, RedisEndpoints.of(spec));
     }
 
@@ -155,7 +171,7 @@ public final class RedisKubeConnections {
      * Sentinels have left (e.g. while the leader of a failover still reconfigures the replicas).
      *
      * <pre>{@code
-     * try (var redis = RedisKubeConnections.connect(redisClient, RedisSentinels.of(spec))) {
+     * try (var redis = RedisKubeConnections.connect(redisClient, RedisSentinels.of(deployment))) {
      *     redis.sync().set("k", "v");      // the current master, also after a failover
      * }
      * }</pre>

@@ -17,8 +17,8 @@ import java.util.function.UnaryOperator;
  * announcements and moves writes to a new master as soon as one is announced.
  *
  * <pre>{@code
- * // in the cluster: every Sentinel pod by its stable DNS name, the spec's password
- * RedisSentinels sentinels = RedisSentinels.of(spec);
+ * // in the cluster: every Sentinel pod by its stable DNS name, the password from the deployment's Secret
+ * RedisSentinels sentinels = RedisSentinels.of(deployment);
  *
  * // without redis-kube-core
  * RedisSentinels fixed = RedisSentinels.builder("orders")
@@ -62,10 +62,12 @@ public record RedisSentinels(String masterName, List<Address> sentinels, String 
 
     /**
      * The Sentinels of a deployment seen from inside the cluster: every Sentinel pod by its stable DNS
-     * name, and the spec's generated password.
+     * name, and no password: a spec cannot know the one its deployment runs with (see
+     * {@link RedisEndpoints#of(RedisReplicationSpec)}); add {@code toBuilder().password(deployment.password())},
+     * or use {@link #of(RedisDeployment)}.
      *
      * @param spec a built spec with {@code sentinel(..)}
-     * @return its Sentinels
+     * @return its Sentinels, without a password
      * @throws IllegalArgumentException when the spec has no Sentinel
      */
     public static RedisSentinels of(RedisReplicationSpec spec) {
@@ -73,7 +75,7 @@ public record RedisSentinels(String masterName, List<Address> sentinels, String 
             throw new IllegalArgumentException("spec " + spec.name() + " has no Sentinel: build it with "
                     + "sentinel(s -> s.sentinels(3)), or connect with RedisEndpoints.of(spec)");
         }
-        Builder builder = builder(spec.name()).password(spec.auth().password());
+        Builder builder = builder(spec.name());
         for (int i = 0; i < spec.sentinel().sentinels(); i++) {
             builder.sentinel(spec.names().sentinelPodHost(i), SentinelSpec.SENTINEL_PORT);
         }

@@ -1,6 +1,7 @@
 package io.github.rediskube.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -10,6 +11,7 @@ import io.github.rediskube.core.deploy.DeployOptions;
 import io.github.rediskube.core.deploy.RedisDeployment;
 import io.github.rediskube.core.spec.Auth;
 import io.github.rediskube.core.spec.PasswordGenerator;
+import io.lettuce.core.RedisClient;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
@@ -38,6 +40,32 @@ class DeploymentEndpointsTest {
                 "orders-replica-2.orders-headless.tenant-a.svc.cluster.local:6379");
         assertThat(endpoints.password()).isEqualTo("generated-password-0123");
         assertThat(endpoints.followReplication()).isTrue();
+    }
+
+    @Test
+    void aSpecBuiltAgainAfterARestartNeverConnectsWithItsOwnNewPassword() {
+        RedisKube.deploy(client, RedisKube.replication("orders").namespace("restarts").sentinel(x -> x.sentinels(3))
+                .passwordGenerator(PasswordGenerator.fixed("first-run-password-0001")).build(), MOCK);
+        var rebuilt = RedisKube.replication("orders").namespace("restarts").sentinel(x -> x.sentinels(3))
+                .passwordGenerator(PasswordGenerator.fixed("second-run-password-002")).build();
+
+        RedisClient redisClient = RedisClient.create();
+        try {
+            assertThatThrownBy(() -> RedisKubeConnections.connect(redisClient, rebuilt))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("cannot know the password restarts/orders runs with")
+                    .hasMessageContaining("RedisKube.attach(kubernetesClient, \"restarts\", \"orders\")")
+                    .hasMessageNotContaining("second-run-password-002");
+        } finally {
+            redisClient.shutdown();
+        }
+        assertThat(RedisEndpoints.of(rebuilt).password()).as("a spec's own password is never the connection's")
+                .isNull();
+        assertThat(RedisEndpoints.ofServices(rebuilt).password()).isNull();
+        assertThat(RedisSentinels.of(rebuilt).password()).isNull();
+        RedisDeployment redeployed = RedisKube.deploy(client, rebuilt, MOCK);
+        assertThat(RedisEndpoints.of(redeployed).password()).as("the live Secret's").isEqualTo("first-run-password-0001");
+        assertThat(RedisSentinels.of(redeployed).password()).isEqualTo("first-run-password-0001");
     }
 
     @Test

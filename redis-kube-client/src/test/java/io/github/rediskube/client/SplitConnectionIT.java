@@ -58,7 +58,7 @@ class SplitConnectionIT {
     @Test
     void throughPortForwardsWritesGoToTheMasterAndReadsSpreadOverEveryReplicaIncludingNewOnes() {
         try (RedisDeployment deployment = RedisKube.deploy(cluster.client(), spec(namespace()),
-                DeployOptions.DEFAULT.withCreateNamespace(true)).awaitReady(Duration.ofMinutes(4));
+                DeployOptions.DEFAULT.withCreateNamespace(true).withEphemeral(true)).awaitReady(Duration.ofMinutes(4));
              RedisPortForward forward = RedisPortForward.open(cluster.client(), deployment);
              StatefulRedisMasterReplicaConnection<String, String> connection = RedisKubeConnections.connect(redis,
                      StringCodec.UTF8, forward.endpoints().toBuilder().topologyRefresh(Duration.ofSeconds(2)).build(),
@@ -79,7 +79,7 @@ class SplitConnectionIT {
     @Test
     void throughTheClassicNodePortsTheServiceLevelSplitWorks() {
         try (RedisDeployment deployment = RedisKube.deploy(cluster.client(), spec(namespace()),
-                DeployOptions.DEFAULT.withCreateNamespace(true)).awaitReady(Duration.ofMinutes(4))) {
+                DeployOptions.DEFAULT.withCreateNamespace(true).withEphemeral(true)).awaitReady(Duration.ofMinutes(4))) {
             InetSocketAddress master = cluster.nodePort(32379);
             InetSocketAddress replica = cluster.nodePort(32380);
             RedisEndpoints endpoints = RedisEndpoints.builder()

@@ -41,14 +41,17 @@ public final class RedisKube {
      * Applies every object of the spec with server-side apply (field manager {@code redis-kube}).
      *
      * <pre>{@code
-     * try (RedisDeployment redis = RedisKube.deploy(kubernetesClient, spec)) {
-     *     redis.awaitReady(Duration.ofMinutes(2));
-     * }   // deleted on close
+     * RedisDeployment redis = RedisKube.deploy(kubernetesClient, spec);
+     * redis.awaitReady(Duration.ofMinutes(2));
+     * redis.close();   // deletes nothing; to burn after use deploy with DeployOptions.DEFAULT.withEphemeral(true)
      * }</pre>
      *
      * @param client the caller's client, used as given
      * @param spec   what to deploy
      * @return the deployment's handle
+     * @throws io.github.rediskube.core.RedisKubeException with {@code CONFLICT}, before anything is written, when
+     *         objects exist under the rendered names that are not redis-kube's (see
+     *         {@link DeployOptions#withAdoptExisting(boolean)})
      */
     public static RedisDeployment deploy(KubernetesClient client, RedisReplicationSpec spec) {
         return deploy(client, spec, DeployOptions.DEFAULT);
@@ -97,6 +100,9 @@ public final class RedisKube {
      * @param client the caller's client
      * @param tenant the tenant
      * @return the objects written, as {@code Kind/name}
+     * @throws io.github.rediskube.core.RedisKubeException with {@code CONFLICT}, before anything is written, when
+     *         the Namespace, ResourceQuota, LimitRange or NetworkPolicy exists without
+     *         {@code app.kubernetes.io/managed-by: redis-kube}
      */
     public static List<String> provision(KubernetesClient client, TenantSpec tenant) {
         return RedisDeployment.provision(client, tenant, DeployOptions.DEFAULT);

@@ -2,6 +2,7 @@ package io.github.rediskube.examples;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.github.rediskube.core.RedisKube;
+import io.github.rediskube.core.RedisKubeException;
 import io.github.rediskube.core.deploy.DeployOptions;
 import io.github.rediskube.core.deploy.RedisDeployment;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
@@ -160,8 +161,8 @@ abstract class Example {
     }
 
     /**
-     * Deletes the deployment with its volumes (without a handle, after a failed deploy: every object the
-     * spec renders), then the namespace if this run created it; both are attempted. With a
+     * Deletes the deployment with its volumes (without a handle, after a failed deploy: the objects it
+     * applied before failing, never one that was there before, e.g. someone else's of the same name), then the namespace if this run created it; both are attempted. With a
      * {@code pending} failure, clean-up failures are attached to it; without, the first is raised.
      */
     private void cleanUp(KubernetesClient kubernetes, RedisReplicationSpec spec, RedisDeployment deployment,
@@ -170,8 +171,10 @@ abstract class Example {
         try {
             if (deployment != null) {
                 deployment.delete(true);
-            } else if (!createdNamespace) {
-                kubernetes.resourceList(spec.manifests()).delete();   // what a partial deploy may have applied
+            } else if (!createdNamespace && pending instanceof RedisKubeException refused) {
+                // only what the failed deploy applied: never an object of the same name that was there before
+                kubernetes.resourceList(spec.manifests().stream().filter(o -> refused.applied()
+                        .contains(o.getKind() + "/" + o.getMetadata().getName())).toList()).delete();
             }
         } catch (RuntimeException e) {
             failure = e;

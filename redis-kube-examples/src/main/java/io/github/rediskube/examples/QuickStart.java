@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.github.rediskube.client.RedisKubeConnections;
 import io.github.rediskube.core.RedisKube;
+import io.github.rediskube.core.deploy.DeployOptions;
 import io.github.rediskube.core.deploy.DeploymentStatus;
 import io.github.rediskube.core.deploy.RedisDeployment;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
@@ -34,12 +35,13 @@ final class QuickStart {
 
     static void lifecycle(KubernetesClient kubernetesClient, RedisReplicationSpec spec) {
         // tag::lifecycle[]
-        try (RedisDeployment redis = RedisKube.deploy(kubernetesClient, spec)) {   // your client, used as given
+        DeployOptions burnAfterUse = DeployOptions.DEFAULT.withEphemeral(true);   // without it, close() deletes nothing
+        try (RedisDeployment redis = RedisKube.deploy(kubernetesClient, spec, burnAfterUse)) {   // your client, as given
             redis.awaitReady(Duration.ofMinutes(2));     // one informer (LIST + WATCH), progress logged via SLF4J
             DeploymentStatus where = redis.status();     // pods, readiness, Service/pod DNS names, NodePorts, Secret
             redis.scaleReplicas(3);                      // only the replica StatefulSet (and its budget) change
             redis.update(spec.toBuilder().replica(n -> n.cpuLimit("2")).build());   // writes only what changed
-        }                                                // CACHE: deleted on close ("burn after use")
+        }                                                // ephemeral: everything deleted on close, volumes too
         // end::lifecycle[]
     }
 
@@ -48,7 +50,7 @@ final class QuickStart {
         RedisClient redisClient = RedisClient.create();
         redisClient.setOptions(RedisKubeConnections.recommendedClientOptions());   // fail fast when the master is down
         try (StatefulRedisMasterReplicaConnection<String, String> connection =
-                     RedisKubeConnections.connect(redisClient, deployment)) {    // or (client, spec) / (client, endpoints)
+                     RedisKubeConnections.connect(redisClient, deployment)) {    // or (client, endpoints)
             connection.sync().set("order:1", "paid");    // the master
             connection.sync().get("order:1");            // a replica (ReadFrom.REPLICA_PREFERRED by default)
         }

@@ -123,6 +123,23 @@ class ExampleLiveRunTest {
     }
 
     @Test
+    void aDeployRefusedForSomeoneElsesObjectLeavesItWhereItWas() {
+        mock.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("crowded").endMetadata().build())
+                .create();
+        mock.configMaps().inNamespace("crowded").resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata().withName("redis-config").endMetadata()
+                .addToData("theirs", "kept").build()).create();
+
+        assertThat(new FailingWork("crowded").run(List.of())).isEqualTo(Example.FAILED);
+
+        assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("ConfigMap/redis-config", "withAdoptExisting");
+        assertThat(mock.configMaps().inNamespace("crowded").withName("redis-config").get())
+                .as("someone else's ConfigMap survives the clean-up").isNotNull()
+                .satisfies(c -> assertThat(c.getData()).containsEntry("theirs", "kept"));
+        assertThat(statefulSets("crowded")).isEmpty();
+    }
+
+    @Test
     void keepLeavesEverythingAndSaysHowToDeleteIt() {
         assertThat(new FailingWork("kept-demo").run(List.of("--keep"))).isEqualTo(Example.FAILED);
 

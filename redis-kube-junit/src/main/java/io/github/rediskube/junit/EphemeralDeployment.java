@@ -46,7 +46,8 @@ final class EphemeralDeployment implements AutoCloseable {
                                      Duration readyTimeout) {
         RedisDeployment deployment;
         try {
-            deployment = RedisKube.deploy(kubernetes, spec, options.withCreateNamespace(true));
+            // ephemeral: the deployment's own close() burns it, volumes included
+            deployment = RedisKube.deploy(kubernetes, spec, options.withCreateNamespace(true).withEphemeral(true));
         } catch (RuntimeException e) {
             try {
                 deleteNamespace(kubernetes, spec.namespace());
@@ -103,7 +104,7 @@ final class EphemeralDeployment implements AutoCloseable {
             System.out.println(keptMessage());
         } else {
             try {
-                deployment.delete(true);
+                deployment.close();   // deployed ephemeral: deletes every object and the volumes
             } catch (RuntimeException e) {
                 failure = collect(failure, e);
             } finally {

@@ -9,12 +9,15 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.github.rediskube.core.RedisKubeException;
+import io.github.rediskube.core.RedisKubeException.Reason;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,6 +33,11 @@ import tools.jackson.databind.node.ObjectNode;
  * hash of the same rendered object (annotation {@value #APPLIED_HASH}) and still holds every field we
  * render. An unchanged re-deploy therefore writes nothing; a change that only removes a field (a limit,
  * a label, a node selector) changes the hash and is written; drift by another writer is repaired.
+ *
+ * <p>Every object is read before any is written: one that exists under a rendered name without the
+ * owner's labels (someone else's Service, ConfigMap, Secret, ...) refuses the whole apply with
+ * {@code CONFLICT}, naming each, unless {@link DeployOptions#adoptExisting()} says to take them over. This
+ * check does not rely on server-side apply's field-manager conflicts (a ConfigMap would merge silently).
  */
 final class Applier {
 
@@ -45,29 +53,103 @@ final class Applier {
 
     private final KubernetesClient client;
     private final DeployOptions options;
+    private final Map<String, String> ownLabels;
 
-    Applier(KubernetesClient client, DeployOptions options) {
+    /**
+     * @param ownLabels the labels that make a live object ours (an instance's selector, or the tenant's
+     *                  {@code managed-by}); a live object under a rendered name without all of them is foreign
+     */
+    Applier(KubernetesClient client, DeployOptions options, Map<String, String> ownLabels) {
         this.client = client;
         this.options = options;
+        this.ownLabels = new TreeMap<>(ownLabels);
+    }
+
+    /** Reads, checks ownership, then applies: {@link #read} and {@link #apply(String, HasMetadata, List, Map)}. */
+    List<String> apply(String namespace, HasMetadata owner, List<HasMetadata> desired) {
+        return apply(namespace, owner, desired, read(namespace, desired));
+    }
+
+    /**
+     * Reads every desired object, writing nothing.
+     *
+     * @return the live objects by {@code Kind/name} (missing ones absent)
+     * @throws RedisKubeException with {@link Reason#CONFLICT} naming every live object that is not ours, unless
+     *         the options adopt existing objects
+     */
+    Map<String, HasMetadata> read(String namespace, List<HasMetadata> desired) {
+        Map<String, HasMetadata> live = new LinkedHashMap<>();
+        List<HasMetadata> foreign = new ArrayList<>();
+        for (HasMetadata object : desired) {
+            HasMetadata found;
+            try {
+                found = client.resource(object).get();
+            } catch (KubernetesClientException e) {
+                throw Errors.of("reading", object, namespace, e, List.of());
+            }
+            if (found != null) {
+                live.put(id(object), found);
+                if (!ours(found)) {
+                    foreign.add(found);
+                }
+            }
+        }
+        if (!foreign.isEmpty() && !options.adoptExisting()) {
+            throw foreign(namespace, foreign);
+        }
+        foreign.forEach(f -> LOG.warn("{} {} is not redis-kube's: adopted (DeployOptions.withAdoptExisting)",
+                namespace, id(f)));
+        return live;
+    }
+
+    /** Whether a live object carries every one of the owner's labels. */
+    boolean ours(HasMetadata live) {
+        Map<String, String> labels = live.getMetadata().getLabels();
+        return labels != null && labels.entrySet().containsAll(ownLabels.entrySet());
+    }
+
+    private RedisKubeException foreign(String namespace, List<HasMetadata> foreign) {
+        StringBuilder objects = new StringBuilder();
+        for (HasMetadata f : foreign) {
+            Map<String, String> labels = f.getMetadata().getLabels() == null ? Map.of() : f.getMetadata().getLabels();
+            Map<String, String> theirs = new TreeMap<>();
+            ownLabels.keySet().forEach(key -> theirs.put(key, labels.getOrDefault(key, "(none)")));
+            objects.append(objects.length() == 0 ? "" : ", ").append(id(f)).append(' ').append(theirs);
+        }
+        HasMetadata first = foreign.get(0);
+        String message = "namespace " + namespace + " already holds " + foreign.size() + " object"
+                + (foreign.size() == 1 ? "" : "s") + " under names redis-kube renders that " + (foreign.size() == 1
+                ? "is" : "are") + " not redis-kube's (labels " + ownLabels + " missing): " + objects
+                + ". Nothing was written. Fix: deploy under another name or into another namespace, delete or rename "
+                + (foreign.size() == 1 ? "that object" : "those objects") + ", or take "
+                + (foreign.size() == 1 ? "it" : "them") + " over with DeployOptions.withAdoptExisting(true)"
+                + " (redis-kube then overwrites them as rendered and deletes them with the deployment)";
+        return new RedisKubeException(Reason.CONFLICT, first.getKind(), namespace, first.getMetadata().getName(),
+                message, null, List.of(), null);
+    }
+
+    private static String id(HasMetadata object) {
+        return object.getKind() + "/" + object.getMetadata().getName();
     }
 
     /**
      * Applies {@code owner} first, then every other object with an owner reference to it, so that
      * deleting the owner lets Kubernetes garbage-collect the rest. Without an owner, applies in order.
      *
+     * @param live what {@link #read} returned for these objects
      * @return the objects written, as {@code Kind/name} (unchanged ones are not listed)
      */
-    List<String> apply(String namespace, HasMetadata owner, List<HasMetadata> desired) {
+    List<String> apply(String namespace, HasMetadata owner, List<HasMetadata> desired, Map<String, HasMetadata> live) {
         if (options.createNamespace()) {
             ensureNamespace(namespace);
         }
         List<String> applied = new ArrayList<>();
         List<String> written = new ArrayList<>();
         if (owner == null) {
-            desired.forEach(object -> applyOne(namespace, object, applied, written));
+            desired.forEach(object -> applyOne(namespace, object, live.get(id(object)), applied, written));
             return written;
         }
-        HasMetadata liveOwner = applyOne(namespace, owner, applied, written);
+        HasMetadata liveOwner = applyOne(namespace, owner, live.get(id(owner)), applied, written);
         OwnerReference reference = new OwnerReferenceBuilder()
                 .withApiVersion(liveOwner.getApiVersion())
                 .withKind(liveOwner.getKind())
@@ -80,21 +162,25 @@ final class Applier {
             if (object != owner) {
                 HasMetadata owned = Serialization.clone(object);
                 owned.getMetadata().setOwnerReferences(List.of(reference));
-                applyOne(namespace, owned, applied, written);
+                applyOne(namespace, owned, live.get(id(object)), applied, written);
             }
         }
         return written;
     }
 
-    /** @return the live object after applying */
-    private HasMetadata applyOne(String namespace, HasMetadata rendered, List<String> applied, List<String> written) {
-        String id = rendered.getKind() + "/" + rendered.getMetadata().getName();
+    /**
+     * @param live the object as {@link #read} found it, or {@code null}
+     * @return the live object after applying
+     */
+    private HasMetadata applyOne(String namespace, HasMetadata rendered, HasMetadata live, List<String> applied,
+                                 List<String> written) {
+        String id = id(rendered);
         HasMetadata object = stamped(rendered);
         try {
-            HasMetadata live = client.resource(object).get();
             HasMetadata result = live;
-            if (live != null && (object instanceof Secret || unchanged(live, object))) {
+            if (live != null && (object instanceof Secret && ours(live) || unchanged(live, object))) {
                 // a generated Secret is created once: its password must not change under running pods
+                // (an adopted foreign one is overwritten: its password is not the one the pods are given)
                 LOG.debug("{} {} unchanged", namespace, id);
             } else {
                 result = write(object, live);

@@ -3,12 +3,13 @@ package io.github.rediskube.core.deploy;
 import java.time.Duration;
 
 /**
- * How {@link RedisDeployment} talks to the API server.
+ * How {@link RedisDeployment} talks to the API server, and what its handle's {@code close()} does.
  *
  * <pre>{@code
  * DeployOptions.DEFAULT;                                   // server-side apply, field manager "redis-kube"
  * DeployOptions.DEFAULT.withStrategy(ApplyStrategy.CREATE_OR_UPDATE)   // API servers without SSA (mocks)
  *                      .withCreateNamespace(true);
+ * DeployOptions.DEFAULT.withEphemeral(true);               // burn after use: close() deletes it all
  * }</pre>
  *
  * @param strategy        how objects are written
@@ -16,16 +17,28 @@ import java.time.Duration;
  *                        or fail with a {@code CONFLICT} naming them ({@code false}, default)
  * @param createNamespace whether to create the namespace when it is missing
  * @param deleteTimeout   how long {@link RedisDeployment#delete()} waits for the objects to be gone
+ * @param adoptExisting   whether to take over objects that exist under the names redis-kube renders but are
+ *                        not redis-kube's (no {@code app.kubernetes.io/managed-by: redis-kube}, or another
+ *                        instance): written as rendered (under server-side apply, fields only their former
+ *                        manager set stay), then deleted with the deployment ({@code true});
+ *                        or refuse the deploy, before writing anything, with a {@code CONFLICT} naming them
+ *                        ({@code false}, default)
+ * @param ephemeral       burn after use: {@link RedisDeployment#close()} deletes the deployment with its
+ *                        volumes ({@code true}); or close releases only what the handle opened and the
+ *                        deployment keeps running ({@code false}, default)
  */
 public record DeployOptions(ApplyStrategy strategy, boolean forceConflicts, boolean createNamespace,
-                            Duration deleteTimeout) {
+                            Duration deleteTimeout, boolean adoptExisting, boolean ephemeral) {
 
     /** The field manager of every server-side apply. */
     public static final String FIELD_MANAGER = "redis-kube";
 
-    /** Server-side apply, conflicts fail, namespace must exist, 2 minutes to delete. */
+    /**
+     * Server-side apply, conflicts fail, namespace must exist, 2 minutes to delete, other people's objects
+     * refused, kept on close.
+     */
     public static final DeployOptions DEFAULT =
-            new DeployOptions(ApplyStrategy.SERVER_SIDE_APPLY, false, false, Duration.ofMinutes(2));
+            new DeployOptions(ApplyStrategy.SERVER_SIDE_APPLY, false, false, Duration.ofMinutes(2), false, false);
 
     /** Checks the fields. */
     public DeployOptions {
@@ -48,21 +61,37 @@ public record DeployOptions(ApplyStrategy strategy, boolean forceConflicts, bool
 
     /** @return a copy with this strategy */
     public DeployOptions withStrategy(ApplyStrategy value) {
-        return new DeployOptions(value, forceConflicts, createNamespace, deleteTimeout);
+        return new DeployOptions(value, forceConflicts, createNamespace, deleteTimeout, adoptExisting, ephemeral);
     }
 
     /** @return a copy that does or does not take over conflicting fields */
     public DeployOptions withForceConflicts(boolean value) {
-        return new DeployOptions(strategy, value, createNamespace, deleteTimeout);
+        return new DeployOptions(strategy, value, createNamespace, deleteTimeout, adoptExisting, ephemeral);
     }
 
     /** @return a copy that does or does not create a missing namespace */
     public DeployOptions withCreateNamespace(boolean value) {
-        return new DeployOptions(strategy, forceConflicts, value, deleteTimeout);
+        return new DeployOptions(strategy, forceConflicts, value, deleteTimeout, adoptExisting, ephemeral);
     }
 
     /** @return a copy with another deletion bound */
     public DeployOptions withDeleteTimeout(Duration value) {
-        return new DeployOptions(strategy, forceConflicts, createNamespace, value);
+        return new DeployOptions(strategy, forceConflicts, createNamespace, value, adoptExisting, ephemeral);
+    }
+
+    /**
+     * @param value whether to take over objects that exist under rendered names but are not redis-kube's
+     * @return a copy that does or does not adopt them (see {@link #adoptExisting()})
+     */
+    public DeployOptions withAdoptExisting(boolean value) {
+        return new DeployOptions(strategy, forceConflicts, createNamespace, deleteTimeout, value, ephemeral);
+    }
+
+    /**
+     * @param value whether {@link RedisDeployment#close()} deletes the deployment, volumes included
+     * @return a copy that does or does not burn the deployment after use (see {@link #ephemeral()})
+     */
+    public DeployOptions withEphemeral(boolean value) {
+        return new DeployOptions(strategy, forceConflicts, createNamespace, deleteTimeout, adoptExisting, value);
     }
 }

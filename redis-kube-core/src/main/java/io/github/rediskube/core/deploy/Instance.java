@@ -11,6 +11,9 @@ import java.util.TreeMap;
 /** One deployment on the API server: its namespace, name, and the label selector scoping every call. */
 record Instance(KubernetesClient client, String namespace, String name) {
 
+    /** The label every object redis-kube renders carries, and the only one of a tenant's objects. */
+    static final Map<String, String> TENANT_LABELS = Map.of("app.kubernetes.io/managed-by", "redis-kube");
+
     /** Selects the objects of this instance, and of no other (sorted: the same query every time). */
     Map<String, String> selector() {
         return new TreeMap<>(Map.of("app.kubernetes.io/name", "redis", "app.kubernetes.io/instance", name,

@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -21,6 +20,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,10 +32,10 @@ import org.slf4j.LoggerFactory;
  * exists already). Uses the caller's {@link KubernetesClient} as given.
  *
  * <pre>{@code
- * try (RedisDeployment redis = RedisKube.deploy(client, spec)) {
+ * try (RedisDeployment redis = RedisKube.deploy(client, spec, DeployOptions.DEFAULT.withEphemeral(true))) {
  *     redis.awaitReady(Duration.ofMinutes(2));
  *     redis.scaleReplicas(3);
- * }   // a CACHE deployment is deleted on close: burned after use
+ * }   // ephemeral: deleted on close, burned after use (without it, close deletes nothing)
  * }</pre>
  *
  * <p>Everything it reads, writes and deletes is selected by this instance's labels, so deployments
@@ -81,9 +82,10 @@ public final class RedisDeployment implements AutoCloseable {
      * @param client  the caller's client
      * @param spec    what to deploy
      * @param options how to write
-     * @return the handle; closing it deletes the deployment (volumes of STORAGE mode are kept unless the
-     *         spec says otherwise)
-     * @throws RedisKubeException if the API server refuses an object; it lists what was applied
+     * @return the handle; closing it deletes nothing, unless the options say {@link DeployOptions#ephemeral()}
+     * @throws RedisKubeException with {@link Reason#CONFLICT}, before anything is written, when an object exists
+     *         under a rendered name but is not this deployment's (unless {@link DeployOptions#adoptExisting()});
+     *         if the API server refuses an object, listing what was applied
      */
     public static RedisDeployment deploy(KubernetesClient client, RedisReplicationSpec spec, DeployOptions options) {
         requireClientAndOptions(client, options);
@@ -105,8 +107,8 @@ public final class RedisDeployment implements AutoCloseable {
     public static List<String> provision(KubernetesClient client, TenantSpec tenant, DeployOptions options) {
         requireClientAndOptions(client, options);
         Errors.requireArgument(tenant, "tenant", "build one with RedisKube.tenant(\"tenant-a\").build()");
-        return new Applier(client, options.withCreateNamespace(false)).apply(tenant.namespace(), null,
-                tenant.manifests());
+        return new Applier(client, options.withCreateNamespace(false), Instance.TENANT_LABELS)
+                .apply(tenant.namespace(), null, tenant.manifests());
     }
 
     /**
@@ -115,7 +117,8 @@ public final class RedisDeployment implements AutoCloseable {
      * @param name      its instance name
      * @param options   how to write
      * @return a handle to a deployment another process made; closing it deletes nothing
-     * @throws RedisKubeException with {@link Reason#NOT_FOUND} if there is no such deployment
+     * @throws RedisKubeException with {@link Reason#NOT_FOUND} if there is no such deployment, with
+     *         {@link Reason#CONFLICT} if its master StatefulSet's name is taken by an object that is not redis-kube's
      */
     public static RedisDeployment attach(KubernetesClient client, String namespace, String name,
                                          DeployOptions options) {
@@ -124,11 +127,19 @@ public final class RedisDeployment implements AutoCloseable {
                 + " \"tenant-a\", \"orders\")");
         Errors.requireArgument(name, "name", "name the deployment, e.g. attach(client, \"tenant-a\", \"orders\")");
         RedisDeployment deployment = new RedisDeployment(client, namespace, name, options, null, false);
-        if (deployment.liveMaster() == null) {
+        StatefulSet master = deployment.liveMaster();
+        if (master == null) {
             throw new RedisKubeException(Reason.NOT_FOUND, "StatefulSet", namespace, name + "-master",
                     "no redis-kube deployment " + namespace + "/" + name + ": its master StatefulSet " + name
                             + "-master does not exist. Fix: check the namespace and name, or deploy it first.",
                     null, List.of(), null);
+        }
+        if (!new Applier(client, options, deployment.instance.selector()).ours(master)) {
+            throw new RedisKubeException(Reason.CONFLICT, "StatefulSet", namespace, name + "-master",
+                    "no redis-kube deployment " + namespace + "/" + name + ": StatefulSet " + name + "-master exists but"
+                            + " is not redis-kube's (its labels " + master.getMetadata().getLabels() + " lack "
+                            + deployment.instance.selector() + "), so this handle would write someone else's object."
+                            + " Fix: check the namespace and name.", null, List.of(), null);
         }
         return deployment;
     }
@@ -175,28 +186,7 @@ public final class RedisDeployment implements AutoCloseable {
      * @throws RedisKubeException with {@link Reason#NOT_FOUND} when the Secret or its key is missing
      */
     public String password() {
-        SecretKeySelector ref;
-        try {
-            ref = StatusReader.passwordRef(instance.statefulSet(Role.MASTER));
-        } catch (KubernetesClientException e) {
-            throw Errors.of("reading the password reference of", "StatefulSet", namespace,
-                    instance.statefulSetName(Role.MASTER), e, List.of());
-        }
-        if (ref == null) {
-            return null;
-        }
-        try {
-            Secret secret = client.secrets().inNamespace(namespace).withName(ref.getName()).get();
-            String encoded = secret == null || secret.getData() == null ? null : secret.getData().get(ref.getKey());
-            if (encoded == null) {
-                throw new RedisKubeException(Reason.NOT_FOUND, "Secret", namespace, ref.getName(), "Secret "
-                        + namespace + "/" + ref.getName() + " has no key " + ref.getKey()
-                        + ". Fix: create it, or deploy with Auth.generated()", null, List.of(), null);
-            }
-            return new String(java.util.Base64.getDecoder().decode(encoded), java.nio.charset.StandardCharsets.UTF_8);
-        } catch (KubernetesClientException e) {
-            throw Errors.of("reading the password of", "Secret", namespace, ref.getName(), e, List.of());
-        }
+        return LivePassword.read(instance);
     }
 
     /**
@@ -335,11 +325,17 @@ public final class RedisDeployment implements AutoCloseable {
         LOG.info("{}/{}: deleted{}", namespace, name, deleteVolumes ? " with its volumes" : ", volumes kept");
     }
 
-    /** Deletes a deployment this handle made (burn after use); an attached handle deletes nothing. */
+    /**
+     * Releases what this handle holds (nothing outlives its calls: the informers of {@link #awaitReady} and
+     * {@link #delete()} are closed when they return). The deployment keeps running, unless it was deployed
+     * with {@link DeployOptions#withEphemeral(boolean) DeployOptions.withEphemeral(true)}: then close burns it
+     * after use, deleting it with its volumes ({@link #delete(boolean) delete(true)}). An attached handle
+     * never deletes anything.
+     */
     @Override
     public void close() {
-        if (owned) {
-            delete();
+        if (owned && options.ephemeral()) {
+            delete(true);
         }
     }
 
@@ -353,7 +349,9 @@ public final class RedisDeployment implements AutoCloseable {
         String anchor = desiredSpec.names().configMap();
         HasMetadata owner = desired.stream().filter(o -> o instanceof ConfigMap
                 && o.getMetadata().getName().equals(anchor)).findFirst().orElseThrow();
-        new Applier(client, options).apply(namespace, owner, desired);
+        Applier applier = new Applier(client, options, instance.selector());
+        Map<String, HasMetadata> found = applier.read(namespace, desired);   // refuses other people's objects
+        applier.apply(namespace, owner, LivePassword.stamp(desiredSpec, desired, found, applier), found);
         Set<String> keep = new HashSet<>();
         desired.forEach(o -> keep.add(o.getKind() + "/" + o.getMetadata().getName()));
         List<Class<? extends HasMetadata>> kinds = new ArrayList<>(OWNED_KINDS);

@@ -44,6 +44,13 @@ public final class RedisManifests {
     /** Key of the probe script in the ConfigMap. */
     public static final String PROBE_SCRIPT_KEY = RedisConfig.PROBE_SCRIPT;
 
+    /**
+     * Pod-template annotation of every Redis and Sentinel pod when the password is generated: a salted,
+     * truncated SHA-256 of the password the pods are given, so a Secret replaced by re-applying another
+     * build's export rolls every pod onto the new password together (see {@link #passwordHash}).
+     */
+    public static final String PASSWORD_HASH_ANNOTATION = "redis-kube.github.io/password-hash";
+
     private RedisManifests() {
     }
 
@@ -160,6 +167,32 @@ public final class RedisManifests {
         };
     }
 
+    /**
+     * The value of {@link #PASSWORD_HASH_ANNOTATION} for a password: the first 16 hex digits of SHA-256 over
+     * the namespace, the name and the password (salted, so equal passwords of two deployments do not show;
+     * a generated password's 128+ bits are not recoverable from 64 bits of its hash).
+     *
+     * @param spec     the deployment
+     * @param password the password its pods run with
+     * @return the hash
+     */
+    public static String passwordHash(RedisReplicationSpec spec, String password) {
+        return sha256(List.of("redis-kube password", spec.namespace(), spec.name(), password));
+    }
+
+    private static String sha256(List<String> parts) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            for (String part : parts) {
+                digest.update(part.getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+            }
+            return HexFormat.of().formatHex(digest.digest()).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
     private static Secret secret(RedisReplicationSpec spec) {
         String password = spec.auth().password();
         return new SecretBuilder()
@@ -212,17 +245,11 @@ public final class RedisManifests {
 
     /** A digest of what the pods read from the ConfigMap: a change rolls the pods. */
     private static String configHash(ConfigMap config, List<String> keys) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            for (String key : keys) {
-                digest.update(key.getBytes(StandardCharsets.UTF_8));
-                digest.update((byte) 0);
-                digest.update(config.getData().get(key).getBytes(StandardCharsets.UTF_8));
-                digest.update((byte) 0);
-            }
-            return HexFormat.of().formatHex(digest.digest()).substring(0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        List<String> parts = new ArrayList<>();
+        for (String key : keys) {
+            parts.add(key);
+            parts.add(config.getData().get(key));
         }
+        return sha256(parts);
     }
 }

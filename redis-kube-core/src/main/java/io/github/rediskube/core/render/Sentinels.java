@@ -211,8 +211,7 @@ final class Sentinels {
     }
 
     static StatefulSet statefulSet(RedisReplicationSpec spec, String configHash) {
-        Map<String, String> annotations = new TreeMap<>(spec.annotations());
-        annotations.put(Workloads.CONFIG_HASH_ANNOTATION, configHash);
+        Map<String, String> annotations = Workloads.podAnnotations(spec, configHash);
         long uid = spec.image().uid();
         return new StatefulSetBuilder()
                 .withMetadata(Labels.metadata(spec, spec.names().sentinel(), labels(spec)))

@@ -26,6 +26,7 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.github.rediskube.core.spec.Auth;
 import io.github.rediskube.core.spec.Mode;
 import io.github.rediskube.core.spec.NodeResources;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
@@ -88,9 +89,23 @@ final class Workloads {
                 .build();
     }
 
-    private static PodTemplateSpec podTemplate(RedisReplicationSpec spec, Role role, String configHash) {
+    /**
+     * The annotations of every pod template: the spec's, the config hash and, with a generated password, the
+     * password hash, so that pods roll (all of them, master and replicas and Sentinels) when the Secret's
+     * password is replaced by re-applying another build's export.
+     */
+    static Map<String, String> podAnnotations(RedisReplicationSpec spec, String configHash) {
         Map<String, String> annotations = new TreeMap<>(spec.annotations());
         annotations.put(CONFIG_HASH_ANNOTATION, configHash);
+        if (spec.auth().kind() == Auth.Kind.GENERATED) {
+            annotations.put(RedisManifests.PASSWORD_HASH_ANNOTATION,
+                    RedisManifests.passwordHash(spec, spec.auth().password()));
+        }
+        return annotations;
+    }
+
+    private static PodTemplateSpec podTemplate(RedisReplicationSpec spec, Role role, String configHash) {
+        Map<String, String> annotations = podAnnotations(spec, configHash);
         long uid = spec.image().uid();
         return new PodTemplateSpecBuilder()
                 .withNewMetadata()

@@ -5,8 +5,9 @@ package io.github.rediskube.core.spec;
  */
 public enum Mode {
     /**
-     * No RDB snapshots, no AOF, data on {@code emptyDir}: created in seconds, burned after use.
-     * Eviction defaults to {@code allkeys-lru}.
+     * No RDB snapshots, no AOF, data on {@code emptyDir}: created in seconds, data lost with its pod.
+     * Eviction defaults to {@code allkeys-lru}. (Burning it after use is the handle's choice, not the mode's:
+     * {@code DeployOptions.withEphemeral(true)}.)
      */
     CACHE,
     /**

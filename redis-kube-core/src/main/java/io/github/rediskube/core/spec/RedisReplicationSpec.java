@@ -170,7 +170,8 @@ public record RedisReplicationSpec(
 
     /**
      * Writes one YAML file per object, named {@code NN-<name>-<kind>.yaml} so that
-     * {@code kubectl apply -f dir} applies them in order.
+     * {@code kubectl apply -f dir} applies them in order. The generated password's Secret is written
+     * readable by its owner only ({@code rw-------} where the file system has POSIX permissions).
      *
      * @param directory where to write (created if missing)
      * @return the files written, in order

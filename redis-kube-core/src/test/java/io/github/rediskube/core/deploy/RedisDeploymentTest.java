@@ -220,25 +220,60 @@ class RedisDeploymentTest {
     }
 
     @Test
-    void closeBurnsACacheButKeepsTheVolumesOfStorage() {
+    void closeWithoutTheEphemeralWordKeepsCacheAndStorageDeploymentsWhole() {
         try (RedisDeployment cache = RedisKube.deploy(client, spec("cache").build(), MOCK)) {
             assertThat(snapshot("cache")).hasSize(9);
         }
-        assertThat(snapshot("cache")).isEmpty();
-
+        Map<String, String> cacheAfter = snapshot("cache");
         RedisDeployment store = RedisKube.deploy(client, spec("store").storage("1Gi").build(), MOCK);
-        client.persistentVolumeClaims().inNamespace(namespace).resource(new PersistentVolumeClaimBuilder()
-                .withNewMetadata()
-                    .withName("data-store-master-0")
-                    .withLabels(statefulSet("store-master").getSpec().getVolumeClaimTemplates().get(0).getMetadata()
-                            .getLabels())
-                .endMetadata()
-                .build()).create();
+        createClaim("store");
+        Map<String, String> storeBefore = snapshot("store");
         store.close();
+
+        assertThat(cacheAfter).as("a CACHE deployment closed without ephemeral keeps running").hasSize(9);
+        assertThat(snapshot("store")).as("a STORAGE deployment closed without ephemeral is untouched")
+                .isEqualTo(storeBefore);
+        assertThat(client.persistentVolumeClaims().inNamespace(namespace).withName("data-store-master-0").get())
+                .isNotNull();
+    }
+
+    @Test
+    void closeOfAnEphemeralDeploymentBurnsItWithItsVolumes() {
+        DeployOptions burnAfterUse = MOCK.withEphemeral(true);
+        try (RedisDeployment cache = RedisKube.deploy(client, spec("cache").build(), burnAfterUse)) {
+            assertThat(snapshot("cache")).hasSize(9);
+        }
+        RedisDeployment store = RedisKube.deploy(client, spec("store").storage("1Gi").build(), burnAfterUse);
+        createClaim("store");
+        store.close();
+
+        assertThat(snapshot("cache")).isEmpty();
+        assertThat(snapshot("store")).isEmpty();
+        assertThat(client.persistentVolumeClaims().inNamespace(namespace).withName("data-store-master-0").get())
+                .as("burned after use: the volumes go too").isNull();
+    }
+
+    @Test
+    void deleteKeepsTheVolumesOfStorageUnlessAsked() {
+        RedisDeployment store = RedisKube.deploy(client, spec("store").storage("1Gi").build(), MOCK);
+        createClaim("store");
+
+        store.delete();
 
         assertThat(snapshot("store")).isEmpty();
         assertThat(client.persistentVolumeClaims().inNamespace(namespace).withName("data-store-master-0").get())
                 .as("STORAGE keeps its data unless asked").isNotNull();
+    }
+
+    /** Plays the StatefulSet controller: the master's claim, labelled from the claim template. */
+    private void createClaim(String instance) {
+        client.persistentVolumeClaims().inNamespace(namespace).resource(new PersistentVolumeClaimBuilder()
+                .withNewMetadata()
+                    .withName("data-" + instance + "-master-0")
+                    .withLabels(statefulSet(instance + "-master").getSpec().getVolumeClaimTemplates().get(0)
+                            .getMetadata().getLabels())
+                .endMetadata()
+                .build()).create();
     }
 
     @Test

@@ -30,6 +30,7 @@ class ServerSideApplyTest {
 
     @Test
     void everyObjectIsServerSideAppliedWithTheRedisKubeFieldManager() throws InterruptedException {
+        server.reset();
         RedisReplicationSpec spec = RedisKube.replication("orders").namespace("tenant-a")
                 .passwordGenerator(PasswordGenerator.fixed("0123456789abcdefABCDEF")).build();
         for (HasMetadata object : spec.manifests()) {
@@ -65,6 +66,37 @@ class ServerSideApplyTest {
         });
         assertThat(patches.get(1).getBody().readUtf8()).as("owner reference to the ConfigMap applied first")
                 .contains("\"ownerReferences\"", "uid-orders-config");
+    }
+
+    @Test
+    void ownershipIsCheckedBeforeApplyingSoAForeignConfigMapIsNeverMergedInto() throws InterruptedException {
+        server.reset();
+        RedisReplicationSpec spec = RedisKube.replication("orders").namespace("tenant-a")
+                .passwordGenerator(PasswordGenerator.fixed("0123456789abcdefABCDEF")).build();
+        HasMetadata config = spec.manifests().stream().filter(o -> o.getMetadata().getName().equals("orders-config"))
+                .findFirst().orElseThrow();
+        server.expect().get().withPath(path(config)).andReturn(200, new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata().withName("orders-config").withNamespace("tenant-a")
+                    .addToLabels("app.kubernetes.io/managed-by", "argocd").endMetadata()
+                .addToData("theirs", "kept").build()).always();
+        for (HasMetadata object : spec.manifests()) {
+            server.expect().patch().withPath(path(object) + "?fieldManager=redis-kube")
+                    .andReturn(200, Serialization.clone(object)).always();
+        }
+
+        io.github.rediskube.core.RedisKubeException error = org.assertj.core.api.Assertions.catchThrowableOfType(
+                io.github.rediskube.core.RedisKubeException.class,
+                () -> RedisKube.deploy(client, spec, DeployOptions.DEFAULT));
+
+        assertThat(error).as("deploy must be refused").isNotNull();
+        assertThat(error.reason()).isEqualTo(io.github.rediskube.core.RedisKubeException.Reason.CONFLICT);
+        assertThat(error.getMessage()).contains("ConfigMap/orders-config", "app.kubernetes.io/managed-by=argocd");
+        List<String> methods = new ArrayList<>();
+        RecordedRequest request;
+        while ((request = server.takeRequest(50, TimeUnit.MILLISECONDS)) != null) {
+            methods.add(request.getMethod() + " " + request.getPath());
+        }
+        assertThat(methods).as("only reads").allMatch(m -> m.startsWith("GET ")).isNotEmpty();
     }
 
     private static String path(HasMetadata object) {

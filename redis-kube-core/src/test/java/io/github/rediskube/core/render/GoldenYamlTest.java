@@ -46,4 +46,20 @@ class GoldenYamlTest {
         }
         assertThat(joined.toString()).isEqualTo(spec.toYaml());
     }
+
+    @Test
+    void theSecretsFileIsReadableByItsOwnerOnlyAlsoWhenAnOlderExportWasWorldReadable(@TempDir Path dir) throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dir.getFileSystem().supportedFileAttributeViews()
+                .contains("posix"), "POSIX permissions");
+        Path manifests = dir.resolve("manifests");
+        Files.createDirectories(manifests);
+        Path stale = Files.writeString(manifests.resolve("01-orders-auth-secret.yaml"), "an older export");
+        Files.setPosixFilePermissions(stale, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+
+        List<Path> files = RedisManifestsTest.classic().writeYaml(manifests);
+
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(files.get(0))))
+                .as(files.get(0).getFileName() + " holds the password").isEqualTo("rw-------");
+        assertThat(Files.readString(files.get(0))).contains("kind: \"Secret\"");
+    }
 }

@@ -56,7 +56,7 @@ class ClassicScenarioIT {
                 .build();
 
         try (RedisDeployment deployment = RedisKube.deploy(client, spec,
-                DeployOptions.DEFAULT.withCreateNamespace(true))) {
+                DeployOptions.DEFAULT.withCreateNamespace(true).withEphemeral(true))) {
             deployment.awaitReady(Duration.ofMinutes(4));
             String password = new String(Base64.getDecoder().decode(client.secrets().inNamespace(namespace)
                     .withName(deployment.status().secretName()).get().getData().get("password")),

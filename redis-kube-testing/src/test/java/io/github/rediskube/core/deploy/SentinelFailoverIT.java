@@ -60,7 +60,7 @@ class SentinelFailoverIT {
                 .build();
 
         try (RedisDeployment deployment = RedisKube.deploy(client, spec,
-                DeployOptions.DEFAULT.withCreateNamespace(true))) {
+                DeployOptions.DEFAULT.withCreateNamespace(true).withEphemeral(true))) {
             deployment.awaitReady(Duration.ofMinutes(5));
             assertThat(masterServicePods(client, namespace)).containsExactly("ha-master-0");
 

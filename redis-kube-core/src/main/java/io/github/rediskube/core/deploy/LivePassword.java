@@ -1,0 +1,104 @@
+package io.github.rediskube.core.deploy;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.github.rediskube.core.RedisKubeException;
+import io.github.rediskube.core.RedisKubeException.Reason;
+import io.github.rediskube.core.render.RedisManifests;
+import io.github.rediskube.core.spec.Auth;
+import io.github.rediskube.core.spec.RedisReplicationSpec;
+import io.github.rediskube.core.spec.Role;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The password a deployment's pods actually run with: the one in its live Secret, which outlives the
+ * spec's (a spec built again, after a restart or in another process, generates another one).
+ */
+final class LivePassword {
+
+    private LivePassword() {
+    }
+
+    /**
+     * Points the pod templates' {@link RedisManifests#PASSWORD_HASH_ANNOTATION} at the password the pods will
+     * run with after applying: a generated Secret of ours that exists already is kept (never overwritten), so
+     * its password, not the spec's new one, is what the pods get. The pods then roll only when that password
+     * changes (another build's export re-applied), and a fresh spec of an unchanged deployment writes nothing.
+     *
+     * @param desired the rendered objects
+     * @param live    what {@link Applier#read} found
+     * @return {@code desired}, with the StatefulSets re-annotated where the live password differs (copies)
+     */
+    static List<HasMetadata> stamp(RedisReplicationSpec spec, List<HasMetadata> desired, Map<String, HasMetadata> live,
+                                   Applier applier) {
+        if (spec.auth().kind() != Auth.Kind.GENERATED) {
+            return desired;
+        }
+        HasMetadata secret = live.get("Secret/" + spec.names().generatedSecret());
+        String password = secret instanceof Secret s && applier.ours(s) ? decode(s, Auth.DEFAULT_KEY) : null;
+        if (password == null || password.equals(spec.auth().password())) {
+            return desired;
+        }
+        String hash = RedisManifests.passwordHash(spec, password);
+        List<HasMetadata> stamped = new ArrayList<>(desired.size());
+        for (HasMetadata object : desired) {
+            if (object instanceof StatefulSet sts && sts.getSpec().getTemplate().getMetadata().getAnnotations()
+                    .containsKey(RedisManifests.PASSWORD_HASH_ANNOTATION)) {
+                StatefulSet copy = Serialization.clone(sts);
+                copy.getSpec().getTemplate().getMetadata().getAnnotations()
+                        .put(RedisManifests.PASSWORD_HASH_ANNOTATION, hash);
+                stamped.add(copy);
+            } else {
+                stamped.add(object);
+            }
+        }
+        return stamped;
+    }
+
+    /**
+     * Reads the password clients need from the deployment's Secret (the generated one, or the one its spec
+     * names), as its live master StatefulSet refers to it.
+     *
+     * @return the password, or {@code null} when auth is disabled
+     * @throws RedisKubeException with {@link Reason#NOT_FOUND} when the Secret or its key is missing
+     */
+    static String read(Instance instance) {
+        String namespace = instance.namespace();
+        SecretKeySelector ref;
+        try {
+            ref = StatusReader.passwordRef(instance.statefulSet(Role.MASTER));
+        } catch (KubernetesClientException e) {
+            throw Errors.of("reading the password reference of", "StatefulSet", namespace,
+                    instance.statefulSetName(Role.MASTER), e, List.of());
+        }
+        if (ref == null) {
+            return null;
+        }
+        try {
+            Secret secret = instance.client().secrets().inNamespace(namespace).withName(ref.getName()).get();
+            String password = secret == null ? null : decode(secret, ref.getKey());
+            if (password == null) {
+                throw new RedisKubeException(Reason.NOT_FOUND, "Secret", namespace, ref.getName(), "Secret "
+                        + namespace + "/" + ref.getName() + " has no key " + ref.getKey()
+                        + ". Fix: create it, or deploy with Auth.generated()", null, List.of(), null);
+            }
+            return password;
+        } catch (KubernetesClientException e) {
+            throw Errors.of("reading the password of", "Secret", namespace, ref.getName(), e, List.of());
+        }
+    }
+
+    /** @return the key's value, or {@code null} when the Secret lacks it */
+    private static String decode(Secret secret, String key) {
+        String encoded = secret.getData() == null ? null : secret.getData().get(key);
+        return encoded == null ? null : new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+    }
+}
