@@ -85,7 +85,7 @@ final class Applier {
             try {
                 found = client.resource(object).get();
             } catch (KubernetesClientException e) {
-                throw Errors.of("reading", object, namespace, e, List.of());
+                throw Errors.of(client, "reading", object, namespace, e, List.of());
             }
             if (found != null) {
                 live.put(id(object), found);

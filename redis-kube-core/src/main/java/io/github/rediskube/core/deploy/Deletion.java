@@ -43,7 +43,7 @@ final class Deletion {
                 gone.get(left, TimeUnit.NANOSECONDS);
             }
         } catch (KubernetesClientException e) {
-            throw Errors.of("deleting", current, namespace, name, e, List.of());
+            throw Errors.of(instance.client(), "deleting", current, namespace, name, e, List.of());
         } catch (TimeoutException e) {
             throw new RedisKubeException(Reason.TIMEOUT, current, namespace, name, namespace + "/" + name
                     + " still has " + current + " objects after " + timeout + " (finalizers or slow pod shutdown?)"

@@ -19,12 +19,7 @@ final class Errors {
     private Errors() {
     }
 
-    static RedisKubeException of(String action, HasMetadata object, String namespace, KubernetesClientException e,
-                                 List<String> applied) {
-        return of(null, action, object, namespace, e, applied);
-    }
-
-    /** As {@link #of(String, HasMetadata, String, KubernetesClientException, List)}, naming the client's server. */
+    /** As {@link #of(KubernetesClient, String, String, String, String, KubernetesClientException, List)}. */
     static RedisKubeException of(KubernetesClient client, String action, HasMetadata object, String namespace,
                                  KubernetesClientException e, List<String> applied) {
         return of(client, action, object == null ? null : object.getKind(), namespace,
@@ -32,20 +27,13 @@ final class Errors {
     }
 
     /**
-     * @param kind the kind of the object being worked on, or {@code null}
-     * @param name its name (or the instance name, for objects selected by label), or {@code null}
-     */
-    static RedisKubeException of(String action, String kind, String namespace, String name,
-                                 KubernetesClientException e, List<String> applied) {
-        return of(null, action, kind, namespace, name, e, applied);
-    }
-
-    /**
-     * As {@link #of(String, String, String, String, KubernetesClientException, List)}; an unreachable API server
-     * is named by the client's master URL.
+     * The API server's refusal (or silence) as a {@link RedisKubeException}; an unreachable API server is named by
+     * the client's master URL.
      *
      * @param client the client that made the call, or {@code null} (an unreachable server is then named by the
      *               cause's words only)
+     * @param kind the kind of the object being worked on, or {@code null}
+     * @param name its name (or the instance name, for objects selected by label), or {@code null}
      */
     static RedisKubeException of(KubernetesClient client, String action, String kind, String namespace, String name,
                                  KubernetesClientException e, List<String> applied) {

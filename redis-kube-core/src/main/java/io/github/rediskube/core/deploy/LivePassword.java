@@ -76,7 +76,7 @@ final class LivePassword {
         try {
             ref = StatusReader.passwordRef(instance.statefulSet(Role.MASTER));
         } catch (KubernetesClientException e) {
-            throw Errors.of("reading the password reference of", "StatefulSet", namespace,
+            throw Errors.of(instance.client(), "reading the password reference of", "StatefulSet", namespace,
                     instance.statefulSetName(Role.MASTER), e, List.of());
         }
         if (ref == null) {
@@ -92,7 +92,7 @@ final class LivePassword {
             }
             return password;
         } catch (KubernetesClientException e) {
-            throw Errors.of("reading the password of", "Secret", namespace, ref.getName(), e, List.of());
+            throw Errors.of(instance.client(), "reading the password of", "Secret", namespace, ref.getName(), e, List.of());
         }
     }
 

@@ -212,7 +212,7 @@ public final class RedisDeployment implements AutoCloseable {
             LOG.info("{}/{}: replicas scaled to {}", namespace, name, replicas);
             return this;
         } catch (KubernetesClientException e) {
-            throw Errors.of("scaling", "StatefulSet", namespace, instance.statefulSetName(Role.REPLICA), e, List.of());
+            throw Errors.of(client, "scaling", "StatefulSet", namespace, instance.statefulSetName(Role.REPLICA), e, List.of());
         }
     }
 
@@ -364,14 +364,14 @@ public final class RedisDeployment implements AutoCloseable {
                 items = client.resources(kind).inNamespace(namespace).withLabels(instance.selector()).list()
                         .getItems();
             } catch (KubernetesClientException e) {
-                throw Errors.of("listing for pruning", HasMetadata.getKind(kind), namespace, name, e, List.of());
+                throw Errors.of(client, "listing for pruning", HasMetadata.getKind(kind), namespace, name, e, List.of());
             }
             for (HasMetadata live : items) {
                 if (!keep.contains(live.getKind() + "/" + live.getMetadata().getName())) {
                     try {
                         client.resource(live).delete();
                     } catch (KubernetesClientException e) {
-                        throw Errors.of("pruning", live, namespace, e, List.of());
+                        throw Errors.of(client, "pruning", live, namespace, e, List.of());
                     }
                     LOG.info("{} {}/{} no longer rendered: deleted", namespace, live.getKind(),
                             live.getMetadata().getName());

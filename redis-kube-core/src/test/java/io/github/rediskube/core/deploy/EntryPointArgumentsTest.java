@@ -130,9 +130,9 @@ class EntryPointArgumentsTest {
                 new IOException("Connection refused: /10.0.0.1:6443", new java.net.ConnectException("refused")));
         var answered = new io.fabric8.kubernetes.client.KubernetesClientException("boom", 500, null);
 
-        RedisKubeException unreachable = Errors.of("scaling", "StatefulSet", "tenant-a", "orders-replica", refused,
+        RedisKubeException unreachable = Errors.of(null, "scaling", "StatefulSet", "tenant-a", "orders-replica", refused,
                 List.of());
-        RedisKubeException other = Errors.of("scaling", "StatefulSet", "tenant-a", "orders-replica", answered,
+        RedisKubeException other = Errors.of(null, "scaling", "StatefulSet", "tenant-a", "orders-replica", answered,
                 List.of());
 
         assertThat(unreachable.reason()).isEqualTo(Reason.UNREACHABLE);
