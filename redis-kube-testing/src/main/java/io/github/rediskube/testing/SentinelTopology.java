@@ -42,9 +42,9 @@ public final class SentinelTopology implements AutoCloseable {
     private final List<RedisNode> redis = new ArrayList<>();
     private final List<RedisNode> sentinels = new ArrayList<>();
     private final List<Integer> sentinelPorts = new ArrayList<>();
+    private final List<Integer> redisPorts = new ArrayList<>();
     private final RedisClient client = RedisClient.create();
     private final Map<RedisNode, Map<String, String>> environments = new java.util.HashMap<>();
-    private int bootstrapPort;
 
     private SentinelTopology(RedisReplicationSpec spec, Path root) {
         this.spec = spec;
@@ -69,13 +69,15 @@ public final class SentinelTopology implements AutoCloseable {
             for (int i = 0; i < spec.sentinel().sentinels(); i++) {
                 topology.sentinelPorts.add(RedisTopology.freePort());
             }
-            topology.bootstrapPort = RedisTopology.freePort();
+            for (int i = 0; i <= spec.replicas(); i++) {
+                topology.redisPorts.add(RedisTopology.freePort());
+            }
             for (int i = 0; i < spec.sentinel().sentinels(); i++) {
                 topology.sentinels.add(topology.newSentinel(topology.sentinelPorts.get(i)).start());
             }
-            topology.redis.add(topology.newRedis(Role.MASTER, topology.bootstrapPort).start());
-            for (int i = 0; i < spec.replicas(); i++) {
-                topology.redis.add(topology.newRedis(Role.REPLICA, RedisTopology.freePort()).start());
+            for (int i = 0; i <= spec.replicas(); i++) {
+                Role role = i == 0 ? Role.MASTER : Role.REPLICA;
+                topology.redis.add(topology.newRedis(role, topology.redisPorts.get(i)).start());
             }
             return topology;
         } catch (RuntimeException e) {
@@ -202,6 +204,60 @@ public final class SentinelTopology implements AutoCloseable {
                 + sentinelLogs());
     }
 
+    /**
+     * Kills every Sentinel with SIGKILL and starts them all at once as new pods: their in-memory runtime
+     * directory is gone (a new emptyDir); only a state volume (STORAGE mode) keeps what they knew.
+     */
+    public void restartSentinels() {
+        sentinels.forEach(RedisNode::kill);
+        sentinels.forEach(SentinelTopology::wipeRuntime);
+        sentinels.forEach(RedisNode::launch);
+        sentinels.forEach(s -> s.awaitPing(Duration.ofSeconds(30)));
+    }
+
+    /**
+     * Stops every pod (SIGTERM, as a delete does once preStop is done) and starts them all at once as a
+     * re-deploy with kept volumes does: new runtime directories, the same data (and Sentinel state) volumes.
+     *
+     * @param timeout how long each pod may take to answer PING again
+     */
+    public void redeploy(Duration timeout) {
+        redis.forEach(RedisNode::stop);
+        sentinels.forEach(RedisNode::stop);
+        sentinels.forEach(SentinelTopology::wipeRuntime);
+        redis.forEach(SentinelTopology::wipeRuntime);
+        sentinels.forEach(RedisNode::launch);
+        redis.forEach(RedisNode::launch);
+        sentinels.forEach(s -> s.awaitPing(timeout));
+        redis.forEach(r -> r.awaitPing(timeout));
+    }
+
+    /** @return the running Redis nodes that answer ROLE with {@code master} */
+    public List<RedisNode> liveMasters() {
+        List<RedisNode> masters = new ArrayList<>();
+        for (RedisNode node : redis) {
+            try {
+                if (node.alive() && "master".equals(node.call(client, c -> c.role().get(0).toString()))) {
+                    masters.add(node);
+                }
+            } catch (RuntimeException notAnswering) {
+                // loading or stopped: not a master that serves
+            }
+        }
+        return masters;
+    }
+
+    private static void wipeRuntime(RedisNode node) {
+        Path runtime = node.home().resolve("run");
+        try (var files = Files.list(runtime)) {
+            for (Path file : files.toList()) {
+                Files.delete(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot empty " + runtime, e);
+        }
+    }
+
     /** @return every Sentinel's log, for failure messages */
     public String sentinelLogs() {
         return sentinels.stream().map(RedisNode::log).collect(Collectors.joining("\n---\n"));
@@ -244,6 +300,7 @@ public final class SentinelTopology implements AutoCloseable {
             }
             Files.writeString(config.resolve(RedisManifests.START_SCRIPT_KEY), RedisManifests.startScript());
             Files.writeString(config.resolve(RedisManifests.PROBE_SCRIPT_KEY), RedisManifests.probeScript());
+            Files.writeString(config.resolve(RedisManifests.PEERS_KEY), peers());
             Path script = config.resolve(RedisManifests.HA_SCRIPT_KEY);
             Files.writeString(script, RedisManifests.haScript(), StandardCharsets.UTF_8);
             ProcessBuilder launcher = new ProcessBuilder("sh", script.toString(), "start").directory(home.toFile());
@@ -268,6 +325,7 @@ public final class SentinelTopology implements AutoCloseable {
             Path runtime = Files.createDirectories(home.resolve("run"));
             Files.writeString(config.resolve("sentinel.conf"), substituteSentinel(RedisManifests.sentinelConf(spec), port));
             Files.writeString(config.resolve("sentinel-master.conf"), RedisManifests.sentinelMasterConf(spec));
+            Files.writeString(config.resolve(RedisManifests.PEERS_KEY), peers());
             Path script = config.resolve(RedisManifests.HA_SCRIPT_KEY);
             Files.writeString(script, RedisManifests.haScript(), StandardCharsets.UTF_8);
             ProcessBuilder launcher = new ProcessBuilder("sh", script.toString(), "sentinel").directory(home.toFile());
@@ -275,7 +333,12 @@ public final class SentinelTopology implements AutoCloseable {
             env.put("SENTINEL_PORT", String.valueOf(port));
             env.put("SENTINEL_QUORUM", String.valueOf(spec.sentinel().quorum()));
             env.put("SENTINEL_ANNOUNCE_HOST", "127.0.0.1");
-            return new RedisNode("sentinel", port, password(), home, launcher);
+            if (spec.mode() == io.github.rediskube.core.spec.Mode.STORAGE) {
+                env.put("SENTINEL_STATE_DIR", Files.createDirectories(home.resolve("data")).toString());
+            }
+            RedisNode node = new RedisNode("sentinel", port, password(), home, launcher);
+            environments.put(node, Map.copyOf(env));
+            return node;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare sentinel under " + home, e);
         }
@@ -289,7 +352,7 @@ public final class SentinelTopology implements AutoCloseable {
         env.put("REDIS_SENTINELS", sentinelPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(" ")));
         env.put("REDIS_MASTER_SET", masterName());
         env.put("REDIS_MASTER_HOST", "127.0.0.1");
-        env.put("REDIS_MASTER_PORT", String.valueOf(bootstrapPort));
+        env.put("REDIS_MASTER_PORT", String.valueOf(redisPorts.get(0)));
         if (password() != null) {
             env.put("REDIS_PASSWORD", password());
         }
@@ -327,6 +390,41 @@ public final class SentinelTopology implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** The rendered {@code redis-peers} lists pod DNS names; here every pod is 127.0.0.1 on its own port. */
+    private String peers() {
+        int rendered = RedisManifests.redisPeers(spec).split("\n").length;
+        if (rendered != redisPorts.size()) {
+            throw new IllegalStateException("rendered redis-peers lists " + rendered + " pods, the set has "
+                    + redisPorts.size());
+        }
+        return redisPorts.stream().map(p -> "127.0.0.1:" + p + "\n").collect(Collectors.joining());
+    }
+
+    /**
+     * Starts the rendered ha.sh with a sub-command in a node's environment as its container's command:
+     * PID 1 of a PID namespace of its own ({@code unshare --pid --fork}), where no signal has a default
+     * action, so only what the script traps ends it. Output goes to the node's log.
+     *
+     * @param node  a Redis node or Sentinel of this set
+     * @param extra environment added for this run
+     * @param args  the sub-command
+     * @return the {@code unshare} process; its only child is the script, PID 1 of the namespace
+     */
+    public Process startAsContainer(RedisNode node, Map<String, String> extra, String... args) {
+        List<String> command = new ArrayList<>(List.of("unshare", "--pid", "--fork", "--kill-child", "sh",
+                node.home().resolve("config").resolve(RedisManifests.HA_SCRIPT_KEY).toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(node.home().resolve("container.log").toFile()));
+        builder.environment().putAll(environments.get(node));
+        builder.environment().putAll(extra);
+        try {
+            return builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run unshare (util-linux) for " + node, e);
         }
     }
 

@@ -112,6 +112,9 @@ final class Volumes {
             throw Errors.of("listing volumes of", "PersistentVolumeClaim", namespace, instance.name(), e, List.of());
         }
         for (PersistentVolumeClaim claim : claims) {
+            if (!isRedisVolume(claim)) {
+                continue;   // a Sentinel's small state volume keeps its size
+            }
             String claimName = claim.getMetadata().getName();
             try {
                 client.persistentVolumeClaims().inNamespace(namespace).withName(claimName).edit(c -> {
@@ -134,6 +137,13 @@ final class Volumes {
                         List.of());
             }
         }
+    }
+
+    /** @return whether the claim belongs to a Redis pod (component master or replica), not to a Sentinel */
+    private static boolean isRedisVolume(PersistentVolumeClaim claim) {
+        var labels = claim.getMetadata().getLabels();
+        String component = labels == null ? null : labels.get("app.kubernetes.io/component");
+        return component == null || java.util.Arrays.stream(Role.values()).anyMatch(r -> r.label().equals(component));
     }
 
     /**
