@@ -77,7 +77,9 @@ interruptible() {
 }
 
 # Prints "epoch host port known-replicas" of the master the Sentinels agree on (the highest config
-# epoch among those that answer); fails when none answers.
+# epoch among those that answer); fails when none answers. The address is get-master-addr-by-name's:
+# a Sentinel leading a failover already reports the new epoch in SENTINEL master, but the promoted
+# replica's address only there, until the failover ends (which waits for every replica to follow).
 ask_sentinels() {
   best=""
   best_epoch=-1
@@ -88,6 +90,13 @@ ask_sentinels() {
       prev == "config-epoch" { e = $0 } { prev = $0 }
       END { if (ip != "" && port ~ /^[0-9]+$/ && e ~ /^[0-9]+$/) print e, ip, port, (n == "" ? 0 : n) }')"
     [ -n "$line" ] || continue
+    addr="$(cli "${s%:*}" "${s##*:}" SENTINEL get-master-addr-by-name "$set_name" | tr -d '\r' | tr '\n' ' ')" \
+      || addr=""
+    # shellcheck disable=SC2086
+    set -- $line $addr
+    if [ $# -eq 6 ]; then
+      line="$1 $5 $6 $4"
+    fi
     epoch="${line%% *}"
     if [ "$epoch" -gt "$best_epoch" ]; then
       best="$line"

@@ -150,7 +150,7 @@ class SentinelFailoverTest {
             podZero.kill();                 // then pod 0 restarts, asking the new Sentinels whom to follow
             podZero.start();
 
-            awaitOneMasterAllLinked(ha, Duration.ofSeconds(30));
+            ha.awaitOneMasterAllLinked(Duration.ofSeconds(30));
             assertThat(ha.liveMasters()).containsExactly(promoted);
             assertThat(ha.sentinelLogs()).contains("the Redis pods name 127.0.0.1:" + promoted.port() + " the master");
             for (RedisNode node : ha.redisNodes()) {
@@ -180,7 +180,7 @@ class SentinelFailoverTest {
 
             ha.redeploy(Duration.ofSeconds(60));         // delete, deploy again: volumes kept, all pods at once
 
-            RedisNode master = awaitOneMasterAllLinked(ha, Duration.ofSeconds(60));
+            RedisNode master = ha.awaitOneMasterAllLinked(Duration.ofSeconds(60));
             for (RedisNode node : ha.redisNodes()) {
                 assertThat(keys(node)).as("keys on %s (master %s)", node, master).isEqualTo(3 * KEYS);
             }
@@ -196,39 +196,6 @@ class SentinelFailoverTest {
             }
             sleep(100);
         }
-    }
-
-    /** Waits until exactly one node is master and every other one is linked to it; returns the master. */
-    private static RedisNode awaitOneMasterAllLinked(SentinelTopology ha, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            List<RedisNode> masters = ha.liveMasters();
-            if (masters.size() == 1) {
-                RedisNode master = masters.get(0);
-                boolean linked = true;
-                for (RedisNode node : ha.redisNodes()) {
-                    if (node == master) {
-                        continue;
-                    }
-                    try {
-                        String info = node.call(client, c -> c.info("replication"));
-                        linked &= info.contains("master_link_status:up") && info.contains("master_port:" + master.port());
-                    } catch (RuntimeException notYet) {
-                        linked = false;
-                    }
-                }
-                if (linked) {
-                    return master;
-                }
-            }
-            last = "masters " + masters;
-            sleep(100);
-        }
-        StringBuilder logs = new StringBuilder();
-        ha.redisNodes().forEach(n -> logs.append("\n--- ").append(n).append('\n').append(n.log()));
-        throw new AssertionError("not exactly one master with every other node linked within " + timeout + ": "
-                + last + logs + "\n--- Sentinels:\n" + ha.sentinelLogs());
     }
 
     private static void sleep(long millis) {
