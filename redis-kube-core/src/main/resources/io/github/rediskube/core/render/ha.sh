@@ -155,7 +155,7 @@ has_data() {
   return 1
 }
 
-# choose_start FILE: waits until this pod's role is known and writes "master" or "replica HOST PORT".
+# choose_start: waits until this pod's role is known and writes "master" or "replica HOST PORT" to $decision.
 choose_start() {
   me="${REDIS_ANNOUNCE_HOST:?REDIS_ANNOUNCE_HOST must name this pod}:${REDIS_PORT:-6379}"
   tries=0
