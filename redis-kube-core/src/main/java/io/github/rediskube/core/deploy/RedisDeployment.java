@@ -336,6 +336,7 @@ public final class RedisDeployment implements AutoCloseable {
         String anchor = desiredSpec.names().configMap();
         HasMetadata owner = desired.stream().filter(o -> o instanceof ConfigMap
                 && o.getMetadata().getName().equals(anchor)).findFirst().orElseThrow();
+        Volumes.recreateSentinelsIfClaimsChanged(instance, desiredSpec, options.deleteTimeout());
         new Applier(client, options).apply(namespace, owner, desired);
         Set<String> keep = new HashSet<>();
         desired.forEach(o -> keep.add(o.getKind() + "/" + o.getMetadata().getName()));

@@ -139,6 +139,37 @@ final class Volumes {
         }
     }
 
+    /**
+     * A Sentinel StatefulSet whose claim templates differ from the spec's (one made before Sentinels kept
+     * their state on a volume in STORAGE mode) cannot be updated in place: it is deleted with orphan
+     * propagation, so its pods keep running, and the apply that follows re-creates it (and rolls them).
+     */
+    static void recreateSentinelsIfClaimsChanged(Instance instance, RedisReplicationSpec spec, Duration timeout) {
+        if (!spec.sentinelEnabled()) {
+            return;
+        }
+        String name = spec.names().sentinel();
+        var statefulSet = instance.client().apps().statefulSets().inNamespace(instance.namespace()).withName(name);
+        try {
+            StatefulSet live = statefulSet.get();
+            if (live == null || live.getSpec() == null) {
+                return;
+            }
+            int liveClaims = live.getSpec().getVolumeClaimTemplates() == null ? 0
+                    : live.getSpec().getVolumeClaimTemplates().size();
+            int wantedClaims = spec.mode() == Mode.STORAGE ? 1 : 0;
+            if (liveClaims == wantedClaims) {
+                return;
+            }
+            statefulSet.withPropagationPolicy(DeletionPropagation.ORPHAN).delete();
+            statefulSet.waitUntilCondition(Objects::isNull, timeout.toMillis(), TimeUnit.MILLISECONDS);
+            LOG.info("{}: StatefulSet {} re-created for its state volume (pods kept, then rolled)", instance, name);
+        } catch (KubernetesClientException e) {
+            throw Errors.of("re-creating (orphan delete) for the Sentinels' state volume", "StatefulSet",
+                    instance.namespace(), name, e, List.of());
+        }
+    }
+
     /** @return whether the claim belongs to a Redis pod (component master or replica), not to a Sentinel */
     private static boolean isRedisVolume(PersistentVolumeClaim claim) {
         var labels = claim.getMetadata().getLabels();
