@@ -167,11 +167,14 @@ public final class SentinelTopology implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             Optional<Integer> port = masterPortFromSentinels();
-            if (port.isPresent() && port.get() != old.port()) {
-                RedisNode promoted = currentMaster();
-                String role = promoted.call(client, c -> c.role().get(0).toString());
-                if ("master".equals(role)) {
-                    return promoted;
+            Optional<RedisNode> named = port.flatMap(p -> redis.stream().filter(n -> n.port() == p).findFirst());
+            if (named.isPresent() && named.get() != old) {
+                try {
+                    if ("master".equals(named.get().call(client, c -> c.role().get(0).toString()))) {
+                        return named.get();
+                    }
+                } catch (RuntimeException notYet) {
+                    // the Sentinels name a node that does not answer (yet): ask again
                 }
             }
             sleep(50);
