@@ -37,14 +37,22 @@ public final class RedisNode implements AutoCloseable {
 
     /** Starts (or restarts) the server and waits until it answers PING. */
     public RedisNode start() {
+        launch();
+        awaitPing(Duration.ofSeconds(15));
+        return this;
+    }
+
+    /**
+     * Starts (or restarts) the process without waiting for it to answer, as a pod starts beside others;
+     * {@link #awaitPing(Duration)} waits for it.
+     */
+    public void launch() {
         try {
             process = launcher.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + this, e);
         }
-        awaitPing(Duration.ofSeconds(15));
-        return this;
     }
 
     /** @return the port the server listens on */
@@ -154,7 +162,12 @@ public final class RedisNode implements AutoCloseable {
         }
     }
 
-    private void awaitPing(Duration timeout) {
+    /**
+     * Waits until the server answers PING.
+     *
+     * @param timeout the bound
+     */
+    public void awaitPing(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         RedisClient client = RedisClient.create();
         try {

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,18 +37,17 @@ public final class SentinelTopology implements AutoCloseable {
 
     private final RedisReplicationSpec spec;
     private final Path root;
-    private final Path binDir;
     private final List<RedisNode> redis = new ArrayList<>();
     private final List<RedisNode> sentinels = new ArrayList<>();
     private final List<Integer> sentinelPorts = new ArrayList<>();
+    private final List<Integer> redisPorts = new ArrayList<>();
     private final RedisClient client = RedisClient.create();
-    private final Map<RedisNode, Map<String, String>> environments = new java.util.HashMap<>();
-    private int bootstrapPort;
+    private final SentinelPods pods;
 
     private SentinelTopology(RedisReplicationSpec spec, Path root) {
         this.spec = spec;
         this.root = root;
-        this.binDir = RedisBinaries.requireSentinelDirectory();
+        this.pods = new SentinelPods(spec, root, RedisBinaries.requireSentinelDirectory(), sentinelPorts, redisPorts);
     }
 
     /**
@@ -69,13 +67,15 @@ public final class SentinelTopology implements AutoCloseable {
             for (int i = 0; i < spec.sentinel().sentinels(); i++) {
                 topology.sentinelPorts.add(RedisTopology.freePort());
             }
-            topology.bootstrapPort = RedisTopology.freePort();
-            for (int i = 0; i < spec.sentinel().sentinels(); i++) {
-                topology.sentinels.add(topology.newSentinel(topology.sentinelPorts.get(i)).start());
+            for (int i = 0; i <= spec.replicas(); i++) {
+                topology.redisPorts.add(RedisTopology.freePort());
             }
-            topology.redis.add(topology.newRedis(Role.MASTER, topology.bootstrapPort).start());
-            for (int i = 0; i < spec.replicas(); i++) {
-                topology.redis.add(topology.newRedis(Role.REPLICA, RedisTopology.freePort()).start());
+            for (int i = 0; i < spec.sentinel().sentinels(); i++) {
+                topology.sentinels.add(topology.pods.sentinel(topology.sentinelPorts.get(i)).start());
+            }
+            for (int i = 0; i <= spec.replicas(); i++) {
+                Role role = i == 0 ? Role.MASTER : Role.REPLICA;
+                topology.redis.add(topology.pods.redis(role, topology.redisPorts.get(i)).start());
             }
             return topology;
         } catch (RuntimeException e) {
@@ -123,22 +123,30 @@ public final class SentinelTopology implements AutoCloseable {
         return List.copyOf(sentinelPorts);
     }
 
-    /** @return the master's port as the first live Sentinel that answers names it */
+    /**
+     * @return the master's port as the Sentinels agree on it, the way ha.sh asks: of the live Sentinels that
+     *         answer, the one with the highest config epoch, and its {@code get-master-addr-by-name} (a
+     *         Sentinel whose failover is still reconfiguring replicas already names the promoted one there)
+     */
     public Optional<Integer> masterPortFromSentinels() {
+        Optional<Integer> best = Optional.empty();
+        long bestEpoch = -1;
         for (RedisNode sentinel : sentinels) {
             if (!sentinel.alive()) {
                 continue;
             }
             try (StatefulRedisSentinelConnection<String, String> connection = client.connectSentinel(sentinel.uri())) {
+                long epoch = Long.parseLong(connection.sync().master(masterName()).getOrDefault("config-epoch", "0"));
                 SocketAddress address = connection.sync().getMasterAddrByName(masterName());
-                if (address instanceof InetSocketAddress inet) {
-                    return Optional.of(inet.getPort());
+                if (address instanceof InetSocketAddress inet && epoch > bestEpoch) {
+                    best = Optional.of(inet.getPort());
+                    bestEpoch = epoch;
                 }
             } catch (RuntimeException e) {
                 // this Sentinel cannot answer now: ask the next one
             }
         }
-        return Optional.empty();
+        return best;
     }
 
     /** @return the node the Sentinels name master */
@@ -159,11 +167,14 @@ public final class SentinelTopology implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             Optional<Integer> port = masterPortFromSentinels();
-            if (port.isPresent() && port.get() != old.port()) {
-                RedisNode promoted = currentMaster();
-                String role = promoted.call(client, c -> c.role().get(0).toString());
-                if ("master".equals(role)) {
-                    return promoted;
+            Optional<RedisNode> named = port.flatMap(p -> redis.stream().filter(n -> n.port() == p).findFirst());
+            if (named.isPresent() && named.get() != old) {
+                try {
+                    if ("master".equals(named.get().call(client, c -> c.role().get(0).toString()))) {
+                        return named.get();
+                    }
+                } catch (RuntimeException notYet) {
+                    // the Sentinels name a node that does not answer (yet): ask again
                 }
             }
             sleep(50);
@@ -202,6 +213,99 @@ public final class SentinelTopology implements AutoCloseable {
                 + sentinelLogs());
     }
 
+    /**
+     * Kills every Sentinel with SIGKILL and starts them all at once as new pods: their in-memory runtime
+     * directory is gone (a new emptyDir); only a state volume (STORAGE mode) keeps what they knew.
+     */
+    public void restartSentinels() {
+        sentinels.forEach(RedisNode::kill);
+        sentinels.forEach(SentinelTopology::wipeRuntime);
+        sentinels.forEach(RedisNode::launch);
+        sentinels.forEach(s -> s.awaitPing(Duration.ofSeconds(30)));
+    }
+
+    /**
+     * Stops every pod (SIGTERM, as a delete does once preStop is done) and starts them all at once as a
+     * re-deploy with kept volumes does: new runtime directories, the same data (and Sentinel state) volumes.
+     *
+     * @param timeout how long each pod may take to answer PING again
+     */
+    public void redeploy(Duration timeout) {
+        redis.forEach(RedisNode::stop);
+        sentinels.forEach(RedisNode::stop);
+        sentinels.forEach(SentinelTopology::wipeRuntime);
+        redis.forEach(SentinelTopology::wipeRuntime);
+        sentinels.forEach(RedisNode::launch);
+        redis.forEach(RedisNode::launch);
+        sentinels.forEach(s -> s.awaitPing(timeout));
+        redis.forEach(r -> r.awaitPing(timeout));
+    }
+
+    /** @return the running Redis nodes that answer ROLE with {@code master} */
+    public List<RedisNode> liveMasters() {
+        List<RedisNode> masters = new ArrayList<>();
+        for (RedisNode node : redis) {
+            try {
+                if (node.alive() && "master".equals(node.call(client, c -> c.role().get(0).toString()))) {
+                    masters.add(node);
+                }
+            } catch (RuntimeException notAnswering) {
+                // loading or stopped: not a master that serves
+            }
+        }
+        return masters;
+    }
+
+    /**
+     * Waits until exactly one node answers as master and every other running node is linked to it.
+     *
+     * @param timeout the bound
+     * @return the master
+     */
+    public RedisNode awaitOneMasterAllLinked(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<RedisNode> masters = List.of();
+        while (System.nanoTime() < deadline) {
+            masters = liveMasters();
+            if (masters.size() == 1 && allLinkedTo(masters.get(0))) {
+                return masters.get(0);
+            }
+            sleep(100);
+        }
+        StringBuilder logs = new StringBuilder();
+        redis.forEach(n -> logs.append("\n--- ").append(n).append('\n').append(n.log()));
+        throw new AssertionError("not exactly one master with every other node linked within " + timeout
+                + ": masters " + masters + logs + "\n--- Sentinels:\n" + sentinelLogs());
+    }
+
+    private boolean allLinkedTo(RedisNode master) {
+        for (RedisNode node : redis) {
+            if (node == master || !node.alive()) {
+                continue;
+            }
+            try {
+                String info = node.call(client, c -> c.info("replication"));
+                if (!info.contains("master_link_status:up") || !info.contains("master_port:" + master.port() + "\r")) {
+                    return false;
+                }
+            } catch (RuntimeException notYet) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void wipeRuntime(RedisNode node) {
+        Path runtime = node.home().resolve("run");
+        try (var files = Files.list(runtime)) {
+            for (Path file : files.toList()) {
+                Files.delete(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot empty " + runtime, e);
+        }
+    }
+
     /** @return every Sentinel's log, for failure messages */
     public String sentinelLogs() {
         return sentinels.stream().map(RedisNode::log).collect(Collectors.joining("\n---\n"));
@@ -232,70 +336,6 @@ public final class SentinelTopology implements AutoCloseable {
                 + replica.log() + "\nSentinels:\n" + sentinelLogs());
     }
 
-    private RedisNode newRedis(Role role, int port) {
-        Path home = root.resolve("redis-" + port);
-        try {
-            Path config = Files.createDirectories(home.resolve("config"));
-            Path runtime = Files.createDirectories(home.resolve("run"));
-            Path data = Files.createDirectories(home.resolve("data"));
-            for (Role each : Role.values()) {
-                Files.writeString(config.resolve(each.label() + ".conf"),
-                        RedisTopology.substitute(RedisManifests.redisConf(spec, each), port, data));
-            }
-            Files.writeString(config.resolve(RedisManifests.START_SCRIPT_KEY), RedisManifests.startScript());
-            Files.writeString(config.resolve(RedisManifests.PROBE_SCRIPT_KEY), RedisManifests.probeScript());
-            Path script = config.resolve(RedisManifests.HA_SCRIPT_KEY);
-            Files.writeString(script, RedisManifests.haScript(), StandardCharsets.UTF_8);
-            ProcessBuilder launcher = new ProcessBuilder("sh", script.toString(), "start").directory(home.toFile());
-            Map<String, String> env = environment(launcher, config, runtime);
-            env.put("REDIS_ROLE", role.label());
-            env.put("REDIS_PORT", String.valueOf(port));
-            env.put("REDIS_ANNOUNCE_HOST", "127.0.0.1");
-            env.put("REDIS_MODE", spec.mode().name().toLowerCase(java.util.Locale.ROOT));
-            env.put("REDIS_DATA_DIR", data.toString());
-            RedisNode node = new RedisNode(role.label(), port, password(), home, launcher);
-            environments.put(node, Map.copyOf(env));
-            return node;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare redis under " + home, e);
-        }
-    }
-
-    private RedisNode newSentinel(int port) {
-        Path home = root.resolve("sentinel-" + port);
-        try {
-            Path config = Files.createDirectories(home.resolve("config"));
-            Path runtime = Files.createDirectories(home.resolve("run"));
-            Files.writeString(config.resolve("sentinel.conf"), substituteSentinel(RedisManifests.sentinelConf(spec), port));
-            Files.writeString(config.resolve("sentinel-master.conf"), RedisManifests.sentinelMasterConf(spec));
-            Path script = config.resolve(RedisManifests.HA_SCRIPT_KEY);
-            Files.writeString(script, RedisManifests.haScript(), StandardCharsets.UTF_8);
-            ProcessBuilder launcher = new ProcessBuilder("sh", script.toString(), "sentinel").directory(home.toFile());
-            Map<String, String> env = environment(launcher, config, runtime);
-            env.put("SENTINEL_PORT", String.valueOf(port));
-            env.put("SENTINEL_QUORUM", String.valueOf(spec.sentinel().quorum()));
-            env.put("SENTINEL_ANNOUNCE_HOST", "127.0.0.1");
-            return new RedisNode("sentinel", port, password(), home, launcher);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare sentinel under " + home, e);
-        }
-    }
-
-    private Map<String, String> environment(ProcessBuilder launcher, Path config, Path runtime) {
-        Map<String, String> env = launcher.environment();
-        env.put("PATH", binDir + java.io.File.pathSeparator + env.getOrDefault("PATH", ""));
-        env.put("REDIS_CONFIG_DIR", config.toString());
-        env.put("REDIS_RUNTIME_DIR", runtime.toString());
-        env.put("REDIS_SENTINELS", sentinelPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(" ")));
-        env.put("REDIS_MASTER_SET", masterName());
-        env.put("REDIS_MASTER_HOST", "127.0.0.1");
-        env.put("REDIS_MASTER_PORT", String.valueOf(bootstrapPort));
-        if (password() != null) {
-            env.put("REDIS_PASSWORD", password());
-        }
-        return env;
-    }
-
     /**
      * Runs the rendered ha.sh with a sub-command in a Redis node's environment, as the kubelet would run a
      * probe or preStop hook in its pod.
@@ -312,7 +352,7 @@ public final class SentinelTopology implements AutoCloseable {
                 .resolve(RedisManifests.HA_SCRIPT_KEY).toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().putAll(environments.get(node));
+        builder.environment().putAll(pods.environment(node));
         builder.environment().putAll(extra);
         try {
             Path out = Files.createTempFile(root, "script", ".log");
@@ -330,15 +370,29 @@ public final class SentinelTopology implements AutoCloseable {
         }
     }
 
-    /** Only what cannot hold outside a pod changes: the port and the bind address. */
-    static String substituteSentinel(String conf, int port) {
-        String result = conf.replace("\nport 26379\n", "\nport " + port + "\n")
-                .replace("\nbind * -::*\n", "\nbind 127.0.0.1\n");
-        if (!result.contains("\nport " + port + "\n") || !result.contains("\nbind 127.0.0.1\n")) {
-            throw new IllegalStateException("rendered sentinel.conf no longer has the port/bind lines this test "
-                    + "substitutes:\n" + conf);
+    /**
+     * Starts the rendered ha.sh with a sub-command in a node's environment as its container's command:
+     * PID 1 of a PID namespace of its own ({@code unshare --pid --fork}), where no signal has a default
+     * action, so only what the script traps ends it. Output goes to the node's log.
+     *
+     * @param node  a Redis node or Sentinel of this set
+     * @param extra environment added for this run
+     * @param args  the sub-command
+     * @return the {@code unshare} process; its only child is the script, PID 1 of the namespace
+     */
+    public Process startAsContainer(RedisNode node, Map<String, String> extra, String... args) {
+        List<String> command = new ArrayList<>(List.of("unshare", "--pid", "--fork", "--kill-child", "sh",
+                node.home().resolve("config").resolve(RedisManifests.HA_SCRIPT_KEY).toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(node.home().resolve("container.log").toFile()));
+        builder.environment().putAll(pods.environment(node));
+        builder.environment().putAll(extra);
+        try {
+            return builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run unshare (util-linux) for " + node, e);
         }
-        return result;
     }
 
     private static void sleep(long millis) {

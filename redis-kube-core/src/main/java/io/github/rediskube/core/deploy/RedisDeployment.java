@@ -351,6 +351,9 @@ public final class RedisDeployment implements AutoCloseable {
                 && o.getMetadata().getName().equals(anchor)).findFirst().orElseThrow();
         Applier applier = new Applier(client, options, instance.selector());
         Map<String, HasMetadata> found = applier.read(namespace, desired);   // refuses other people's objects
+        if (Volumes.recreateSentinelsIfClaimsChanged(instance, desiredSpec, options.deleteTimeout())) {
+            found = applier.read(namespace, desired);                          // without the orphaned StatefulSet
+        }
         applier.apply(namespace, owner, LivePassword.stamp(desiredSpec, desired, found, applier), found);
         Set<String> keep = new HashSet<>();
         desired.forEach(o -> keep.add(o.getKind() + "/" + o.getMetadata().getName()));

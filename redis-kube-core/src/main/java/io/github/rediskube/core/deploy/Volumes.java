@@ -113,6 +113,9 @@ final class Volumes {
                     instance.name(), e, List.of());
         }
         for (PersistentVolumeClaim claim : claims) {
+            if (!isRedisVolume(claim)) {
+                continue;   // a Sentinel's small state volume keeps its size
+            }
             String claimName = claim.getMetadata().getName();
             try {
                 client.persistentVolumeClaims().inNamespace(namespace).withName(claimName).edit(c -> {
@@ -137,6 +140,47 @@ final class Volumes {
                         List.of());
             }
         }
+    }
+
+    /**
+     * A Sentinel StatefulSet whose claim templates differ from the spec's (one made before Sentinels kept
+     * their state on a volume in STORAGE mode) cannot be updated in place: it is deleted with orphan
+     * propagation, so its pods keep running, and the apply that follows re-creates it (and rolls them).
+     *
+     * @return whether it was deleted (the caller reads the live objects again)
+     */
+    static boolean recreateSentinelsIfClaimsChanged(Instance instance, RedisReplicationSpec spec, Duration timeout) {
+        if (!spec.sentinelEnabled()) {
+            return false;
+        }
+        String name = spec.names().sentinel();
+        var statefulSet = instance.client().apps().statefulSets().inNamespace(instance.namespace()).withName(name);
+        try {
+            StatefulSet live = statefulSet.get();
+            if (live == null || live.getSpec() == null) {
+                return false;
+            }
+            int liveClaims = live.getSpec().getVolumeClaimTemplates() == null ? 0
+                    : live.getSpec().getVolumeClaimTemplates().size();
+            int wantedClaims = spec.mode() == Mode.STORAGE ? 1 : 0;
+            if (liveClaims == wantedClaims) {
+                return false;
+            }
+            statefulSet.withPropagationPolicy(DeletionPropagation.ORPHAN).delete();
+            statefulSet.waitUntilCondition(Objects::isNull, timeout.toMillis(), TimeUnit.MILLISECONDS);
+            LOG.info("{}: StatefulSet {} re-created for its state volume (pods kept, then rolled)", instance, name);
+            return true;
+        } catch (KubernetesClientException e) {
+            throw Errors.of(instance.client(), "re-creating (orphan delete) for the Sentinels' state volume", "StatefulSet",
+                    instance.namespace(), name, e, List.of());
+        }
+    }
+
+    /** @return whether the claim belongs to a Redis pod (component master or replica), not to a Sentinel */
+    private static boolean isRedisVolume(PersistentVolumeClaim claim) {
+        var labels = claim.getMetadata().getLabels();
+        String component = labels == null ? null : labels.get("app.kubernetes.io/component");
+        return component == null || java.util.Arrays.stream(Role.values()).anyMatch(r -> r.label().equals(component));
     }
 
     /**

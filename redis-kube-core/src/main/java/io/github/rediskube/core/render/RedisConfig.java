@@ -33,6 +33,11 @@ final class RedisConfig {
     static final String SENTINEL_CONF = "sentinel.conf";
     /** Sentinel's per-master directives, which must follow {@code sentinel monitor}. */
     static final String SENTINEL_MASTER_CONF = "sentinel-master.conf";
+    /**
+     * Every Redis pod as {@code host:port}, one a line: whom ha.sh asks for the live master when no
+     * Sentinel answers. Not in the config hash: scaling the replicas updates it without rolling the pods.
+     */
+    static final String PEERS = "redis-peers";
 
     private RedisConfig() {
     }

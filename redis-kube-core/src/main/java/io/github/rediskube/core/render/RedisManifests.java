@@ -41,6 +41,8 @@ public final class RedisManifests {
     public static final String START_SCRIPT_KEY = RedisConfig.START_SCRIPT;
     /** Key of the Sentinel-mode script in the ConfigMap (present only with Sentinel). */
     public static final String HA_SCRIPT_KEY = RedisConfig.HA_SCRIPT;
+    /** Key of the Redis pods' addresses in the ConfigMap (present only with Sentinel). */
+    public static final String PEERS_KEY = RedisConfig.PEERS;
     /** Key of the probe script in the ConfigMap. */
     public static final String PROBE_SCRIPT_KEY = RedisConfig.PROBE_SCRIPT;
 
@@ -132,6 +134,15 @@ public final class RedisManifests {
         return RedisConfig.sentinelMasterConf(spec);
     }
 
+    /**
+     * @param spec a validated spec with Sentinel
+     * @return every Redis pod as {@code host:port}, one a line (ConfigMap key {@value #PEERS_KEY}): whom
+     *         ha.sh asks for the live master when no Sentinel answers
+     */
+    public static String redisPeers(RedisReplicationSpec spec) {
+        return Sentinels.peers(spec);
+    }
+
     /** @return the pod label the master and replica Services select on with Sentinel: the live role */
     public static String roleLabel() {
         return Sentinels.ROLE_LABEL;
@@ -214,6 +225,7 @@ public final class RedisManifests {
             data.put(RedisConfig.HA_SCRIPT, haScript());
             data.put(RedisConfig.SENTINEL_CONF, sentinelConf(spec));
             data.put(RedisConfig.SENTINEL_MASTER_CONF, RedisConfig.sentinelMasterConf(spec));
+            data.put(RedisConfig.PEERS, Sentinels.peers(spec));
         }
         return new ConfigMapBuilder()
                 .withMetadata(Labels.metadata(spec, spec.names().configMap(), Labels.common(spec)))

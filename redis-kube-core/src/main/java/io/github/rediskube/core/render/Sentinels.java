@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Lifecycle;
 import io.fabric8.kubernetes.api.model.LifecycleBuilder;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -21,7 +23,9 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
+import io.github.rediskube.core.spec.Mode;
 import io.github.rediskube.core.spec.ResourceNames;
+import io.github.rediskube.core.spec.Role;
 import io.github.rediskube.core.spec.SentinelSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +51,10 @@ final class Sentinels {
     static final String LABELER_CONTAINER = "role-labeler";
     static final String ROLE_DIR = "/run/redis-kube-role";
     static final String TOKEN_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
+    /** Where a Sentinel keeps its state (its rewritten sentinel.conf) on a volume, in STORAGE mode. */
+    static final String STATE_DIR = "/data";
+    /** The Sentinel's state volume: a few KiB of sentinel.conf. */
+    static final String STATE_VOLUME_SIZE = "64Mi";
     /** PreStop failover (bounded at 15 s) plus Redis' own shutdown-timeout. */
     static final int REDIS_TERMINATION_GRACE_SECONDS = 45;
 
@@ -58,6 +66,16 @@ final class Sentinels {
         return IntStream.range(0, spec.sentinel().sentinels())
                 .mapToObj(i -> spec.names().sentinelPodHost(i) + ":" + SentinelSpec.SENTINEL_PORT)
                 .collect(Collectors.joining(" "));
+    }
+
+    /** @return every Redis pod's {@code host:6379}, one a line: master-0, then the replicas by ordinal */
+    static String peers(RedisReplicationSpec spec) {
+        StringBuilder peers = new StringBuilder();
+        peers.append(spec.names().podHost(Role.MASTER, 0)).append(':').append(ResourceNames.REDIS_PORT).append('\n');
+        for (int i = 0; i < spec.replicas(); i++) {
+            peers.append(spec.names().podHost(Role.REPLICA, i)).append(':').append(ResourceNames.REDIS_PORT).append('\n');
+        }
+        return peers.toString();
     }
 
     static Map<String, String> labels(RedisReplicationSpec spec) {
@@ -225,6 +243,8 @@ final class Sentinels {
                     .withNewUpdateStrategy()
                         .withType("RollingUpdate")
                     .endUpdateStrategy()
+                    .withPersistentVolumeClaimRetentionPolicy(keepsState(spec) ? Workloads.retention(spec) : null)
+                    .withVolumeClaimTemplates(keepsState(spec) ? List.of(stateClaim(spec)) : List.of())
                     .withNewTemplate()
                         .withNewMetadata()
                             .withLabels(labels(spec))
@@ -270,8 +290,40 @@ final class Sentinels {
                 .withReadinessProbe(exec(probe, 2, 3, 3))
                 .withLivenessProbe(exec(probe, 15, 10, 6))
                 .withSecurityContext(Workloads.containerSecurity(spec.image().uid()))
-                .withVolumeMounts(Workloads.scriptMounts())
+                .withVolumeMounts(sentinelMounts(spec))
                 .build();
+    }
+
+    /**
+     * In STORAGE mode a Sentinel keeps its state (master, epochs, known replicas and Sentinels) on a volume,
+     * so that a re-deploy with kept Redis volumes follows the master that holds the newest data.
+     */
+    private static boolean keepsState(RedisReplicationSpec spec) {
+        return spec.mode() == Mode.STORAGE;
+    }
+
+    private static PersistentVolumeClaim stateClaim(RedisReplicationSpec spec) {
+        return new PersistentVolumeClaimBuilder()
+                .withNewMetadata()
+                    .withName("data")
+                    .withLabels(selector(spec))   // claim templates are immutable: no user labels
+                .endMetadata()
+                .withNewSpec()
+                    .withAccessModes(spec.storage().accessMode())
+                    .withStorageClassName(spec.storage().storageClass())
+                    .withNewResources()
+                        .addToRequests("storage", new Quantity(STATE_VOLUME_SIZE))
+                    .endResources()
+                .endSpec()
+                .build();
+    }
+
+    private static List<VolumeMount> sentinelMounts(RedisReplicationSpec spec) {
+        List<VolumeMount> mounts = new ArrayList<>(Workloads.scriptMounts());
+        if (keepsState(spec)) {
+            mounts.add(new VolumeMountBuilder().withName("data").withMountPath(STATE_DIR).build());
+        }
+        return mounts;
     }
 
     private static List<EnvVar> sentinelEnv(RedisReplicationSpec spec) {
@@ -288,6 +340,9 @@ final class Sentinels {
         env.add(new EnvVar("REDIS_MASTER_PORT", String.valueOf(ResourceNames.REDIS_PORT), null));
         env.add(new EnvVar("REDIS_CONFIG_DIR", RedisConfig.CONFIG_DIR, null));
         env.add(new EnvVar("REDIS_RUNTIME_DIR", RedisConfig.RUNTIME_DIR, null));
+        if (keepsState(spec)) {
+            env.add(new EnvVar("SENTINEL_STATE_DIR", STATE_DIR, null));
+        }
         env.addAll(Workloads.passwordEnv(spec));
         return env;
     }

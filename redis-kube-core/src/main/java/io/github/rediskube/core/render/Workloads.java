@@ -26,6 +26,8 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetPersistentVolumeClaimRetentionPolicy;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetPersistentVolumeClaimRetentionPolicyBuilder;
 import io.github.rediskube.core.spec.Auth;
 import io.github.rediskube.core.spec.Mode;
 import io.github.rediskube.core.spec.NodeResources;
@@ -50,7 +52,6 @@ final class Workloads {
     static StatefulSet statefulSet(RedisReplicationSpec spec, Role role, String configHash) {
         ResourceNames names = spec.names();
         boolean storage = spec.mode() == Mode.STORAGE;
-        String retention = storage && spec.storage().deleteVolumesOnDelete() ? "Delete" : "Retain";
         return new StatefulSetBuilder()
                 .withMetadata(Labels.metadata(spec, names.of(role), Labels.common(spec, role)))
                 .withNewSpec()
@@ -63,13 +64,19 @@ final class Workloads {
                     .withNewUpdateStrategy()
                         .withType("RollingUpdate")
                     .endUpdateStrategy()
-                    .withNewPersistentVolumeClaimRetentionPolicy()
-                        .withWhenDeleted(retention)
-                        .withWhenScaled("Retain")
-                    .endPersistentVolumeClaimRetentionPolicy()
+                    .withPersistentVolumeClaimRetentionPolicy(retention(spec))
                     .withTemplate(podTemplate(spec, role, configHash))
                     .withVolumeClaimTemplates(storage ? List.of(claimTemplate(spec, role)) : List.of())
                 .endSpec()
+                .build();
+    }
+
+    /** Volumes are kept on delete unless the spec says otherwise, and always on scale-down. */
+    static StatefulSetPersistentVolumeClaimRetentionPolicy retention(RedisReplicationSpec spec) {
+        boolean delete = spec.mode() == Mode.STORAGE && spec.storage().deleteVolumesOnDelete();
+        return new StatefulSetPersistentVolumeClaimRetentionPolicyBuilder()
+                .withWhenDeleted(delete ? "Delete" : "Retain")
+                .withWhenScaled("Retain")
                 .build();
     }
 

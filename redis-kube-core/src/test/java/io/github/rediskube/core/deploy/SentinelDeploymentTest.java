@@ -83,6 +83,29 @@ class SentinelDeploymentTest {
     }
 
     @Test
+    void aStorageSentinelStatefulSetWithoutItsStateVolumeIsRecreatedNotPatched() {
+        RedisReplicationSpec storage = spec().toBuilder().storage("1Gi").build();
+        StatefulSet earlier = storage.manifests().stream()
+                .filter(o -> o instanceof StatefulSet && o.getMetadata().getName().equals("orders-sentinel"))
+                .map(StatefulSet.class::cast).findFirst().orElseThrow();
+        earlier.getSpec().setVolumeClaimTemplates(List.of());   // as an earlier version rendered it
+        earlier.getMetadata().setNamespace(namespace);
+        String earlierUid = client.resource(earlier).create().getMetadata().getUid();
+
+        RedisKube.deploy(client, storage, MOCK);
+
+        StatefulSet now = client.apps().statefulSets().inNamespace(namespace).withName("orders-sentinel").get();
+        assertThat(now.getMetadata().getUid()).as("re-created: claim templates cannot change in place")
+                .isNotEqualTo(earlierUid);
+        assertThat(now.getSpec().getVolumeClaimTemplates()).extracting(c -> c.getMetadata().getName())
+                .containsExactly("data");
+        String uid = now.getMetadata().getUid();
+        RedisKube.deploy(client, storage, MOCK);
+        assertThat(client.apps().statefulSets().inNamespace(namespace).withName("orders-sentinel").get()
+                .getMetadata().getUid()).as("left alone when its claims already match").isEqualTo(uid);
+    }
+
+    @Test
     void masterServiceFollowsTheRoleLabelAcrossAFailover() {
         RedisKube.deploy(client, spec(), MOCK);
         for (String sts : List.of("orders-master", "orders-replica", "orders-sentinel")) {

@@ -81,6 +81,44 @@ class SentinelManifestsTest {
     }
 
     @Test
+    void storageSentinelsKeepTheirStateOnAVolumeKeptLikeTheRedisVolumes() {
+        RedisReplicationSpec spec = sentinel().toBuilder().storage("1Gi").build();
+        StatefulSet sentinels = find(spec.manifests(), StatefulSet.class, "orders-sentinel");
+        Container container = redisContainer(sentinels);
+
+        assertThat(sentinels.getSpec().getVolumeClaimTemplates()).singleElement().satisfies(claim -> {
+            assertThat(claim.getMetadata().getName()).isEqualTo("data");
+            assertThat(claim.getMetadata().getLabels()).containsEntry("app.kubernetes.io/component", "sentinel");
+            assertThat(claim.getSpec().getResources().getRequests().get("storage").toString()).isEqualTo("64Mi");
+        });
+        assertThat(sentinels.getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenDeleted()).isEqualTo("Retain");
+        assertThat(env(container, "SENTINEL_STATE_DIR")).isEqualTo("/data");
+        assertThat(container.getVolumeMounts()).anySatisfy(m -> {
+            assertThat(m.getName()).isEqualTo("data");
+            assertThat(m.getMountPath()).isEqualTo("/data");
+        });
+        StatefulSet cacheSentinels = find(sentinel().manifests(), StatefulSet.class, "orders-sentinel");
+        assertThat(cacheSentinels.getSpec().getVolumeClaimTemplates()).isEmpty();
+        assertThat(env(redisContainer(cacheSentinels), "SENTINEL_STATE_DIR")).isNull();
+    }
+
+    @Test
+    void configMapListsEveryRedisPodForWhenNoSentinelAnswers() {
+        ConfigMap config = find(sentinel().manifests(), ConfigMap.class, "orders-config");
+
+        assertThat(config.getData().get("redis-peers")).isEqualTo(
+                "orders-master-0.orders-headless.tenant-a.svc.cluster.local:6379\n"
+                        + "orders-replica-0.orders-headless.tenant-a.svc.cluster.local:6379\n"
+                        + "orders-replica-1.orders-headless.tenant-a.svc.cluster.local:6379\n");
+        StatefulSet master = find(sentinel().manifests(), StatefulSet.class, "orders-master");
+        StatefulSet scaled = find(sentinel().toBuilder().replicas(3).build().manifests(), StatefulSet.class,
+                "orders-master");
+        assertThat(scaled.getSpec().getTemplate().getMetadata().getAnnotations())
+                .as("scaling the replicas updates the list without rolling the master")
+                .isEqualTo(master.getSpec().getTemplate().getMetadata().getAnnotations());
+    }
+
+    @Test
     void redisPodsAskEverySentinelByPodNameAndFailOverBeforeStopping() {
         StatefulSet master = find(sentinel().manifests(), StatefulSet.class, "orders-master");
         Container redis = redisContainer(master);

@@ -132,4 +132,78 @@ class SentinelFailoverTest {
             assertThat(reply).isEqualTo("OK");
         }
     }
+
+    @Test
+    void sentinelsRestartedTogetherAfterAFailoverFindTheLiveMasterAndLeaveNoSecondOne(@TempDir Path dir) {
+        try (SentinelTopology ha = SentinelTopology.start(spec(), dir)) {
+            RedisNode podZero = ha.currentMaster();
+            ha.redisNodes().stream().filter(n -> n != podZero).forEach(r -> ha.awaitLinked(r, FAILOVER));
+            ha.awaitSentinelsKnowReplicas(2, FAILOVER);
+            writeKeys(podZero, 2);
+            podZero.kill();
+            RedisNode promoted = ha.awaitMasterOtherThan(podZero, FAILOVER);
+            podZero.start();
+            ha.awaitLinked(podZero, FAILOVER);
+
+            ha.restartSentinels();          // e.g. kubectl delete pod -l ...component=sentinel: no state left
+            awaitSentinelsAnswer(ha);
+            podZero.kill();                 // then pod 0 restarts, asking the new Sentinels whom to follow
+            podZero.start();
+
+            ha.awaitOneMasterAllLinked(Duration.ofSeconds(30));
+            assertThat(ha.liveMasters()).containsExactly(promoted);
+            assertThat(ha.sentinelLogs()).contains("the Redis pods name 127.0.0.1:" + promoted.port() + " the master");
+            for (RedisNode node : ha.redisNodes()) {
+                assertThat(keys(node)).as("keys on %s", node).isEqualTo(KEYS);
+            }
+        }
+    }
+
+    @Test
+    void storageRedeployWithKeptVolumesFollowsThePodWithTheNewestData(@TempDir Path dir) {
+        RedisReplicationSpec spec = spec().toBuilder().storage(s -> s.size("1Gi")).build();
+        try (SentinelTopology ha = SentinelTopology.start(spec, dir)) {
+            RedisNode podZero = ha.currentMaster();
+            ha.redisNodes().stream().filter(n -> n != podZero).forEach(r -> ha.awaitLinked(r, FAILOVER));
+            ha.awaitSentinelsKnowReplicas(2, FAILOVER);
+            writeKeys(podZero, 2);                       // 200 keys on every volume
+            podZero.kill();                              // pod 0 down; its volume stops at 200 keys
+            RedisNode promoted = ha.awaitMasterOtherThan(podZero, FAILOVER);
+            ha.redisNodes().stream().filter(n -> n != podZero && n != promoted)
+                    .forEach(r -> ha.awaitLinked(r, FAILOVER));
+            promoted.call(client, c -> {
+                for (int i = KEYS; i < 3 * KEYS; i++) {
+                    c.set("key:" + i, "value-" + i);
+                }
+                return c.waitForReplication(1, 5000);
+            });                                          // 600 keys on the promoted pod and its replica
+
+            ha.redeploy(Duration.ofSeconds(60));         // delete, deploy again: volumes kept, all pods at once
+
+            RedisNode master = ha.awaitOneMasterAllLinked(Duration.ofSeconds(60));
+            for (RedisNode node : ha.redisNodes()) {
+                assertThat(keys(node)).as("keys on %s (master %s)", node, master).isEqualTo(3 * KEYS);
+            }
+            assertThat(ha.sentinelLogs()).contains("restarting from this Sentinel's kept state");
+        }
+    }
+
+    private static void awaitSentinelsAnswer(SentinelTopology ha) {
+        long deadline = System.nanoTime() + FAILOVER.toNanos();
+        while (ha.masterPortFromSentinels().isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no Sentinel answers after the restart:\n" + ha.sentinelLogs());
+            }
+            sleep(100);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
 }

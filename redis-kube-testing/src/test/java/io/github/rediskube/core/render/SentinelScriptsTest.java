@@ -7,12 +7,18 @@ import io.github.rediskube.testing.RedisNode;
 import io.github.rediskube.testing.RedisTopology.ProbeResult;
 import io.github.rediskube.testing.SentinelTopology;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,19 +48,120 @@ class SentinelScriptsTest {
     }
 
     @Test
-    void preStopOnTheMasterFailsOverBeforeItStops() {
+    void preStopPausesWritesSoEveryAcknowledgedWriteIsOnTheNewMaster() throws Exception {
         try (SentinelTopology ha = SentinelTopology.start(SentinelFailoverTest.spec(), dir.resolve("ha"))) {
             RedisNode master = ha.currentMaster();
             ha.redisNodes().stream().filter(n -> n != master).forEach(r -> ha.awaitLinked(r, BOUND));
             ha.awaitSentinelsKnowReplicas(2, BOUND);
+            ContinuousWriter writer = new ContinuousWriter(client, master);
+            writer.awaitAcknowledged(200, BOUND);
 
+            long started = System.nanoTime();
             ProbeResult preStop = ha.runScript(master, Map.of(), Duration.ofSeconds(30), "prestop");
+            long preStopMillis = (System.nanoTime() - started) / 1_000_000;
+            writer.awaitRefusals(3, BOUND);
+            writer.stop();
 
+            RedisNode promoted = ha.awaitMasterOtherThan(master, BOUND);
+            List<String> acknowledged = writer.acknowledged();
+            long lost = promoted.call(client, c -> acknowledged.stream().filter(k -> c.exists(k) == 0).count());
+            System.out.printf("preStop took %d ms; %d writes acknowledged by the old master, %d of them lost; "
+                    + "after the pause: %s%n", preStopMillis, acknowledged.size(), lost, writer.lastRefusal());
+            assertThat(lost).as("acknowledged writes missing on the new master %s", promoted).isZero();
             assertThat(preStop.exitCode()).as(preStop.output()).isZero();
-            assertThat(preStop.output()).contains("asked the Sentinel", "failed over: this pod is a replica now");
-            assertThat(ha.currentMaster()).isNotSameAs(master);
-            String role = master.call(client, c -> c.role().get(0).toString());
-            assertThat(role).isEqualTo("slave");
+            assertThat(preStop.output()).contains("writes paused, replicas caught up", "asked the Sentinel",
+                    "failed over: this pod is a replica of");
+            String oldRole = master.call(client, c -> c.role().get(0).toString());
+            assertThat(oldRole).isEqualTo("slave");
+            assertThat(writer.lastRefusal()).as("writes after the pause are refused, not dropped").contains("READONLY");
+            assertThat(preStopMillis).as("preStop well inside the 45 s grace period").isLessThan(10_000);
+        }
+    }
+
+    /** One connection writing SET w:n as fast as it can, as a pooled client does; records what got OK. */
+    private static final class ContinuousWriter {
+        private final List<String> acknowledged = new CopyOnWriteArrayList<>();
+        private final AtomicInteger refusals = new AtomicInteger();
+        private final AtomicReference<String> lastRefusal = new AtomicReference<>("none");
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final Thread thread;
+
+        ContinuousWriter(RedisClient client, RedisNode master) {
+            StatefulRedisConnection<String, String> connection = client.connect(master.uri());
+            connection.setTimeout(Duration.ofSeconds(30));   // paused writes wait, they do not time out
+            thread = new Thread(() -> {
+                try (connection) {
+                    for (int n = 0; running.get(); n++) {
+                        String key = "w:" + n;
+                        try {
+                            if ("OK".equals(connection.sync().set(key, "v"))) {
+                                acknowledged.add(key);
+                            }
+                        } catch (RuntimeException refused) {
+                            lastRefusal.set(String.valueOf(refused.getMessage()));
+                            refusals.incrementAndGet();
+                        }
+                    }
+                }
+            }, "continuous-writer");
+            thread.start();
+        }
+
+        void awaitAcknowledged(int count, Duration timeout) {
+            await(() -> acknowledged.size() >= count, timeout, count + " acknowledged writes");
+        }
+
+        void awaitRefusals(int count, Duration timeout) {
+            await(() -> refusals.get() >= count, timeout, count + " refused writes");
+        }
+
+        void stop() throws InterruptedException {
+            running.set(false);
+            thread.join(30_000);
+        }
+
+        List<String> acknowledged() {
+            return List.copyOf(acknowledged);
+        }
+
+        String lastRefusal() {
+            return lastRefusal.get();
+        }
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition, Duration timeout, String what) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no " + what + " within " + timeout);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
+    }
+
+    @Test
+    void aMasterTheSentinelsDoNotNameIsNotReadyAndStepsDownToTheirs() {
+        try (SentinelTopology ha = SentinelTopology.start(SentinelFailoverTest.spec(), dir.resolve("ha"))) {
+            RedisNode master = ha.currentMaster();
+            RedisNode stray = ha.redisNodes().get(1);
+            ha.awaitLinked(stray, BOUND);
+            ha.awaitLinked(ha.redisNodes().get(2), BOUND);
+            stray.call(client, c -> c.replicaofNoOne());   // a second master, as after a missed failover
+
+            ProbeResult real = ha.runScript(master, Map.of(), BOUND, "readiness");
+            ProbeResult strayReadiness = ha.runScript(stray, Map.of(), BOUND, "readiness");
+
+            assertThat(real.exitCode()).as(real.output()).isZero();
+            assertThat(strayReadiness.exitCode()).isEqualTo(1);
+            assertThat(strayReadiness.output()).contains("the Sentinels name 127.0.0.1:" + master.port()
+                    + " the master", "stepping down to its replica");
+            ha.awaitLinked(stray, BOUND);
+            assertThat(ha.liveMasters()).containsExactly(master);
         }
     }
 
