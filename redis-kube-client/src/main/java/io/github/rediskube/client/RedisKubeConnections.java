@@ -63,6 +63,11 @@ import java.util.Objects;
  * on the new master would count replicas at once for writes it never saw; write again, then WAIT. A write
  * counts once it was handed to the master's connection without failing there: one rejected while the master
  * was disconnected never reached a server and does not count.
+ *
+ * <p>Thread-safety: this class is stateless. A returned connection is as thread-safe as Lettuce's own: many
+ * threads may send commands on it at once (the topology is an immutable snapshot swapped atomically; the
+ * re-check runs on a thread of its own). As with any Lettuce connection, MULTI/EXEC and WATCH are state of
+ * the connection, not of a thread: a thread that runs a transaction needs a connection of its own (or a pool).
  */
 public final class RedisKubeConnections {
 

@@ -41,6 +41,12 @@ import org.slf4j.LoggerFactory;
  * <p>Everything it reads, writes and deletes is selected by this instance's labels, so deployments
  * that share a namespace never touch each other. Every object carries an owner reference to the
  * instance's ConfigMap, so deleting that ConfigMap lets Kubernetes garbage-collect the rest.
+ *
+ * <p>Thread-safety: a handle may be shared between threads; its only mutable state, the spec last applied,
+ * is published safely. Operations are not serialized against each other, though: two threads that
+ * {@code update}, {@code scaleReplicas} or {@code delete} at once race like two {@code kubectl} users would
+ * (the last write wins), so let one owner change a deployment. The {@link KubernetesClient} is the caller's and
+ * is thread-safe as fabric8 documents it.
  */
 public final class RedisDeployment implements AutoCloseable {
 
