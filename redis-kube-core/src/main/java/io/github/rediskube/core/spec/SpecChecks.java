@@ -16,7 +16,7 @@ final class SpecChecks {
             "maxmemory", "maxmemory-policy", "appendonly", "appendfsync", "save", "replicaof", "slaveof",
             "masterauth", "masteruser", "requirepass", "replica-announce-ip", "slave-announce-ip",
             "replica-announce-port", "slave-announce-port", "replica-read-only", "slave-read-only",
-            "shutdown-timeout", "repl-diskless-sync", "tcp-keepalive");
+            "shutdown-timeout", "repl-diskless-sync", "tcp-keepalive", "repl-backlog-size");
 
     /** Directives that {@link SentinelSpec} renders, so a Sentinel spec owns them too. */
     static final Set<String> SENTINEL_DIRECTIVES = Set.of("min-replicas-to-write", "min-slaves-to-write",
@@ -33,6 +33,9 @@ final class SpecChecks {
 
     static final Set<String> EVICTION_POLICIES = Set.of("noeviction", "allkeys-lru", "allkeys-lfu",
             "allkeys-random", "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl");
+
+    /** The largest share of a pod's memory limit that maxmemory may take (derived or explicit). */
+    static final double MAX_SHARE = 0.95;
 
     private SpecChecks() {
     }
@@ -95,6 +98,7 @@ final class SpecChecks {
         }
         if (sentinel != null) {
             sentinel.check(checks, replicas);
+            checkEqualResources(checks, master, replica);
             if (redisConfig != null) {
                 redisConfig.keySet().stream().filter(d -> d != null
                                 && SENTINEL_DIRECTIVES.contains(d.toLowerCase(java.util.Locale.ROOT)))
@@ -104,6 +108,34 @@ final class SpecChecks {
             }
         }
         checks.throwIfAny("RedisReplicationSpec" + (name == null ? "" : " \"" + name + "\""));
+    }
+
+    /**
+     * With Sentinel roles move: a replica promoted runs the master's redis.conf (its maxmemory), and a pod
+     * sized as a replica may become the master. Master and replicas must be the same size.
+     */
+    private static void checkEqualResources(Checks checks, NodeResources master, NodeResources replica) {
+        if (master == null || replica == null) {
+            return;
+        }
+        String fix = "with Sentinel set master and replicas together with resources(r -> r.memoryLimit(..)),"
+                + " or leave replica(..) unset";
+        String rule = "must equal the master's %s %s with Sentinel (a failover makes a replica the master and"
+                + " the master a replica: each pod must fit either role's maxmemory and dataset)";
+        checkSame(checks, "replica.cpuRequest", replica.cpuRequest(), master.cpuRequest(), rule, fix);
+        checkSame(checks, "replica.cpuLimit", replica.cpuLimit(), master.cpuLimit(), rule, fix);
+        checkSame(checks, "replica.memoryRequest", replica.effectiveMemoryRequest(), master.effectiveMemoryRequest(),
+                rule, fix);
+        checkSame(checks, "replica.memoryLimit", replica.memoryLimit(), master.memoryLimit(), rule, fix);
+    }
+
+    private static void checkSame(Checks checks, String field, String replica, String master, String rule,
+                                  String fix) {
+        boolean same = Quantities.isPositive(replica) && Quantities.isPositive(master)
+                ? Quantities.amount(replica).compareTo(Quantities.amount(master)) == 0
+                : java.util.Objects.equals(replica, master);
+        String masterField = field.substring(field.indexOf('.') + 1);
+        checks.require(same, field, replica, String.format(rule, masterField, Checks.show(master)), fix);
     }
 
     private static boolean notNull(Checks checks, String field, Object value) {
@@ -168,7 +200,7 @@ final class SpecChecks {
 
     private static void checkMemory(Checks checks, NodeResources master, NodeResources replica, double share,
                                     String maxmemory) {
-        checks.require(share >= 0.05 && share <= 0.95, "maxmemoryShare", share,
+        checks.require(share >= 0.05 && share <= MAX_SHARE, "maxmemoryShare", share,
                 "must be between 0.05 and 0.95 (Redis needs headroom above maxmemory for buffers and forks)",
                 "use e.g. maxmemoryShare(0.75)");
         if (maxmemory == null) {
@@ -188,8 +220,12 @@ final class SpecChecks {
     private static void checkBelowLimit(Checks checks, String role, NodeResources resources, String maxmemory,
                                         BigDecimal bytes) {
         if (resources != null && Quantities.isPositive(resources.memoryLimit())) {
-            checks.require(bytes.compareTo(Quantities.amount(resources.memoryLimit())) <= 0, "maxmemory", maxmemory,
-                    "must not exceed " + role + ".memoryLimit " + Checks.show(resources.memoryLimit()),
+            BigDecimal most = Quantities.amount(resources.memoryLimit()).multiply(BigDecimal.valueOf(MAX_SHARE));
+            checks.require(bytes.compareTo(most) <= 0, "maxmemory", maxmemory,
+                    "must leave at least " + Math.round((1 - MAX_SHARE) * 100) + " % of " + role + ".memoryLimit "
+                            + Checks.show(resources.memoryLimit()) + " free (at most "
+                            + most.setScale(0, java.math.RoundingMode.DOWN) + " bytes: replication buffers, the"
+                            + " backlog and fork copy-on-write live above maxmemory)",
                     "lower maxmemory or raise " + role + ".memoryLimit");
         }
     }
@@ -224,6 +260,11 @@ final class SpecChecks {
             checks.require(!OWNED_DIRECTIVES.contains(key), "config directive", directive,
                     "is owned by redis-kube (it renders it from the spec)",
                     "use the spec's own setting (mode, evictionPolicy, maxmemory, auth, ...) instead");
+            checks.require(!"client-output-buffer-limit".equals(key) || value == null
+                            || !value.strip().toLowerCase(java.util.Locale.ROOT).matches("(replica|slave)\\b.*"),
+                    "config[" + directive + "]", value,
+                    "is owned by redis-kube for the replica class (sized to fit the memory above maxmemory)",
+                    "set only the normal or pubsub class, or change memoryLimit/maxmemoryShare");
             checks.require(!DANGEROUS_DIRECTIVES.contains(key), "config directive", directive,
                     "is refused: it would move files, load code or change commands inside the pod",
                     "remove it");
