@@ -67,9 +67,9 @@ class DeploymentEndpointsTest {
 
         assertThat(sentinels.masterName()).isEqualTo("orders");
         assertThat(sentinels.sentinels()).extracting(RedisEndpoints.Address::toString).containsExactly(
-                "orders-sentinel-0.orders-headless.tenant-s.svc.cluster.local:26379",
-                "orders-sentinel-1.orders-headless.tenant-s.svc.cluster.local:26379",
-                "orders-sentinel-2.orders-headless.tenant-s.svc.cluster.local:26379");
+                "orders-sentinel-0.orders-sentinel-headless.tenant-s.svc.cluster.local:26379",
+                "orders-sentinel-1.orders-sentinel-headless.tenant-s.svc.cluster.local:26379",
+                "orders-sentinel-2.orders-sentinel-headless.tenant-s.svc.cluster.local:26379");
         assertThat(sentinels.password()).isEqualTo("generated-password-0123");
         assertThat(sentinels.toString()).doesNotContain("generated-password-0123");
     }

@@ -244,6 +244,7 @@ public final class SentinelTopology implements AutoCloseable {
             }
             Files.writeString(config.resolve(RedisManifests.START_SCRIPT_KEY), RedisManifests.startScript());
             Files.writeString(config.resolve(RedisManifests.PROBE_SCRIPT_KEY), RedisManifests.probeScript());
+            Files.writeString(config.resolve(RedisManifests.PASSWORD_SCRIPT_KEY), RedisManifests.passwordScript());
             Path script = config.resolve(RedisManifests.HA_SCRIPT_KEY);
             Files.writeString(script, RedisManifests.haScript(), StandardCharsets.UTF_8);
             ProcessBuilder launcher = new ProcessBuilder("sh", script.toString(), "start").directory(home.toFile());
@@ -268,6 +269,7 @@ public final class SentinelTopology implements AutoCloseable {
             Path runtime = Files.createDirectories(home.resolve("run"));
             Files.writeString(config.resolve("sentinel.conf"), substituteSentinel(RedisManifests.sentinelConf(spec), port));
             Files.writeString(config.resolve("sentinel-master.conf"), RedisManifests.sentinelMasterConf(spec));
+            Files.writeString(config.resolve(RedisManifests.PASSWORD_SCRIPT_KEY), RedisManifests.passwordScript());
             Path script = config.resolve(RedisManifests.HA_SCRIPT_KEY);
             Files.writeString(script, RedisManifests.haScript(), StandardCharsets.UTF_8);
             ProcessBuilder launcher = new ProcessBuilder("sh", script.toString(), "sentinel").directory(home.toFile());

@@ -163,8 +163,10 @@ public final class RedisDeployment implements AutoCloseable {
      * Reads the password clients need from the deployment's Secret (the generated one, or the one its
      * spec names).
      *
-     * @return the password, or {@code null} when auth is disabled
-     * @throws RedisKubeException with {@link Reason#NOT_FOUND} when the Secret or its key is missing
+     * @return the password, or {@code null} when auth is disabled; one trailing newline of the stored value
+     *         is stripped, as the pods do ({@link io.github.rediskube.core.spec.Auth#secretPassword(String)})
+     * @throws RedisKubeException with {@link Reason#NOT_FOUND} when the Secret or its key is missing, with
+     *                            {@link Reason#REFUSED} when the value holds other control characters
      */
     public String password() {
         SecretKeySelector ref;
@@ -185,7 +187,15 @@ public final class RedisDeployment implements AutoCloseable {
                         + namespace + "/" + ref.getName() + " has no key " + ref.getKey()
                         + ". Fix: create it, or deploy with Auth.generated()", null, List.of(), null);
             }
-            return new String(java.util.Base64.getDecoder().decode(encoded), java.nio.charset.StandardCharsets.UTF_8);
+            String stored = new String(java.util.Base64.getDecoder().decode(encoded),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            try {
+                return io.github.rediskube.core.spec.Auth.secretPassword(stored);
+            } catch (IllegalArgumentException e) {
+                throw new RedisKubeException(Reason.REFUSED, "Secret", namespace, ref.getName(), "Secret "
+                        + namespace + "/" + ref.getName() + " key " + ref.getKey() + ": " + e.getMessage(), null,
+                        List.of(), null);
+            }
         } catch (KubernetesClientException e) {
             throw Errors.of("reading the password of", "Secret", namespace, ref.getName(), e, List.of());
         }

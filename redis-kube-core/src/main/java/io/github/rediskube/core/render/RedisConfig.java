@@ -27,6 +27,8 @@ final class RedisConfig {
 
     static final String START_SCRIPT = "start.sh";
     static final String PROBE_SCRIPT = "probe.sh";
+    /** The password rule every script sources (one trailing newline stripped, control characters refused). */
+    static final String PASSWORD_SCRIPT = "password.sh";
     /** The Sentinel-mode script (start, sentinel, readiness, prestop, label). */
     static final String HA_SCRIPT = "ha.sh";
     /** Sentinel's global directives; the script appends the monitor line and {@link #SENTINEL_MASTER_CONF}. */

@@ -40,6 +40,8 @@ public final class RedisManifests {
     public static final String START_SCRIPT_KEY = RedisConfig.START_SCRIPT;
     /** Key of the Sentinel-mode script in the ConfigMap (present only with Sentinel). */
     public static final String HA_SCRIPT_KEY = RedisConfig.HA_SCRIPT;
+    /** Key of the password rule the scripts source in the ConfigMap. */
+    public static final String PASSWORD_SCRIPT_KEY = RedisConfig.PASSWORD_SCRIPT;
     /** Key of the probe script in the ConfigMap. */
     public static final String PROBE_SCRIPT_KEY = RedisConfig.PROBE_SCRIPT;
 
@@ -76,7 +78,7 @@ public final class RedisManifests {
         objects.add(Workloads.statefulSet(spec, Role.REPLICA, configHash(config, redisKeys(spec, Role.REPLICA))));
         if (sentinel) {
             objects.add(Sentinels.statefulSet(spec, configHash(config, List.of(RedisConfig.SENTINEL_CONF,
-                    RedisConfig.SENTINEL_MASTER_CONF, RedisConfig.HA_SCRIPT))));
+                    RedisConfig.SENTINEL_MASTER_CONF, RedisConfig.HA_SCRIPT, RedisConfig.PASSWORD_SCRIPT))));
         }
         return objects;
     }
@@ -123,6 +125,14 @@ public final class RedisManifests {
     /** @return the pod label the master and replica Services select on with Sentinel: the live role */
     public static String roleLabel() {
         return Sentinels.ROLE_LABEL;
+    }
+
+    /**
+     * @return the POSIX sh fragment that start.sh, probe.sh and ha.sh source from their own directory: the
+     *         password from the Secret with one trailing newline stripped, other control characters refused
+     */
+    public static String passwordScript() {
+        return RedisConfig.script(RedisConfig.PASSWORD_SCRIPT);
     }
 
     /** @return the POSIX sh script behind the readiness and liveness probes */
@@ -172,6 +182,7 @@ public final class RedisManifests {
         }
         data.put(RedisConfig.START_SCRIPT, startScript());
         data.put(RedisConfig.PROBE_SCRIPT, probeScript());
+        data.put(RedisConfig.PASSWORD_SCRIPT, passwordScript());
         if (spec.sentinelEnabled()) {
             data.put(RedisConfig.HA_SCRIPT, haScript());
             data.put(RedisConfig.SENTINEL_CONF, sentinelConf(spec));
@@ -198,6 +209,7 @@ public final class RedisManifests {
         }
         keys.add(RedisConfig.START_SCRIPT);
         keys.add(RedisConfig.PROBE_SCRIPT);
+        keys.add(RedisConfig.PASSWORD_SCRIPT);
         if (spec.sentinelEnabled()) {
             keys.add(RedisConfig.HA_SCRIPT);
         }
