@@ -12,6 +12,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -91,22 +92,42 @@ class ReplicaOutputBufferRedisTest {
         }
     }
 
-    /** A replica that authenticates, asks for a full (diskless) sync and then reads nothing, ever. */
+    /**
+     * A replica that authenticates, asks for a full (diskless) sync and then reads nothing, ever. It reads
+     * each handshake reply first: Redis refuses PSYNC from a client with replies still pending.
+     */
     private static Socket stuckReplica(RedisNode master) throws Exception {
         Socket socket = new Socket();
         socket.setReceiveBufferSize(4096);
         socket.connect(new InetSocketAddress("127.0.0.1", master.port()), 5000);
+        socket.setSoTimeout(5000);
         OutputStream out = socket.getOutputStream();
-        for (String[] command : new String[][] {{"AUTH", PASSWORD}, {"REPLCONF", "listening-port", "1"},
-                {"REPLCONF", "capa", "eof", "capa", "psync2"}, {"PSYNC", "?", "-1"}}) {
-            StringBuilder resp = new StringBuilder("*" + command.length + "\r\n");
-            for (String arg : command) {
+        InputStream in = socket.getInputStream();
+        String[][] handshake = {{"AUTH", PASSWORD}, {"REPLCONF", "listening-port", "1"},
+                {"REPLCONF", "capa", "eof", "capa", "psync2"}, {"PSYNC", "?", "-1"}};
+        for (int i = 0; i < handshake.length; i++) {
+            StringBuilder resp = new StringBuilder("*" + handshake[i].length + "\r\n");
+            for (String arg : handshake[i]) {
                 resp.append('$').append(arg.length()).append("\r\n").append(arg).append("\r\n");
             }
             out.write(resp.toString().getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            if (i < handshake.length - 1) {
+                assertThat(readLine(in)).as("reply to " + handshake[i][0]).isEqualTo("+OK");
+            }
         }
-        out.flush();
         return socket;
+    }
+
+    private static String readLine(InputStream in) throws java.io.IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) {
+                throw new java.io.EOFException("connection closed after " + line);
+            }
+            line.append((char) c);
+        }
+        return line.toString().strip();
     }
 
     private static long field(String info, String name) {
