@@ -96,6 +96,9 @@ class DeploymentEndpointsTest {
             assertThat(forward.podOf("carts-replica-0.carts-headless.tenant-d.svc.cluster.local")).isEmpty();
             assertThat(forward.podOf("orders-replica-0.orders-headless.other.svc.cluster.local")).isEmpty();
             assertThat(forward.podOf("127.0.0.1")).isEmpty();
+            assertThat(forward.podOf("orders-sentinel-2.orders-sentinel-headless.tenant-d.svc.cluster.local"))
+                    .as("Sentinels are named by their own headless Service").contains("orders-sentinel-2");
+            assertThat(forward.podOf("orders-sentinel-0.carts-sentinel-headless.tenant-d.svc.cluster.local")).isEmpty();
             assertThat(forward.endpoints().master().host()).isEqualTo("orders-master.tenant-d.svc.cluster.local");
         }
     }
