@@ -2,6 +2,7 @@ package io.github.rediskube.client;
 
 import io.github.rediskube.core.deploy.DeploymentStatus;
 import io.github.rediskube.core.deploy.RedisDeployment;
+import io.github.rediskube.core.spec.Auth;
 import io.github.rediskube.core.spec.Exposure;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.github.rediskube.core.spec.ResourceNames;
@@ -284,11 +285,13 @@ public record RedisEndpoints(
         }
 
         /**
-         * @param value the password, {@code null} for none
+         * @param value the password, {@code null} for none; as read from a Secret, one trailing newline
+         *              is stripped, the rule the pods apply ({@link Auth#secretPassword(String)})
          * @return this builder
+         * @throws IllegalArgumentException when it holds another control character (the message never shows it)
          */
         public Builder password(String value) {
-            this.password = value;
+            this.password = Auth.secretPassword(value);
             return this;
         }
 

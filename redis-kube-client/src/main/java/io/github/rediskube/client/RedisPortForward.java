@@ -34,6 +34,7 @@ public final class RedisPortForward implements AutoCloseable {
     private final String masterService;
     private final String masterPod;
     private final String podSuffix;
+    private final String sentinelPodSuffix;
     private final RedisEndpoints endpoints;
     private final Map<String, LocalPortForward> forwards = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -47,6 +48,8 @@ public final class RedisPortForward implements AutoCloseable {
         // "<name>-master.<ns>.svc.<domain>" -> pods are "<pod>.<name>-headless.<ns>.svc.<domain>"
         String afterService = masterService.substring(masterService.indexOf('.') + 1);
         this.podSuffix = "." + deployment.name() + "-headless." + afterService;
+        // Sentinel pods are "<pod>.<name>-sentinel-headless.<ns>.svc.<domain>"
+        this.sentinelPodSuffix = "." + deployment.name() + "-sentinel-headless." + afterService;
         this.endpoints = RedisEndpoints.of(deployment).toBuilder().addressMapper(this::map).build();
     }
 
@@ -96,8 +99,10 @@ public final class RedisPortForward implements AutoCloseable {
         if (host.equals(masterService)) {
             return Optional.of(masterPod);
         }
-        if (host.endsWith(podSuffix) && host.length() > podSuffix.length()) {
-            return Optional.of(host.substring(0, host.length() - podSuffix.length()));
+        for (String suffix : new String[] {podSuffix, sentinelPodSuffix}) {
+            if (host.endsWith(suffix) && host.length() > suffix.length()) {
+                return Optional.of(host.substring(0, host.length() - suffix.length()));
+            }
         }
         return Optional.empty();
     }

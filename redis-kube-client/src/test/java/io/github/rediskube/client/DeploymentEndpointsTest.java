@@ -95,9 +95,9 @@ class DeploymentEndpointsTest {
 
         assertThat(sentinels.masterName()).isEqualTo("orders");
         assertThat(sentinels.sentinels()).extracting(RedisEndpoints.Address::toString).containsExactly(
-                "orders-sentinel-0.orders-headless.tenant-s.svc.cluster.local:26379",
-                "orders-sentinel-1.orders-headless.tenant-s.svc.cluster.local:26379",
-                "orders-sentinel-2.orders-headless.tenant-s.svc.cluster.local:26379");
+                "orders-sentinel-0.orders-sentinel-headless.tenant-s.svc.cluster.local:26379",
+                "orders-sentinel-1.orders-sentinel-headless.tenant-s.svc.cluster.local:26379",
+                "orders-sentinel-2.orders-sentinel-headless.tenant-s.svc.cluster.local:26379");
         assertThat(sentinels.password()).isEqualTo("generated-password-0123");
         assertThat(sentinels.toString()).doesNotContain("generated-password-0123");
     }
@@ -124,6 +124,9 @@ class DeploymentEndpointsTest {
             assertThat(forward.podOf("carts-replica-0.carts-headless.tenant-d.svc.cluster.local")).isEmpty();
             assertThat(forward.podOf("orders-replica-0.orders-headless.other.svc.cluster.local")).isEmpty();
             assertThat(forward.podOf("127.0.0.1")).isEmpty();
+            assertThat(forward.podOf("orders-sentinel-2.orders-sentinel-headless.tenant-d.svc.cluster.local"))
+                    .as("Sentinels are named by their own headless Service").contains("orders-sentinel-2");
+            assertThat(forward.podOf("orders-sentinel-0.carts-sentinel-headless.tenant-d.svc.cluster.local")).isEmpty();
             assertThat(forward.endpoints().master().host()).isEqualTo("orders-master.tenant-d.svc.cluster.local");
         }
     }

@@ -1,6 +1,7 @@
 package io.github.rediskube.testing;
 
 import io.github.rediskube.core.render.RedisManifests;
+import io.github.rediskube.core.spec.Auth;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.github.rediskube.core.spec.Role;
 import java.io.IOException;
@@ -32,10 +33,13 @@ public final class RedisTopology implements AutoCloseable {
     private final List<RedisNode> nodes = new ArrayList<>();
     private RedisNode master;
 
-    private RedisTopology(RedisReplicationSpec spec, Path root) {
+    private final String storedPassword;
+
+    private RedisTopology(RedisReplicationSpec spec, Path root, String storedPassword) {
         this.spec = spec;
         this.root = root;
         this.binDir = RedisBinaries.requireDirectory();
+        this.storedPassword = storedPassword;
     }
 
     /**
@@ -46,9 +50,23 @@ public final class RedisTopology implements AutoCloseable {
      * @return the running topology; close it to stop every process
      */
     public static RedisTopology start(RedisReplicationSpec spec, Path root) {
-        RedisTopology topology = new RedisTopology(spec, root);
+        return start(spec, root, spec.auth().password());
+    }
+
+    /**
+     * Like {@link #start(RedisReplicationSpec, Path)}, with {@code REDIS_PASSWORD} set to a Secret's value as
+     * stored (e.g. with the trailing newline {@code kubectl create secret --from-file} keeps), for a spec
+     * whose password lives in an existing Secret.
+     *
+     * @param spec           the spec whose rendered config to run
+     * @param root           a scratch directory
+     * @param storedPassword the Secret's value exactly as the pods' environment gets it, or {@code null}
+     * @return the running topology; its clients use the password as {@link Auth#secretPassword} reads it
+     */
+    public static RedisTopology start(RedisReplicationSpec spec, Path root, String storedPassword) {
+        RedisTopology topology = new RedisTopology(spec, root, storedPassword);
         try {
-            topology.master = topology.newNode(Role.MASTER, null).start();
+            topology.master = topology.newNode(Role.MASTER, (Integer) null).start();
             for (int i = 0; i < spec.replicas(); i++) {
                 topology.addReplica();
             }
@@ -71,7 +89,16 @@ public final class RedisTopology implements AutoCloseable {
 
     /** @return the password the servers require, or {@code null} */
     public String password() {
-        return spec.auth().password();
+        return Auth.secretPassword(storedPassword);
+    }
+
+    /** The password clients use; a stored value the rule refuses is passed on (the pods refuse it themselves). */
+    private String clientPassword() {
+        try {
+            return password();
+        } catch (IllegalArgumentException refused) {
+            return storedPassword;
+        }
     }
 
     /** Starts one more replica following the master. */
@@ -79,8 +106,23 @@ public final class RedisTopology implements AutoCloseable {
         return newNode(Role.REPLICA, master).start();
     }
 
-    /** Creates (does not start) a node of the role, following {@code following} for a replica. */
+    /**
+     * Starts one more replica whose {@code REDIS_MASTER_HOST}/{@code _PORT} name another address than the
+     * master's own (e.g. a relay standing for the master pod's DNS name).
+     *
+     * @param port the port on 127.0.0.1 the replica follows
+     * @return the started replica
+     */
+    public RedisNode addReplicaFollowing(int port) {
+        return newNode(Role.REPLICA, port).start();
+    }
+
     private RedisNode newNode(Role role, RedisNode following) {
+        return newNode(role, following == null ? null : following.port());
+    }
+
+    /** Creates (does not start) a node of the role, following 127.0.0.1:{@code masterPort} for a replica. */
+    private RedisNode newNode(Role role, Integer masterPort) {
         int port = freePort();
         Path home = root.resolve(role.label() + "-" + port);
         try {
@@ -91,6 +133,8 @@ public final class RedisTopology implements AutoCloseable {
                     RedisManifests.redisConf(spec, role), port, data), StandardCharsets.UTF_8);
             Path script = config.resolve(RedisManifests.START_SCRIPT_KEY);
             Files.writeString(script, RedisManifests.startScript(), StandardCharsets.UTF_8);
+            Files.writeString(config.resolve(RedisManifests.PASSWORD_SCRIPT_KEY), RedisManifests.passwordScript(),
+                    StandardCharsets.UTF_8);
             ProcessBuilder launcher = new ProcessBuilder("sh", script.toString()).directory(home.toFile());
             Map<String, String> env = launcher.environment();
             env.put("PATH", binDir + java.io.File.pathSeparator + env.getOrDefault("PATH", ""));
@@ -98,14 +142,14 @@ public final class RedisTopology implements AutoCloseable {
             env.put("REDIS_CONFIG_DIR", config.toString());
             env.put("REDIS_RUNTIME_DIR", runtime.toString());
             env.put("REDIS_ANNOUNCE_HOST", "127.0.0.1");
-            if (following != null) {
+            if (masterPort != null) {
                 env.put("REDIS_MASTER_HOST", "127.0.0.1");
-                env.put("REDIS_MASTER_PORT", String.valueOf(following.port()));
+                env.put("REDIS_MASTER_PORT", String.valueOf(masterPort));
             }
-            if (spec.auth().password() != null) {
-                env.put("REDIS_PASSWORD", spec.auth().password());
+            if (storedPassword != null) {
+                env.put("REDIS_PASSWORD", storedPassword);
             }
-            RedisNode node = new RedisNode(role.label(), port, spec.auth().password(), home, launcher);
+            RedisNode node = new RedisNode(role.label(), port, clientPassword(), home, launcher);
             nodes.add(node);
             return node;
         } catch (IOException e) {
@@ -124,13 +168,15 @@ public final class RedisTopology implements AutoCloseable {
         try {
             Path script = node.home().resolve("config").resolve(RedisManifests.PROBE_SCRIPT_KEY);
             Files.writeString(script, RedisManifests.probeScript(), StandardCharsets.UTF_8);
+            Files.writeString(script.resolveSibling(RedisManifests.PASSWORD_SCRIPT_KEY),
+                    RedisManifests.passwordScript(), StandardCharsets.UTF_8);
             ProcessBuilder builder = new ProcessBuilder("sh", script.toString(), kind).redirectErrorStream(true);
             Map<String, String> env = builder.environment();
             env.put("PATH", binDir + java.io.File.pathSeparator + env.getOrDefault("PATH", ""));
             env.put("REDIS_ROLE", node.role());
             env.put("REDIS_PORT", String.valueOf(node.port()));
-            if (spec.auth().password() != null) {
-                env.put("REDIS_PASSWORD", spec.auth().password());
+            if (storedPassword != null) {
+                env.put("REDIS_PASSWORD", storedPassword);
             }
             Process process = builder.start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

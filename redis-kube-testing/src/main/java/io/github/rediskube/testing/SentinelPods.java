@@ -54,6 +54,7 @@ final class SentinelPods {
             }
             Files.writeString(config.resolve(RedisManifests.START_SCRIPT_KEY), RedisManifests.startScript());
             Files.writeString(config.resolve(RedisManifests.PROBE_SCRIPT_KEY), RedisManifests.probeScript());
+            Files.writeString(config.resolve(RedisManifests.PASSWORD_SCRIPT_KEY), RedisManifests.passwordScript());
             Files.writeString(config.resolve(RedisManifests.PEERS_KEY), peers());
             Path script = config.resolve(RedisManifests.HA_SCRIPT_KEY);
             Files.writeString(script, RedisManifests.haScript(), StandardCharsets.UTF_8);
@@ -79,6 +80,7 @@ final class SentinelPods {
             Path runtime = Files.createDirectories(home.resolve("run"));
             Files.writeString(config.resolve("sentinel.conf"), substituteSentinel(RedisManifests.sentinelConf(spec), port));
             Files.writeString(config.resolve("sentinel-master.conf"), RedisManifests.sentinelMasterConf(spec));
+            Files.writeString(config.resolve(RedisManifests.PASSWORD_SCRIPT_KEY), RedisManifests.passwordScript());
             Files.writeString(config.resolve(RedisManifests.PEERS_KEY), peers());
             Path script = config.resolve(RedisManifests.HA_SCRIPT_KEY);
             Files.writeString(script, RedisManifests.haScript(), StandardCharsets.UTF_8);

@@ -1,11 +1,13 @@
 package io.github.rediskube.core.deploy;
 
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -183,6 +185,10 @@ final class Applier {
                 // (an adopted foreign one is overwritten: its password is not the one the pods are given)
                 LOG.debug("{} {} unchanged", namespace, id);
             } else {
+                if (serviceNameChanged(live, object)) {
+                    orphanDelete((StatefulSet) live);
+                    live = null;
+                }
                 result = write(object, live);
                 written.add(id);
                 LOG.info("{} {} {}", namespace, id, live == null ? "created" : "updated");
@@ -192,6 +198,26 @@ final class Applier {
         } catch (KubernetesClientException e) {
             throw Errors.of(client, "applying", object, namespace, e, applied);
         }
+    }
+
+    /** A StatefulSet's serviceName is immutable (e.g. the Sentinels moved to their own headless Service). */
+    private static boolean serviceNameChanged(HasMetadata live, HasMetadata object) {
+        return live instanceof StatefulSet old && object instanceof StatefulSet rendered
+                && !java.util.Objects.equals(old.getSpec().getServiceName(), rendered.getSpec().getServiceName());
+    }
+
+    /**
+     * Deletes a StatefulSet whose immutable fields changed, orphaning its pods: they keep running, the
+     * re-created StatefulSet adopts them and rolls them one by one to the new template.
+     */
+    private void orphanDelete(StatefulSet live) {
+        var resource = client.apps().statefulSets().inNamespace(live.getMetadata().getNamespace())
+                .withName(live.getMetadata().getName());
+        resource.withPropagationPolicy(DeletionPropagation.ORPHAN).delete();
+        resource.waitUntilCondition(java.util.Objects::isNull, options.deleteTimeout().toMillis(),
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+        LOG.info("{} StatefulSet/{} deleted (pods kept) to change its immutable serviceName",
+                live.getMetadata().getNamespace(), live.getMetadata().getName());
     }
 
     private HasMetadata write(HasMetadata object, HasMetadata live) {

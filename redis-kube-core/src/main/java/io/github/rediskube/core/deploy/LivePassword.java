@@ -90,7 +90,13 @@ final class LivePassword {
                         + namespace + "/" + ref.getName() + " has no key " + ref.getKey()
                         + ". Fix: create it, or deploy with Auth.generated()", null, List.of(), null);
             }
-            return password;
+            try {
+                return Auth.secretPassword(password);   // the scripts' rule: one trailing newline stripped
+            } catch (IllegalArgumentException e) {
+                throw new RedisKubeException(Reason.REFUSED, "Secret", namespace, ref.getName(), "Secret "
+                        + namespace + "/" + ref.getName() + " key " + ref.getKey() + ": " + e.getMessage(), null,
+                        List.of(), null);
+            }
         } catch (KubernetesClientException e) {
             throw Errors.of(instance.client(), "reading the password of", "Secret", namespace, ref.getName(), e, List.of());
         }

@@ -188,8 +188,10 @@ public final class RedisDeployment implements AutoCloseable {
      * Reads the password clients need from the deployment's Secret (the generated one, or the one its
      * spec names).
      *
-     * @return the password, or {@code null} when auth is disabled
-     * @throws RedisKubeException with {@link Reason#NOT_FOUND} when the Secret or its key is missing
+     * @return the password, or {@code null} when auth is disabled; one trailing newline of the stored value
+     *         is stripped, as the pods do ({@link io.github.rediskube.core.spec.Auth#secretPassword(String)})
+     * @throws RedisKubeException with {@link Reason#NOT_FOUND} when the Secret or its key is missing, with
+     *                            {@link Reason#REFUSED} when the value holds other control characters
      */
     public String password() {
         return LivePassword.read(instance);

@@ -52,7 +52,9 @@ final class StatusReader {
         boolean ready = PodDiagnosis.ready(pod);
         String name = pod.getMetadata().getName();
         String role = pod.getMetadata().getLabels().getOrDefault("app.kubernetes.io/component", "?");
-        return new DeploymentStatus.PodState(name, role, ready, name + "." + names.headlessService() + "."
+        // Sentinel pods have their own headless Service (their subdomain), Redis pods the Redis one
+        String subdomain = "sentinel".equals(role) ? names.sentinelHeadlessService() : names.headlessService();
+        return new DeploymentStatus.PodState(name, role, ready, name + "." + subdomain + "."
                 + names.namespace() + ".svc." + names.clusterDomain(), ready ? null : PodDiagnosis.reason(pod, List.of()));
     }
 

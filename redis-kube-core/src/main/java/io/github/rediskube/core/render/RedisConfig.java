@@ -27,6 +27,8 @@ final class RedisConfig {
 
     static final String START_SCRIPT = "start.sh";
     static final String PROBE_SCRIPT = "probe.sh";
+    /** The password rule every script sources (one trailing newline stripped, control characters refused). */
+    static final String PASSWORD_SCRIPT = "password.sh";
     /** The Sentinel-mode script (start, sentinel, readiness, prestop, label). */
     static final String HA_SCRIPT = "ha.sh";
     /** Sentinel's global directives; the script appends the monitor line and {@link #SENTINEL_MASTER_CONF}. */
@@ -39,7 +41,37 @@ final class RedisConfig {
      */
     static final String PEERS = "redis-peers";
 
+    /** Seconds between the master's pings to its replicas; well below {@link #REPL_TIMEOUT_SECONDS}. */
+    static final int REPL_PING_SECONDS = 1;
+    /**
+     * Seconds of silence after which a replica gives up its master link or a connection attempt (a dead pod IP
+     * answers nothing), and a master a replica. Redis' default of 60 kept replicas away from a restarted master
+     * for a minute; 5 re-links them within 10 s of its return while riding out short stalls.
+     */
+    static final int REPL_TIMEOUT_SECONDS = 5;
+    /** Seconds a master waits for more replicas before a full sync, unless all of them asked already. */
+    static final int DISKLESS_SYNC_DELAY_SECONDS = 1;
+    /** TCP keepalive of client and replication connections: a vanished peer is noticed in about 20 s. */
+    static final int TCP_KEEPALIVE_SECONDS = 10;
+    /** Seconds a replica may stay above the soft output-buffer limit before it is disconnected. */
+    static final int REPLICA_BUFFER_SOFT_SECONDS = 60;
+
     private RedisConfig() {
+    }
+
+    /** @return the replica output buffer's hard limit: 1/4 of the memory above maxmemory */
+    static long replicaBufferHardLimit(long headroom) {
+        return Math.max(1, headroom / 4);
+    }
+
+    /** @return the replica output buffer's soft limit: half the hard limit */
+    static long replicaBufferSoftLimit(long headroom) {
+        return Math.max(1, headroom / 8);
+    }
+
+    /** @return the replication backlog: 1/8 of the memory above maxmemory */
+    static long backlogSize(long headroom) {
+        return Math.max(1, headroom / 8);
     }
 
     static String fileName(Role role) {
@@ -56,12 +88,25 @@ final class RedisConfig {
         line(conf, "protected-mode", "no");
         line(conf, "daemonize", "no");
         line(conf, "dir", DATA_DIR);
-        line(conf, "tcp-keepalive", "60");
+        line(conf, "tcp-keepalive", String.valueOf(TCP_KEEPALIVE_SECONDS));
         line(conf, "maxmemory", String.valueOf(spec.maxmemoryBytes(role)));
         line(conf, "maxmemory-policy", spec.evictionPolicy());
         line(conf, "replica-read-only", "yes");
         line(conf, "repl-diskless-sync", "yes");
         line(conf, "shutdown-timeout", String.valueOf(SHUTDOWN_TIMEOUT_SECONDS));
+        long headroom = spec.memoryHeadroomBytes(role);
+        conf.append("# Memory above maxmemory (limit - maxmemory = ").append(headroom).append(" bytes): a replica")
+                .append(" that does not read is\n# cut off at 1/4 of it, the backlog takes 1/8, the rest is for")
+                .append(" fork copy-on-write and the allocator\n");
+        line(conf, "client-output-buffer-limit", "replica " + replicaBufferHardLimit(headroom) + " "
+                + replicaBufferSoftLimit(headroom) + " " + REPLICA_BUFFER_SOFT_SECONDS);
+        line(conf, "repl-backlog-size", String.valueOf(backlogSize(headroom)));
+        conf.append("# A dead master (no RST) is given up after repl-timeout, so replicas re-link within seconds;\n")
+                .append("# a full sync starts once every replica asked, or after the delay\n");
+        line(conf, "repl-ping-replica-period", String.valueOf(REPL_PING_SECONDS));
+        line(conf, "repl-timeout", String.valueOf(REPL_TIMEOUT_SECONDS));
+        line(conf, "repl-diskless-sync-delay", String.valueOf(DISKLESS_SYNC_DELAY_SECONDS));
+        line(conf, "repl-diskless-sync-max-replicas", String.valueOf(spec.replicas()));
         if (spec.mode() == Mode.STORAGE) {
             line(conf, "appendonly", "yes");
             line(conf, "appendfsync", "everysec");
@@ -69,6 +114,10 @@ final class RedisConfig {
         } else {
             line(conf, "appendonly", "no");
             line(conf, "save", "\"\"");
+            conf.append("# A cache keeps no dump: load a full sync straight from the socket into an empty\n")
+                    .append("# dataset, and delete the file a sync into a non-empty one needs\n");
+            line(conf, "repl-diskless-load", "on-empty-db");
+            line(conf, "rdb-del-sync-files", "yes");
         }
         SentinelSpec sentinel = spec.sentinel();
         if (sentinel != null && sentinel.minReplicasToWrite() > 0) {

@@ -3,11 +3,8 @@ package io.github.rediskube.core.render;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
-import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.github.rediskube.core.spec.Auth;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.github.rediskube.core.spec.Role;
@@ -30,8 +27,10 @@ import java.util.TreeMap;
  * String masterConf = RedisManifests.redisConf(spec, Role.MASTER);
  * }</pre>
  *
- * <p>Order: Secret (when generated), ConfigMap, headless Service, master Service, replica Service,
- * NetworkPolicy, PodDisruptionBudget (when there are replicas), master StatefulSet, replica StatefulSet.
+ * <p>Order: Secret (when generated), ConfigMap, (Sentinel: the labeler's ServiceAccount, Role, RoleBinding),
+ * headless Service, master Service, replica Service, (Sentinel: Sentinel Service, Sentinel headless Service),
+ * NetworkPolicy, PodDisruptionBudgets (see {@link DisruptionBudgets}), master StatefulSet, replica
+ * StatefulSet, (Sentinel: Sentinel StatefulSet).
  */
 public final class RedisManifests {
 
@@ -43,6 +42,8 @@ public final class RedisManifests {
     public static final String HA_SCRIPT_KEY = RedisConfig.HA_SCRIPT;
     /** Key of the Redis pods' addresses in the ConfigMap (present only with Sentinel). */
     public static final String PEERS_KEY = RedisConfig.PEERS;
+    /** Key of the password rule the scripts source in the ConfigMap. */
+    public static final String PASSWORD_SCRIPT_KEY = RedisConfig.PASSWORD_SCRIPT;
     /** Key of the probe script in the ConfigMap. */
     public static final String PROBE_SCRIPT_KEY = RedisConfig.PROBE_SCRIPT;
 
@@ -78,19 +79,15 @@ public final class RedisManifests {
         objects.add(Network.roleService(spec, Role.REPLICA));
         if (sentinel) {
             objects.add(Sentinels.service(spec));
+            objects.add(Sentinels.headlessService(spec));
         }
         objects.add(Network.networkPolicy(spec));
-        if (spec.podDisruptionBudget() && spec.replicas() > 0) {
-            objects.add(podDisruptionBudget(spec));
-        }
-        if (sentinel && spec.podDisruptionBudget()) {
-            objects.add(Sentinels.podDisruptionBudget(spec));
-        }
+        objects.addAll(DisruptionBudgets.render(spec));
         objects.add(Workloads.statefulSet(spec, Role.MASTER, configHash(config, redisKeys(spec, Role.MASTER))));
         objects.add(Workloads.statefulSet(spec, Role.REPLICA, configHash(config, redisKeys(spec, Role.REPLICA))));
         if (sentinel) {
             objects.add(Sentinels.statefulSet(spec, configHash(config, List.of(RedisConfig.SENTINEL_CONF,
-                    RedisConfig.SENTINEL_MASTER_CONF, RedisConfig.HA_SCRIPT))));
+                    RedisConfig.SENTINEL_MASTER_CONF, RedisConfig.HA_SCRIPT, RedisConfig.PASSWORD_SCRIPT))));
         }
         return objects;
     }
@@ -146,6 +143,14 @@ public final class RedisManifests {
     /** @return the pod label the master and replica Services select on with Sentinel: the live role */
     public static String roleLabel() {
         return Sentinels.ROLE_LABEL;
+    }
+
+    /**
+     * @return the POSIX sh fragment that start.sh, probe.sh and ha.sh source from their own directory: the
+     *         password from the Secret with one trailing newline stripped, other control characters refused
+     */
+    public static String passwordScript() {
+        return RedisConfig.script(RedisConfig.PASSWORD_SCRIPT);
     }
 
     /** @return the POSIX sh script behind the readiness and liveness probes */
@@ -221,6 +226,7 @@ public final class RedisManifests {
         }
         data.put(RedisConfig.START_SCRIPT, startScript());
         data.put(RedisConfig.PROBE_SCRIPT, probeScript());
+        data.put(RedisConfig.PASSWORD_SCRIPT, passwordScript());
         if (spec.sentinelEnabled()) {
             data.put(RedisConfig.HA_SCRIPT, haScript());
             data.put(RedisConfig.SENTINEL_CONF, sentinelConf(spec));
@@ -233,22 +239,22 @@ public final class RedisManifests {
                 .build();
     }
 
-    /** Keeps all but one replica running through voluntary disruptions (drains, upgrades). */
-    private static PodDisruptionBudget podDisruptionBudget(RedisReplicationSpec spec) {
-        return new PodDisruptionBudgetBuilder()
-                .withMetadata(Labels.metadata(spec, spec.names().of(Role.REPLICA), Labels.common(spec, Role.REPLICA)))
-                .withNewSpec()
-                    .withMaxUnavailable(new IntOrString(1))
-                    .withNewSelector()
-                        .withMatchLabels(Labels.selector(spec, Role.REPLICA))
-                    .endSelector()
-                .endSpec()
-                .build();
-    }
-
+    /**
+     * What a pod of the role can read: its role's redis.conf and the scripts. With Sentinel a pod starts
+     * in whatever role the Sentinels give it (ha.sh includes that role's file), so every Redis pod's hash
+     * covers both roles' files: a change to either rolls them all.
+     */
     private static List<String> redisKeys(RedisReplicationSpec spec, Role role) {
-        List<String> keys = new ArrayList<>(List.of(RedisConfig.fileName(role), RedisConfig.START_SCRIPT,
-                RedisConfig.PROBE_SCRIPT));
+        List<String> keys = new ArrayList<>();
+        if (spec.sentinelEnabled()) {
+            keys.add(RedisConfig.fileName(Role.MASTER));
+            keys.add(RedisConfig.fileName(Role.REPLICA));
+        } else {
+            keys.add(RedisConfig.fileName(role));
+        }
+        keys.add(RedisConfig.START_SCRIPT);
+        keys.add(RedisConfig.PROBE_SCRIPT);
+        keys.add(RedisConfig.PASSWORD_SCRIPT);
         if (spec.sentinelEnabled()) {
             keys.add(RedisConfig.HA_SCRIPT);
         }

@@ -20,8 +20,6 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
-import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
-import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.github.rediskube.core.spec.Mode;
 import io.github.rediskube.core.spec.ResourceNames;
@@ -215,15 +213,24 @@ final class Sentinels {
                 .build();
     }
 
-    /** Keeps a majority of Sentinels up through drains: at most one down at a time. */
-    static PodDisruptionBudget podDisruptionBudget(RedisReplicationSpec spec) {
-        return new PodDisruptionBudgetBuilder()
-                .withMetadata(Labels.metadata(spec, spec.names().sentinel(), labels(spec)))
+    /**
+     * Gives every Sentinel pod its stable DNS name ({@code <pod>.<name>-sentinel-headless}) with the port the
+     * Sentinels listen on; published before the pods are ready so that the Sentinels find each other at start.
+     */
+    static Service headlessService(RedisReplicationSpec spec) {
+        return new ServiceBuilder()
+                .withMetadata(Labels.metadata(spec, spec.names().sentinelHeadlessService(), labels(spec)))
                 .withNewSpec()
-                    .withMaxUnavailable(new IntOrString(1))
-                    .withNewSelector()
-                        .withMatchLabels(selector(spec))
-                    .endSelector()
+                    .withType("ClusterIP")
+                    .withClusterIP("None")
+                    .withPublishNotReadyAddresses(true)
+                    .withSelector(selector(spec))
+                    .addNewPort()
+                        .withName(CONTAINER)
+                        .withPort(SentinelSpec.SENTINEL_PORT)
+                        .withTargetPort(new IntOrString(CONTAINER))
+                        .withProtocol("TCP")
+                    .endPort()
                 .endSpec()
                 .build();
     }
@@ -235,7 +242,7 @@ final class Sentinels {
                 .withMetadata(Labels.metadata(spec, spec.names().sentinel(), labels(spec)))
                 .withNewSpec()
                     .withReplicas(spec.sentinel().sentinels())
-                    .withServiceName(spec.names().headlessService())
+                    .withServiceName(spec.names().sentinelHeadlessService())
                     .withPodManagementPolicy("Parallel")
                     .withNewSelector()
                         .withMatchLabels(selector(spec))
@@ -332,7 +339,7 @@ final class Sentinels {
         env.add(Workloads.podNameEnv());
         env.add(new EnvVar("SENTINEL_PORT", String.valueOf(SentinelSpec.SENTINEL_PORT), null));
         env.add(new EnvVar("SENTINEL_QUORUM", String.valueOf(spec.sentinel().quorum()), null));
-        env.add(new EnvVar("SENTINEL_ANNOUNCE_HOST", "$(POD_NAME)." + names.headlessService() + "."
+        env.add(new EnvVar("SENTINEL_ANNOUNCE_HOST", "$(POD_NAME)." + names.sentinelHeadlessService() + "."
                 + spec.namespace() + ".svc." + spec.clusterDomain(), null));
         env.add(new EnvVar("REDIS_SENTINELS", addresses(spec), null));
         env.add(new EnvVar("REDIS_MASTER_SET", spec.name(), null));

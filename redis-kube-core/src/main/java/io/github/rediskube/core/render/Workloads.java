@@ -182,7 +182,7 @@ final class Workloads {
                     .withProtocol("TCP")
                 .endPort()
                 .withEnv(env(spec, role))
-                .withResources(resources(spec.resources(role)))
+                .withResources(resources(spec, spec.resources(role)))
                 .withReadinessProbe(spec.sentinelEnabled() ? Sentinels.readiness() : probe("readiness", 2, 3, 3))
                 .withLifecycle(spec.sentinelEnabled() ? Sentinels.preStop() : null)
                 .withLivenessProbe(spec.sentinelEnabled() ? Sentinels.liveness() : probe("liveness", 15, 10, 6))
@@ -265,7 +265,6 @@ final class Workloads {
         return env;
     }
 
-    /** {@code REDIS_PASSWORD} from the deployment's Secret, when auth is on (the scripts read it from there). */
     /** {@code POD_NAME} from the downward API, for the scripts of every container that needs its pod's name. */
     static EnvVar podNameEnv() {
         return new EnvVarBuilder()
@@ -278,6 +277,7 @@ final class Workloads {
                 .build();
     }
 
+    /** {@code REDIS_PASSWORD} from the deployment's Secret, when auth is on (the scripts read it from there). */
     static List<EnvVar> passwordEnv(RedisReplicationSpec spec) {
         if (!spec.auth().enabled()) {
             return List.of();
@@ -294,10 +294,14 @@ final class Workloads {
                 .build());
     }
 
-    private static ResourceRequirements resources(NodeResources r) {
+    private static ResourceRequirements resources(RedisReplicationSpec spec, NodeResources r) {
         ResourceRequirementsBuilder builder = new ResourceRequirementsBuilder()
                 .addToRequests("memory", new Quantity(r.effectiveMemoryRequest()))
                 .addToLimits("memory", new Quantity(r.memoryLimit()));
+        if (spec.mode() == Mode.CACHE) {
+            // the data emptyDir is on the node's disk: request the room a transient sync file needs
+            builder.addToRequests("ephemeral-storage", new Quantity(cacheDataLimit(spec)));
+        }
         if (r.cpuRequest() != null) {
             builder.addToRequests("cpu", new Quantity(r.cpuRequest()));
         }
@@ -305,6 +309,18 @@ final class Workloads {
             builder.addToLimits("cpu", new Quantity(r.cpuLimit()));
         }
         return builder.build();
+    }
+
+    /**
+     * The disk a CACHE pod's data directory may use: a replica resyncing into a non-empty dataset writes the
+     * master's RDB there (deleted after loading, {@code rdb-del-sync-files}); it is no larger than the memory
+     * limit. Equal for every role, since with Sentinel the roles move.
+     */
+    static String cacheDataLimit(RedisReplicationSpec spec) {
+        String master = spec.resources(Role.MASTER).memoryLimit();
+        String replica = spec.resources(Role.REPLICA).memoryLimit();
+        return new Quantity(replica).getNumericalAmount().compareTo(new Quantity(master).getNumericalAmount()) > 0
+                ? replica : master;
     }
 
     static Probe probe(String kind, int initialDelay, int period, int failures) {
@@ -325,6 +341,7 @@ final class Workloads {
             volumes.add(new VolumeBuilder()
                     .withName("data")
                     .withNewEmptyDir()
+                        .withSizeLimit(new Quantity(cacheDataLimit(spec)))
                     .endEmptyDir()
                     .build());
         }

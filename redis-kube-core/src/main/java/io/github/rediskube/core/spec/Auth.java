@@ -50,6 +50,38 @@ public record Auth(Kind kind, String secretName, String secretKey, String passwo
         return new Auth(Kind.DISABLED, null, null, null);
     }
 
+    /**
+     * The password as Redis uses it, from the value stored in a Secret. The one rule that the pods' scripts
+     * ({@code password.sh}) apply too: exactly one trailing newline ({@code "\n"} or {@code "\r\n"}, which
+     * {@code kubectl create secret --from-file} keeps from the file) is stripped; any other control character
+     * is refused.
+     *
+     * @param stored the Secret's value, decoded
+     * @return the password without the one trailing newline; {@code null} for {@code null}
+     * @throws IllegalArgumentException when the rest is empty or holds a control character; the message
+     *                                  names its position and length, never the password
+     */
+    public static String secretPassword(String stored) {
+        if (stored == null) {
+            return null;
+        }
+        String password = stored.endsWith("\r\n") ? stored.substring(0, stored.length() - 2)
+                : stored.endsWith("\n") ? stored.substring(0, stored.length() - 1) : stored;
+        int bad = -1;
+        for (int i = 0; i < password.length() && bad < 0; i++) {
+            if (Character.isISOControl(password.charAt(i))) {
+                bad = i;
+            }
+        }
+        if (bad >= 0 || password.isEmpty()) {
+            throw new IllegalArgumentException("the password in the Secret (" + password.length() + " characters) "
+                    + (password.isEmpty() ? "is empty" : "holds a control character at position " + bad)
+                    + " besides one trailing newline, which the pods refuse too: store it without, e.g."
+                    + " kubectl create secret generic NAME --from-literal=KEY=PASSWORD");
+        }
+        return password;
+    }
+
     /** @return whether clients must authenticate */
     public boolean enabled() {
         return kind != Kind.DISABLED;

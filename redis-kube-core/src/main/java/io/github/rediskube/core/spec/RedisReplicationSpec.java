@@ -158,6 +158,17 @@ public record RedisReplicationSpec(
         return limit.multiply(BigDecimal.valueOf(maxmemoryShare)).setScale(0, RoundingMode.DOWN).longValueExact();
     }
 
+    /**
+     * @param role a role
+     * @return the memory a pod of that role may use above {@code maxmemory}: its memory limit minus
+     *         {@link #maxmemoryBytes(Role)}, in bytes (replication buffers, the backlog and fork copy-on-write
+     *         must fit in it); at least 5 % of the limit
+     */
+    public long memoryHeadroomBytes(Role role) {
+        BigDecimal limit = Quantities.amount(resources(role).memoryLimit()).setScale(0, RoundingMode.DOWN);
+        return limit.longValueExact() - maxmemoryBytes(role);
+    }
+
     /** @return every object to apply, in a stable order (Secret and ConfigMap first, StatefulSets last) */
     public List<HasMetadata> manifests() {
         return RedisManifests.render(this);

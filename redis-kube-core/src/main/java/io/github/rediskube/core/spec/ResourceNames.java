@@ -46,11 +46,29 @@ public record ResourceNames(String instance, String namespace, String clusterDom
     }
 
     /**
+     * @return the headless Service of the Sentinel pods (port {@code sentinel}, 26379), which gives each
+     *         Sentinel pod its stable DNS name: {@code <name>-sentinel-headless}
+     */
+    public String sentinelHeadlessService() {
+        return sentinel() + "-headless";
+    }
+
+    /**
      * @param ordinal the Sentinel pod's ordinal
-     * @return its stable DNS name, e.g. {@code orders-sentinel-0.orders-headless.tenant-a.svc.cluster.local}
+     * @return its stable DNS name,
+     *         e.g. {@code orders-sentinel-0.orders-sentinel-headless.tenant-a.svc.cluster.local}
      */
     public String sentinelPodHost(int ordinal) {
-        return sentinel() + "-" + ordinal + "." + headlessService() + "." + namespace + ".svc." + clusterDomain;
+        return sentinel() + "-" + ordinal + "." + sentinelHeadlessService() + "." + namespace + ".svc."
+                + clusterDomain;
+    }
+
+    /**
+     * @return the PodDisruptionBudget over every Redis pod (master and replicas) in Sentinel mode, where any
+     *         of them may be the master: {@code <name>-redis}
+     */
+    public String redisDisruptionBudget() {
+        return instance + "-redis";
     }
 
     /** @return the DNS name of the Sentinel Service, e.g. {@code orders-sentinel.tenant-a.svc.cluster.local} */

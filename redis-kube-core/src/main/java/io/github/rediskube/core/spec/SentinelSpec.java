@@ -40,12 +40,22 @@ public record SentinelSpec(int sentinels, int quorum, Duration downAfter, Durati
     public static final Duration DEFAULT_DOWN_AFTER = Duration.ofSeconds(5);
     /** {@code failover-timeout} when none is set. */
     public static final Duration DEFAULT_FAILOVER_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * {@code min-replicas-to-write} when none is set: a master accepts writes only while a replica is linked
+     * and at most {@link #DEFAULT_MIN_REPLICAS_MAX_LAG} behind, so a master cut off from its replicas (the one a
+     * failover is about to replace) stops acknowledging writes it would lose. The cost: a master alone (every
+     * replica down or resyncing) refuses writes. {@code minReplicasToWrite(0)} turns it off.
+     */
+    public static final int DEFAULT_MIN_REPLICAS_TO_WRITE = 1;
     /** {@code min-replicas-max-lag} when none is set. */
     public static final Duration DEFAULT_MIN_REPLICAS_MAX_LAG = Duration.ofSeconds(10);
     /** Pinned default image of the role-label sidecar (has sh and kubectl); overridable. */
     public static final String DEFAULT_LABELER_IMAGE = "docker.io/alpine/k8s:1.31.4";
 
-    /** The defaults: 3 Sentinels, quorum 2, down after 5 s, failover timeout 60 s, 1 parallel sync. */
+    /**
+     * The defaults: 3 Sentinels, quorum 2, down after 5 s, failover timeout 60 s, 1 parallel sync, writes need
+     * 1 replica at most 10 s behind.
+     */
     public static final SentinelSpec DEFAULT = builder().build();
 
     /** @return a builder with every default */
@@ -136,7 +146,7 @@ public record SentinelSpec(int sentinels, int quorum, Duration downAfter, Durati
         private Duration downAfter = DEFAULT_DOWN_AFTER;
         private Duration failoverTimeout = DEFAULT_FAILOVER_TIMEOUT;
         private int parallelSyncs = 1;
-        private int minReplicasToWrite;
+        private int minReplicasToWrite = DEFAULT_MIN_REPLICAS_TO_WRITE;
         private Duration minReplicasMaxLag = DEFAULT_MIN_REPLICAS_MAX_LAG;
         private String labelerImage = DEFAULT_LABELER_IMAGE;
 
@@ -173,7 +183,10 @@ public record SentinelSpec(int sentinels, int quorum, Duration downAfter, Durati
             return this;
         }
 
-        /** @param count linked replicas the master needs to accept writes; default 0 (off) */
+        /**
+         * @param count linked replicas the master needs to accept writes, 0 (off) to replicas; default
+         *              {@value #DEFAULT_MIN_REPLICAS_TO_WRITE}: a master alone refuses writes
+         */
         public Builder minReplicasToWrite(int count) {
             this.minReplicasToWrite = count;
             return this;

@@ -25,7 +25,7 @@ final class SpecChecks {
             "maxmemory", "maxmemory-policy", "appendonly", "appendfsync", "save", "replicaof", "slaveof",
             "masterauth", "masteruser", "requirepass", "replica-announce-ip", "slave-announce-ip",
             "replica-announce-port", "slave-announce-port", "replica-read-only", "slave-read-only",
-            "shutdown-timeout", "repl-diskless-sync", "tcp-keepalive");
+            "shutdown-timeout", "repl-diskless-sync", "tcp-keepalive", "repl-backlog-size");
 
     /** Directives that {@link SentinelSpec} renders, so a Sentinel spec owns them too. */
     static final Set<String> SENTINEL_DIRECTIVES = Set.of("min-replicas-to-write", "min-slaves-to-write",
@@ -109,6 +109,7 @@ final class SpecChecks {
         }
         if (sentinel != null) {
             sentinel.check(checks, replicas);
+            checkEqualResources(checks, master, replica);
             if (redisConfig != null) {
                 redisConfig.keySet().stream().filter(d -> d != null
                                 && SENTINEL_DIRECTIVES.contains(d.toLowerCase(java.util.Locale.ROOT)))
@@ -118,6 +119,34 @@ final class SpecChecks {
             }
         }
         checks.throwIfAny("RedisReplicationSpec" + (name == null ? "" : " \"" + name + "\""));
+    }
+
+    /**
+     * With Sentinel roles move: a replica promoted runs the master's redis.conf (its maxmemory), and a pod
+     * sized as a replica may become the master. Master and replicas must be the same size.
+     */
+    private static void checkEqualResources(Checks checks, NodeResources master, NodeResources replica) {
+        if (master == null || replica == null) {
+            return;
+        }
+        String fix = "with Sentinel set master and replicas together with resources(r -> r.memoryLimit(..)),"
+                + " or leave replica(..) unset";
+        String rule = "must equal the master's %s %s with Sentinel (a failover makes a replica the master and"
+                + " the master a replica: each pod must fit either role's maxmemory and dataset)";
+        checkSame(checks, "replica.cpuRequest", replica.cpuRequest(), master.cpuRequest(), rule, fix);
+        checkSame(checks, "replica.cpuLimit", replica.cpuLimit(), master.cpuLimit(), rule, fix);
+        checkSame(checks, "replica.memoryRequest", replica.effectiveMemoryRequest(), master.effectiveMemoryRequest(),
+                rule, fix);
+        checkSame(checks, "replica.memoryLimit", replica.memoryLimit(), master.memoryLimit(), rule, fix);
+    }
+
+    private static void checkSame(Checks checks, String field, String replica, String master, String rule,
+                                  String fix) {
+        boolean same = Quantities.isPositive(replica) && Quantities.isPositive(master)
+                ? Quantities.amount(replica).compareTo(Quantities.amount(master)) == 0
+                : java.util.Objects.equals(replica, master);
+        String masterField = field.substring(field.indexOf('.') + 1);
+        checks.require(same, field, replica, String.format(rule, masterField, Checks.show(master)), fix);
     }
 
     private static boolean notNull(Checks checks, String field, Object value) {
@@ -245,6 +274,11 @@ final class SpecChecks {
             checks.require(!OWNED_DIRECTIVES.contains(key), "config directive", directive,
                     "is owned by redis-kube (it renders it from the spec)",
                     "use the spec's own setting (mode, evictionPolicy, maxmemory, auth, ...) instead");
+            checks.require(!"client-output-buffer-limit".equals(key) || value == null
+                            || !value.strip().toLowerCase(java.util.Locale.ROOT).matches("(replica|slave)\\b.*"),
+                    "config[" + directive + "]", value,
+                    "is owned by redis-kube for the replica class (sized to fit the memory above maxmemory)",
+                    "set only the normal or pubsub class, or change memoryLimit/maxmemoryShare");
             checks.require(!DANGEROUS_DIRECTIVES.contains(key), "config directive", directive,
                     "is refused: it would move files, load code or change commands inside the pod",
                     "remove it");

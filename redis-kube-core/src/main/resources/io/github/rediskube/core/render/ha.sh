@@ -33,10 +33,8 @@ set -eu
 config_dir="${REDIS_CONFIG_DIR:-/etc/redis-kube}"
 runtime_dir="${REDIS_RUNTIME_DIR:-/run/redis-kube}"
 set_name="${REDIS_MASTER_SET:-}"
-if [ -n "${REDIS_PASSWORD:-}" ]; then
-  REDISCLI_AUTH="$REDIS_PASSWORD"
-  export REDISCLI_AUTH
-fi
+# REDIS_PASSWORD and REDISCLI_AUTH by the same rule as start.sh (one trailing newline stripped)
+. "$config_dir/password.sh"
 
 say() {
   echo "redis-kube: $*"

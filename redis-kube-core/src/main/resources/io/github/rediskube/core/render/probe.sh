@@ -7,10 +7,8 @@
 set -u
 
 port="${REDIS_PORT:-6379}"
-if [ -n "${REDIS_PASSWORD:-}" ]; then
-  REDISCLI_AUTH="$REDIS_PASSWORD"
-  export REDISCLI_AUTH
-fi
+# REDIS_PASSWORD and REDISCLI_AUTH by the same rule as start.sh (one trailing newline stripped)
+. "$(dirname "$0")/password.sh"
 
 cli() {
   timeout "${PROBE_TIMEOUT:-4}" redis-cli --no-raw -h 127.0.0.1 -p "$port" "$@" 2>&1

@@ -11,6 +11,8 @@ config_dir="${REDIS_CONFIG_DIR:-/etc/redis-kube}"
 runtime_dir="${REDIS_RUNTIME_DIR:-/run/redis-kube}"
 role="${REDIS_ROLE:?REDIS_ROLE must be master or replica}"
 runtime_conf="$runtime_dir/redis.conf"
+# REDIS_PASSWORD as Redis and redis-cli use it (one trailing newline stripped, control characters refused)
+. "$config_dir/password.sh"
 
 case "$role" in
   master|replica) ;;

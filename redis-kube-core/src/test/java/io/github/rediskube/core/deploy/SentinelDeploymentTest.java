@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -166,5 +167,58 @@ class SentinelDeploymentTest {
 
         reportReady("orders-sentinel", 3);
         redis.awaitReady(Duration.ofSeconds(5));
+    }
+
+    private List<String> names(Class<? extends io.fabric8.kubernetes.api.model.HasMetadata> kind) {
+        return client.resources(kind).inNamespace(namespace).list().getItems().stream()
+                .map(o -> o.getMetadata().getName()).sorted().toList();
+    }
+
+    @Test
+    void switchingSentinelOnAndOffPrunesTheBudgetsAndServicesNoLongerRendered() {
+        RedisReplicationSpec plain = spec().toBuilder().sentinel((io.github.rediskube.core.spec.SentinelSpec) null)
+                .build();
+        RedisDeployment redis = RedisKube.deploy(client, plain, MOCK);
+        assertThat(names(PodDisruptionBudget.class)).containsExactly("orders-replica");
+
+        redis.update(spec());
+
+        assertThat(names(PodDisruptionBudget.class)).as("master-0 is covered too")
+                .containsExactly("orders-redis", "orders-sentinel");
+        assertThat(names(Service.class)).contains("orders-sentinel", "orders-sentinel-headless");
+        assertThat(client.apps().statefulSets().inNamespace(namespace).withName("orders-sentinel").get().getSpec()
+                .getServiceName()).isEqualTo("orders-sentinel-headless");
+
+        redis.update(plain);
+
+        assertThat(names(PodDisruptionBudget.class)).containsExactly("orders-replica");
+        assertThat(names(Service.class)).doesNotContain("orders-sentinel", "orders-sentinel-headless");
+    }
+
+    @Test
+    void aSentinelStatefulSetOnTheRedisHeadlessServiceIsRecreatedOnItsOwnKeepingItsPods() {
+        RedisKube.deploy(client, spec(), MOCK);
+        createPods("orders-sentinel");
+        // as deployed by a version before the Sentinels had their own headless Service
+        client.apps().statefulSets().inNamespace(namespace).withName("orders-sentinel")
+                .edit(sts -> new io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder(sts).editSpec()
+                        .withServiceName("orders-headless").endSpec().editMetadata()
+                        .removeFromAnnotations("redis-kube.github.io/applied-hash").endMetadata().build());
+        String before = client.apps().statefulSets().inNamespace(namespace).withName("orders-sentinel").get()
+                .getMetadata().getUid();
+
+        RedisDeployment redis = RedisKube.deploy(client, spec(), MOCK);
+
+        StatefulSet after = client.apps().statefulSets().inNamespace(namespace).withName("orders-sentinel").get();
+        assertThat(after.getSpec().getServiceName()).isEqualTo("orders-sentinel-headless");
+        assertThat(after.getMetadata().getUid()).as("re-created: a real API server refuses to change serviceName")
+                .isNotEqualTo(before);
+        assertThat(names(Pod.class)).as("orphaned, not deleted: the new StatefulSet adopts and rolls them")
+                .containsExactly("orders-sentinel-0", "orders-sentinel-1", "orders-sentinel-2");
+        assertThat(redis.status().pods()).filteredOn(p -> "sentinel".equals(p.role()))
+                .extracting(DeploymentStatus.PodState::host).containsExactly(
+                        "orders-sentinel-0.orders-sentinel-headless." + namespace + ".svc.cluster.local",
+                        "orders-sentinel-1.orders-sentinel-headless." + namespace + ".svc.cluster.local",
+                        "orders-sentinel-2.orders-sentinel-headless." + namespace + ".svc.cluster.local");
     }
 }

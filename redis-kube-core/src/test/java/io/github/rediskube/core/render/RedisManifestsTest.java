@@ -131,7 +131,7 @@ class RedisManifestsTest {
         assertThat(new String(Base64.getDecoder().decode(secret.getData().get("password")), StandardCharsets.UTF_8))
                 .isEqualTo(PASSWORD);
         assertThat(config.getData().values()).noneMatch(v -> v.contains(PASSWORD));
-        assertThat(config.getData()).containsOnlyKeys("master.conf", "replica.conf", "start.sh", "probe.sh");
+        assertThat(config.getData()).containsOnlyKeys("master.conf", "replica.conf", "start.sh", "probe.sh", "password.sh");
     }
 
     @Test

@@ -37,7 +37,8 @@ class SentinelManifestsTest {
                 "Secret/orders-auth", "ConfigMap/orders-config", "ServiceAccount/orders-role-labeler",
                 "Role/orders-role-labeler", "RoleBinding/orders-role-labeler", "Service/orders-headless",
                 "Service/orders-master", "Service/orders-replica", "Service/orders-sentinel",
-                "NetworkPolicy/orders", "PodDisruptionBudget/orders-replica", "PodDisruptionBudget/orders-sentinel",
+                "Service/orders-sentinel-headless", "NetworkPolicy/orders", "PodDisruptionBudget/orders-redis",
+                "PodDisruptionBudget/orders-sentinel",
                 "StatefulSet/orders-master", "StatefulSet/orders-replica", "StatefulSet/orders-sentinel");
     }
 
@@ -63,10 +64,10 @@ class SentinelManifestsTest {
         Container container = redisContainer(sentinels);
 
         assertThat(sentinels.getSpec().getReplicas()).isEqualTo(3);
-        assertThat(sentinels.getSpec().getServiceName()).isEqualTo("orders-headless");
+        assertThat(sentinels.getSpec().getServiceName()).isEqualTo("orders-sentinel-headless");
         assertThat(container.getCommand()).containsExactly("sh", "/etc/redis-kube/ha.sh", "sentinel");
         assertThat(env(container, "SENTINEL_ANNOUNCE_HOST"))
-                .isEqualTo("$(POD_NAME).orders-headless.tenant-a.svc.cluster.local");
+                .isEqualTo("$(POD_NAME).orders-sentinel-headless.tenant-a.svc.cluster.local");
         assertThat(env(container, "SENTINEL_QUORUM")).isEqualTo("2");
         assertThat(env(container, "REDIS_MASTER_HOST"))
                 .isEqualTo("orders-master-0.orders-headless.tenant-a.svc.cluster.local");
@@ -125,9 +126,9 @@ class SentinelManifestsTest {
 
         assertThat(redis.getCommand()).containsExactly("sh", "/etc/redis-kube/ha.sh", "start");
         assertThat(env(redis, "REDIS_SENTINELS")).isEqualTo(
-                "orders-sentinel-0.orders-headless.tenant-a.svc.cluster.local:26379 "
-                        + "orders-sentinel-1.orders-headless.tenant-a.svc.cluster.local:26379 "
-                        + "orders-sentinel-2.orders-headless.tenant-a.svc.cluster.local:26379");
+                "orders-sentinel-0.orders-sentinel-headless.tenant-a.svc.cluster.local:26379 "
+                        + "orders-sentinel-1.orders-sentinel-headless.tenant-a.svc.cluster.local:26379 "
+                        + "orders-sentinel-2.orders-sentinel-headless.tenant-a.svc.cluster.local:26379");
         assertThat(env(redis, "REDIS_ANNOUNCE_HOST")).isEqualTo("$(POD_NAME).orders-headless.tenant-a.svc.cluster.local");
         assertThat(redis.getLifecycle().getPreStop().getExec().getCommand())
                 .containsExactly("sh", "/etc/redis-kube/ha.sh", "prestop");

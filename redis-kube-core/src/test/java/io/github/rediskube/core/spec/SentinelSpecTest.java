@@ -77,7 +77,8 @@ class SentinelSpecTest {
         assertThat(sentinel.sentinels()).isEqualTo(3);
         assertThat(sentinel.quorum()).isEqualTo(2);
         assertThat(sentinel.downAfter()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(sentinel.minReplicasToWrite()).isZero();
+        assertThat(sentinel.minReplicasToWrite()).as("a master alone refuses writes by default").isEqualTo(1);
+        assertThat(sentinel.minReplicasMaxLag()).isEqualTo(Duration.ofSeconds(10));
     }
 
     @Test
