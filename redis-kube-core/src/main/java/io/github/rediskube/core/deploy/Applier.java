@@ -11,8 +11,9 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.github.rediskube.core.RedisKubeException;
 import io.github.rediskube.core.RedisKubeException.Reason;
+import io.github.rediskube.core.RedisKubeException;
+import io.github.rediskube.core.spec.LabelKeys;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -44,7 +45,7 @@ import tools.jackson.databind.node.ObjectNode;
 final class Applier {
 
     /** The annotation holding the hash of the rendered object last written. */
-    static final String APPLIED_HASH = "redis-kube.github.io/applied-hash";
+    static final String APPLIED_HASH = LabelKeys.PREFIX + "applied-hash";
 
     /** Fields whose values are Kubernetes quantities, compared by amount ({@code 1024Mi} equals {@code 1Gi}). */
     private static final Set<String> QUANTITY_MAPS = Set.of("requests", "limits", "hard", "default", "defaultRequest",

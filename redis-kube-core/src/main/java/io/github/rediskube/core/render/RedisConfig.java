@@ -28,6 +28,8 @@ final class RedisConfig {
     static final String START_SCRIPT = "start.sh";
     static final String PROBE_SCRIPT = "probe.sh";
     /** The password rule every script sources (one trailing newline stripped, control characters refused). */
+    /** The one directive that follows the replica count (left out of the config hash). */
+    static final String SCALE_HINT = "repl-diskless-sync-max-replicas";
     static final String PASSWORD_SCRIPT = "password.sh";
     /** The Sentinel-mode script (start, sentinel, readiness, prestop, label). */
     static final String HA_SCRIPT = "ha.sh";
@@ -106,7 +108,7 @@ final class RedisConfig {
         line(conf, "repl-ping-replica-period", String.valueOf(REPL_PING_SECONDS));
         line(conf, "repl-timeout", String.valueOf(REPL_TIMEOUT_SECONDS));
         line(conf, "repl-diskless-sync-delay", String.valueOf(DISKLESS_SYNC_DELAY_SECONDS));
-        line(conf, "repl-diskless-sync-max-replicas", String.valueOf(spec.replicas()));
+        line(conf, SCALE_HINT, String.valueOf(spec.replicas()));
         if (spec.mode() == Mode.STORAGE) {
             line(conf, "appendonly", "yes");
             line(conf, "appendfsync", "everysec");
@@ -172,5 +174,14 @@ final class RedisConfig {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + name, e);
         }
+    }
+
+    /**
+     * @return {@code text} without the {@value #SCALE_HINT} line: a pod still running the value of an earlier
+     *         replica count only waits the diskless-sync delay ({@value #DISKLESS_SYNC_DELAY_SECONDS} s) longer
+     *         before a full sync, which is not worth rolling it for; {@code null} stays {@code null}
+     */
+    static String withoutScaleHints(String text) {
+        return text == null ? null : text.replaceAll("(?m)^" + SCALE_HINT + " .*\\R", "");
     }
 }

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.github.rediskube.core.spec.Auth;
+import io.github.rediskube.core.spec.LabelKeys;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.github.rediskube.core.spec.Role;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +53,7 @@ public final class RedisManifests {
      * truncated SHA-256 of the password the pods are given, so a Secret replaced by re-applying another
      * build's export rolls every pod onto the new password together (see {@link #passwordHash}).
      */
-    public static final String PASSWORD_HASH_ANNOTATION = "redis-kube.github.io/password-hash";
+    public static final String PASSWORD_HASH_ANNOTATION = LabelKeys.PREFIX + "password-hash";
 
     private RedisManifests() {
     }
@@ -261,12 +262,16 @@ public final class RedisManifests {
         return keys;
     }
 
-    /** A digest of what the pods read from the ConfigMap: a change rolls the pods. */
+    /**
+     * A digest of what the pods read from the ConfigMap: a change rolls the pods. What follows the replica
+     * count is left out ({@link RedisConfig#withoutScaleHints}), so scaling the replicas never rolls the master
+     * (with Sentinel, a roll of the master is a failover).
+     */
     private static String configHash(ConfigMap config, List<String> keys) {
         List<String> parts = new ArrayList<>();
         for (String key : keys) {
             parts.add(key);
-            parts.add(config.getData().get(key));
+            parts.add(RedisConfig.withoutScaleHints(config.getData().get(key)));
         }
         return sha256(parts);
     }

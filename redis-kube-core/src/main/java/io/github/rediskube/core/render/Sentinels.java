@@ -20,8 +20,9 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
-import io.github.rediskube.core.spec.RedisReplicationSpec;
+import io.github.rediskube.core.spec.LabelKeys;
 import io.github.rediskube.core.spec.Mode;
+import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.github.rediskube.core.spec.ResourceNames;
 import io.github.rediskube.core.spec.Role;
 import io.github.rediskube.core.spec.SentinelSpec;
@@ -43,7 +44,7 @@ import java.util.stream.IntStream;
 final class Sentinels {
 
     /** The pod label the master/replica Services select on in Sentinel mode: {@code master} or {@code replica}. */
-    static final String ROLE_LABEL = "redis-kube.github.io/role";
+    static final String ROLE_LABEL = LabelKeys.PREFIX + "role";
     static final String COMPONENT = "sentinel";
     static final String CONTAINER = "sentinel";
     static final String LABELER_CONTAINER = "role-labeler";

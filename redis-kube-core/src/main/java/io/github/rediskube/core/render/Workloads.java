@@ -29,6 +29,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetPersistentVolumeClaimRetentionPolicy;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetPersistentVolumeClaimRetentionPolicyBuilder;
 import io.github.rediskube.core.spec.Auth;
+import io.github.rediskube.core.spec.LabelKeys;
 import io.github.rediskube.core.spec.Mode;
 import io.github.rediskube.core.spec.NodeResources;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
@@ -43,7 +44,7 @@ import java.util.TreeMap;
 final class Workloads {
 
     static final String CONTAINER = "redis";
-    static final String CONFIG_HASH_ANNOTATION = "redis-kube.github.io/config-hash";
+    static final String CONFIG_HASH_ANNOTATION = LabelKeys.PREFIX + "config-hash";
     static final int TERMINATION_GRACE_SECONDS = 30;
 
     private Workloads() {

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * Who may open connections to the Redis pods, rendered as a NetworkPolicy. The deployment's own pods
  * always reach each other (replication). Pods in the deployment's namespace labelled
- * {@code redis-kube.github.io/client-of: <name>} are its clients.
+ * {@code rediskube.github.io/client-of: <name>} are its clients.
  *
  * <pre>{@code
  * NetworkAccess.clientsOnly();                          // default inside the cluster
@@ -22,7 +22,7 @@ import java.util.List;
 public record NetworkAccess(boolean allowAll, List<String> namespaces, List<String> cidrs) {
 
     /** Label that marks a pod as a client of deployment {@code <name>}: {@code <key>: <name>}. */
-    public static final String CLIENT_LABEL = "redis-kube.github.io/client-of";
+    public static final String CLIENT_LABEL = LabelKeys.PREFIX + "client-of";
 
     /** Copies the lists. */
     public NetworkAccess {

@@ -14,11 +14,9 @@ final class SpecChecks {
 
     /**
      * The prefix of the label and annotation keys of the library's own (the Sentinel role label the Services
-     * select on, the client label, the config and applied hashes), taken from {@link NetworkAccess#CLIENT_LABEL}
-     * so that it is spelled once.
+     * select on, the client label, the config, password and applied hashes): {@link LabelKeys#PREFIX}.
      */
-    static final String OWNED_KEY_PREFIX = NetworkAccess.CLIENT_LABEL.substring(0,
-            NetworkAccess.CLIENT_LABEL.indexOf('/') + 1);
+    static final String OWNED_KEY_PREFIX = LabelKeys.PREFIX;
 
     /** redis.conf directives the renderer writes itself. */
     static final Set<String> OWNED_DIRECTIVES = Set.of("port", "bind", "protected-mode", "daemonize", "dir",

@@ -18,7 +18,7 @@
 #   ha.sh prestop     Redis pod about to stop: a master pauses writes, waits until its replicas hold every
 #                     write, asks the Sentinels to fail over, follows the new master as soon as they name
 #                     it, then lets the paused clients go on (they get READONLY); bounded
-#   ha.sh label       sidecar: keep label redis-kube.github.io/role of this pod equal to the recorded role
+#   ha.sh label       sidecar: keep label rediskube.github.io/role of this pod equal to the recorded role
 # Waiting sub-commands (start, sentinel, label) end within a second of SIGTERM: a shell that is PID 1
 # has no default signal action, so they wait in a child process and trap the signal.
 #
@@ -430,7 +430,7 @@ label_loop() {
   while :; do
     role="$(cat "$dir/role" 2>/dev/null || true)"
     if [ -n "$role" ] && [ "$role" != "$last" ]; then
-      if kubectl label pod "${POD_NAME:?POD_NAME}" --overwrite "redis-kube.github.io/role=$role" >/dev/null; then
+      if kubectl label pod "${POD_NAME:?POD_NAME}" --overwrite "rediskube.github.io/role=$role" >/dev/null; then
         printf '%s' "$role" > "$dir/labelled"
         say "labelled pod $POD_NAME role=$role"
         last="$role"

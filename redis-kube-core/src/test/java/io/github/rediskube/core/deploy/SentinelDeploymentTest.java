@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Control plane, Sentinel mode: fabric8's mock API server in CRUD mode. The tests play the StatefulSet
  * controller (pods from the templates, ready status) and the role-label sidecar (patching
- * {@code redis-kube.github.io/role} the way {@code kubectl label --overwrite} does), and check that the
+ * {@code rediskube.github.io/role} the way {@code kubectl label --overwrite} does), and check that the
  * master Service follows the label across a failover.
  */
 @EnableKubernetesMockClient(crud = true)
@@ -203,7 +203,7 @@ class SentinelDeploymentTest {
         client.apps().statefulSets().inNamespace(namespace).withName("orders-sentinel")
                 .edit(sts -> new io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder(sts).editSpec()
                         .withServiceName("orders-headless").endSpec().editMetadata()
-                        .removeFromAnnotations("redis-kube.github.io/applied-hash").endMetadata().build());
+                        .removeFromAnnotations("rediskube.github.io/applied-hash").endMetadata().build());
         String before = client.apps().statefulSets().inNamespace(namespace).withName("orders-sentinel").get()
                 .getMetadata().getUid();
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.github.rediskube.core.RedisKube;
+import io.github.rediskube.core.spec.LabelKeys;
 import io.github.rediskube.core.spec.NetworkAccess;
 import io.github.rediskube.core.spec.PasswordGenerator;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
@@ -38,5 +39,17 @@ class OwnedKeysTest {
         assertThat(error).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("annotation key is set by redis-kube")
                 .hasMessageContaining("was \"" + Workloads.CONFIG_HASH_ANNOTATION + "\"");
+    }
+
+    @Test
+    void theLibrarysOwnKeysSitUnderTheDomainOfItsGroupId() {
+        assertThat(LabelKeys.PREFIX).isEqualTo("rediskube.github.io/");   // io.github.rediskube
+        assertThat(List.of(Sentinels.ROLE_LABEL, NetworkAccess.CLIENT_LABEL, Workloads.CONFIG_HASH_ANNOTATION,
+                RedisManifests.PASSWORD_HASH_ANNOTATION)).allSatisfy(key -> assertThat(key).startsWith(LabelKeys.PREFIX));
+    }
+
+    @Test
+    void theRoleLabelerPatchesTheLabelTheServicesSelectOn() {
+        assertThat(RedisManifests.haScript()).contains("--overwrite \"" + Sentinels.ROLE_LABEL + "=$role\"");
     }
 }

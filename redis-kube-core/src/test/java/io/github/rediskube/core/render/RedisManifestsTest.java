@@ -207,7 +207,7 @@ class RedisManifestsTest {
         assertThat(master.getMetadata().getLabels()).containsEntry("app.kubernetes.io/component", "master");
         assertThat(master.getSpec().getTemplate().getMetadata().getLabels()).containsEntry("team", "payments");
         assertThat(master.getSpec().getTemplate().getMetadata().getAnnotations())
-                .containsEntry("example.com/owner", "ops").containsKey("redis-kube.github.io/config-hash");
+                .containsEntry("example.com/owner", "ops").containsKey("rediskube.github.io/config-hash");
     }
 
     @Test
@@ -341,7 +341,7 @@ class RedisManifestsTest {
 
     private static String configHash(RedisReplicationSpec spec) {
         return find(spec.manifests(), StatefulSet.class, "orders-master").getSpec().getTemplate().getMetadata()
-                .getAnnotations().get("redis-kube.github.io/config-hash");
+                .getAnnotations().get("rediskube.github.io/config-hash");
     }
 
     private static Map<String, String> selectorOf(HasMetadata object) {
@@ -363,5 +363,27 @@ class RedisManifestsTest {
     private static Map<String, String> podLabelsOf(HasMetadata object) {
         return object instanceof StatefulSet statefulSet ? statefulSet.getSpec().getTemplate().getMetadata().getLabels()
                 : null;
+    }
+
+    @Test
+    void scalingTheReplicasNeverRollsTheMasterWhileTheMasterConfigFollowsTheReplicaCount() {
+        for (RedisReplicationSpec spec : List.of(classic(), classic().toBuilder().sentinel(s -> { })
+                .resources(n -> n.memoryLimit("4096M")).build())) {
+            RedisReplicationSpec scaled = spec.toBuilder().replicas(3).build();
+
+            assertThat(RedisManifests.redisConf(scaled, Role.MASTER))
+                    .contains("\nrepl-diskless-sync-max-replicas 3\n");
+            assertThat(masterTemplateAnnotations(scaled)).as("sentinel " + spec.sentinelEnabled())
+                    .isEqualTo(masterTemplateAnnotations(spec));
+            assertThat(masterTemplateAnnotations(spec.toBuilder().config("hz", "20").build()))
+                    .as("any other config change still rolls it").isNotEqualTo(masterTemplateAnnotations(spec));
+        }
+    }
+
+    private static Map<String, String> masterTemplateAnnotations(RedisReplicationSpec spec) {
+        return spec.manifests().stream().filter(o -> o instanceof StatefulSet
+                        && o.getMetadata().getName().equals(spec.name() + "-master"))
+                .map(o -> ((StatefulSet) o).getSpec().getTemplate().getMetadata().getAnnotations())
+                .findFirst().orElseThrow();
     }
 }

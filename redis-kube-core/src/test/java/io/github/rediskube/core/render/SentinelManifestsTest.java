@@ -142,16 +142,16 @@ class SentinelManifestsTest {
         List<HasMetadata> objects = sentinel().manifests();
 
         assertThat(find(objects, Service.class, "orders-master").getSpec().getSelector())
-                .containsEntry("redis-kube.github.io/role", "master")
+                .containsEntry("rediskube.github.io/role", "master")
                 .containsEntry("app.kubernetes.io/instance", "orders")
                 .doesNotContainKey("app.kubernetes.io/component");
         assertThat(find(objects, Service.class, "orders-replica").getSpec().getSelector())
-                .containsEntry("redis-kube.github.io/role", "replica");
+                .containsEntry("rediskube.github.io/role", "replica");
         assertThat(find(objects, Service.class, "orders-sentinel").getSpec().getSelector())
                 .containsEntry("app.kubernetes.io/component", "sentinel");
         assertThat(find(objects, StatefulSet.class, "orders-master").getSpec().getTemplate().getMetadata()
                 .getLabels()).as("the sidecar sets the role label, the template does not")
-                .doesNotContainKey("redis-kube.github.io/role");
+                .doesNotContainKey("rediskube.github.io/role");
     }
 
     @Test
@@ -197,7 +197,7 @@ class SentinelManifestsTest {
             assertThat(rule.getPorts()).extracting(NetworkPolicyPort::getPort)
                     .extracting(p -> p.getIntVal()).containsExactly(6379, 26379);
             assertThat(rule.getFrom()).anySatisfy(peer -> assertThat(peer.getPodSelector().getMatchLabels())
-                    .containsEntry("redis-kube.github.io/client-of", "orders"));
+                    .containsEntry("rediskube.github.io/client-of", "orders"));
         });
     }
 
@@ -209,7 +209,7 @@ class SentinelManifestsTest {
         assertThat(find(objects, ConfigMap.class, "orders-config").getData())
                 .doesNotContainKeys("ha.sh", "sentinel.conf", "sentinel-master.conf");
         assertThat(find(objects, Service.class, "orders-master").getSpec().getSelector())
-                .doesNotContainKey("redis-kube.github.io/role");
+                .doesNotContainKey("rediskube.github.io/role");
     }
 
     @Test

@@ -256,7 +256,7 @@ class SentinelScriptsTest {
 
             assertThat(labeler.exitCode()).as("the labeler loops until the pod stops").isEqualTo(-1);
             assertThat(Files.readAllLines(calls)).containsExactly(
-                    "label pod orders-master-0 --overwrite redis-kube.github.io/role=replica");
+                    "label pod orders-master-0 --overwrite rediskube.github.io/role=replica");
             assertThat(Files.readString(roleDir.resolve("labelled"))).isEqualTo("replica");
 
             Files.delete(roleDir.resolve("labelled"));
