@@ -130,10 +130,10 @@ public final class RedisTopology implements AutoCloseable {
             Path runtime = Files.createDirectories(home.resolve("run"));
             Path data = Files.createDirectories(home.resolve("data"));
             Files.writeString(config.resolve(role.label() + ".conf"), substitute(
-                    RedisManifests.redisConf(spec, role), port, data), StandardCharsets.UTF_8);
+                    RenderedConfig.of(spec).redisConf(role), port, data), StandardCharsets.UTF_8);
             Path script = config.resolve(RedisManifests.START_SCRIPT_KEY);
-            Files.writeString(script, RedisManifests.startScript(), StandardCharsets.UTF_8);
-            Files.writeString(config.resolve(RedisManifests.PASSWORD_SCRIPT_KEY), RedisManifests.passwordScript(),
+            Files.writeString(script, RenderedConfig.of(spec).file(RedisManifests.START_SCRIPT_KEY), StandardCharsets.UTF_8);
+            Files.writeString(config.resolve(RedisManifests.PASSWORD_SCRIPT_KEY), RenderedConfig.of(spec).file(RedisManifests.PASSWORD_SCRIPT_KEY),
                     StandardCharsets.UTF_8);
             ProcessBuilder launcher = new ProcessBuilder("sh", script.toString()).directory(home.toFile());
             Map<String, String> env = launcher.environment();
@@ -167,9 +167,9 @@ public final class RedisTopology implements AutoCloseable {
     public ProbeResult probe(RedisNode node, String kind) {
         try {
             Path script = node.home().resolve("config").resolve(RedisManifests.PROBE_SCRIPT_KEY);
-            Files.writeString(script, RedisManifests.probeScript(), StandardCharsets.UTF_8);
+            Files.writeString(script, RenderedConfig.of(spec).file(RedisManifests.PROBE_SCRIPT_KEY), StandardCharsets.UTF_8);
             Files.writeString(script.resolveSibling(RedisManifests.PASSWORD_SCRIPT_KEY),
-                    RedisManifests.passwordScript(), StandardCharsets.UTF_8);
+                    RenderedConfig.of(spec).file(RedisManifests.PASSWORD_SCRIPT_KEY), StandardCharsets.UTF_8);
             ProcessBuilder builder = new ProcessBuilder("sh", script.toString(), kind).redirectErrorStream(true);
             Map<String, String> env = builder.environment();
             env.put("PATH", binDir + java.io.File.pathSeparator + env.getOrDefault("PATH", ""));

@@ -50,14 +50,14 @@ final class SentinelPods {
             Path data = Files.createDirectories(home.resolve("data"));
             for (Role each : Role.values()) {
                 Files.writeString(config.resolve(each.label() + ".conf"),
-                        RedisTopology.substitute(RedisManifests.redisConf(spec, each), port, data));
+                        RedisTopology.substitute(RenderedConfig.of(spec).redisConf(each), port, data));
             }
-            Files.writeString(config.resolve(RedisManifests.START_SCRIPT_KEY), RedisManifests.startScript());
-            Files.writeString(config.resolve(RedisManifests.PROBE_SCRIPT_KEY), RedisManifests.probeScript());
-            Files.writeString(config.resolve(RedisManifests.PASSWORD_SCRIPT_KEY), RedisManifests.passwordScript());
+            Files.writeString(config.resolve(RedisManifests.START_SCRIPT_KEY), RenderedConfig.of(spec).file(RedisManifests.START_SCRIPT_KEY));
+            Files.writeString(config.resolve(RedisManifests.PROBE_SCRIPT_KEY), RenderedConfig.of(spec).file(RedisManifests.PROBE_SCRIPT_KEY));
+            Files.writeString(config.resolve(RedisManifests.PASSWORD_SCRIPT_KEY), RenderedConfig.of(spec).file(RedisManifests.PASSWORD_SCRIPT_KEY));
             Files.writeString(config.resolve(RedisManifests.PEERS_KEY), peers());
             Path script = config.resolve(RedisManifests.HA_SCRIPT_KEY);
-            Files.writeString(script, RedisManifests.haScript(), StandardCharsets.UTF_8);
+            Files.writeString(script, RenderedConfig.of(spec).file(RedisManifests.HA_SCRIPT_KEY), StandardCharsets.UTF_8);
             ProcessBuilder launcher = new ProcessBuilder("sh", script.toString(), "start").directory(home.toFile());
             Map<String, String> env = environment(launcher, config, runtime);
             env.put("REDIS_ROLE", role.label());
@@ -78,12 +78,12 @@ final class SentinelPods {
         try {
             Path config = Files.createDirectories(home.resolve("config"));
             Path runtime = Files.createDirectories(home.resolve("run"));
-            Files.writeString(config.resolve("sentinel.conf"), substituteSentinel(RedisManifests.sentinelConf(spec), port));
-            Files.writeString(config.resolve("sentinel-master.conf"), RedisManifests.sentinelMasterConf(spec));
-            Files.writeString(config.resolve(RedisManifests.PASSWORD_SCRIPT_KEY), RedisManifests.passwordScript());
+            Files.writeString(config.resolve("sentinel.conf"), substituteSentinel(RenderedConfig.of(spec).file("sentinel.conf"), port));
+            Files.writeString(config.resolve("sentinel-master.conf"), RenderedConfig.of(spec).file("sentinel-master.conf"));
+            Files.writeString(config.resolve(RedisManifests.PASSWORD_SCRIPT_KEY), RenderedConfig.of(spec).file(RedisManifests.PASSWORD_SCRIPT_KEY));
             Files.writeString(config.resolve(RedisManifests.PEERS_KEY), peers());
             Path script = config.resolve(RedisManifests.HA_SCRIPT_KEY);
-            Files.writeString(script, RedisManifests.haScript(), StandardCharsets.UTF_8);
+            Files.writeString(script, RenderedConfig.of(spec).file(RedisManifests.HA_SCRIPT_KEY), StandardCharsets.UTF_8);
             ProcessBuilder launcher = new ProcessBuilder("sh", script.toString(), "sentinel").directory(home.toFile());
             Map<String, String> env = environment(launcher, config, runtime);
             env.put("SENTINEL_PORT", String.valueOf(port));
@@ -117,7 +117,7 @@ final class SentinelPods {
 
     /** The rendered {@code redis-peers} lists pod DNS names; here every pod is 127.0.0.1 on its own port. */
     private String peers() {
-        int rendered = RedisManifests.redisPeers(spec).split("\n").length;
+        int rendered = RenderedConfig.of(spec).file(RedisManifests.PEERS_KEY).split("\n").length;
         if (rendered != redisPorts.size()) {
             throw new IllegalStateException("rendered redis-peers lists " + rendered + " pods, the set has "
                     + redisPorts.size());

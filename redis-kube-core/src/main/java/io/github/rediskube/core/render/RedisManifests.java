@@ -25,8 +25,10 @@ import java.util.TreeMap;
  *
  * <pre>{@code
  * List<HasMetadata> objects = RedisManifests.render(spec);        // same as spec.manifests()
- * String masterConf = RedisManifests.redisConf(spec, Role.MASTER);
  * }</pre>
+ *
+ * <p>The files the pods read (redis.conf per role, the scripts) are the ConfigMap's data, under the
+ * {@code *_KEY} names below; the methods that produce them are internals of this package.
  *
  * <p>Order: Secret (when generated), ConfigMap, (Sentinel: the labeler's ServiceAccount, Role, RoleBinding),
  * headless Service, master Service, replica Service, (Sentinel: Sentinel Service, Sentinel headless Service),
@@ -98,12 +100,12 @@ public final class RedisManifests {
      * @param role the role
      * @return the redis.conf the role's pods include (without secrets and {@code replicaof})
      */
-    public static String redisConf(RedisReplicationSpec spec, Role role) {
+    static String redisConf(RedisReplicationSpec spec, Role role) {
         return RedisConfig.render(spec, role);
     }
 
     /** @return the POSIX sh script that starts a Redis pod (see its header for the environment it reads) */
-    public static String startScript() {
+    static String startScript() {
         return RedisConfig.script(RedisConfig.START_SCRIPT);
     }
 
@@ -111,7 +113,7 @@ public final class RedisManifests {
      * @return the POSIX sh script of Sentinel mode: the Sentinel-aware start of Redis pods, the Sentinel
      *         start, readiness, preStop failover and the role labeler (see its header)
      */
-    public static String haScript() {
+    static String haScript() {
         return RedisConfig.script(RedisConfig.HA_SCRIPT);
     }
 
@@ -120,7 +122,7 @@ public final class RedisManifests {
      * @return Sentinel's global directives; {@code ha.sh sentinel} appends the monitor line,
      *         {@link #sentinelMasterConf(RedisReplicationSpec)}, announce-ip and the passwords
      */
-    public static String sentinelConf(RedisReplicationSpec spec) {
+    static String sentinelConf(RedisReplicationSpec spec) {
         return RedisConfig.sentinelConf(spec);
     }
 
@@ -128,7 +130,7 @@ public final class RedisManifests {
      * @param spec a validated spec with Sentinel
      * @return Sentinel's per-master directives (down-after, failover-timeout, parallel-syncs)
      */
-    public static String sentinelMasterConf(RedisReplicationSpec spec) {
+    static String sentinelMasterConf(RedisReplicationSpec spec) {
         return RedisConfig.sentinelMasterConf(spec);
     }
 
@@ -137,7 +139,7 @@ public final class RedisManifests {
      * @return every Redis pod as {@code host:port}, one a line (ConfigMap key {@value #PEERS_KEY}): whom
      *         ha.sh asks for the live master when no Sentinel answers
      */
-    public static String redisPeers(RedisReplicationSpec spec) {
+    static String redisPeers(RedisReplicationSpec spec) {
         return Sentinels.peers(spec);
     }
 
@@ -150,12 +152,12 @@ public final class RedisManifests {
      * @return the POSIX sh fragment that start.sh, probe.sh and ha.sh source from their own directory: the
      *         password from the Secret with one trailing newline stripped, other control characters refused
      */
-    public static String passwordScript() {
+    static String passwordScript() {
         return RedisConfig.script(RedisConfig.PASSWORD_SCRIPT);
     }
 
     /** @return the POSIX sh script behind the readiness and liveness probes */
-    public static String probeScript() {
+    static String probeScript() {
         return RedisConfig.script(RedisConfig.PROBE_SCRIPT);
     }
 

@@ -1,7 +1,7 @@
 package io.github.rediskube.examples.bench;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.github.rediskube.core.RedisKube;
-import io.github.rediskube.core.render.RedisManifests;
 import io.github.rediskube.core.spec.PasswordGenerator;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.github.rediskube.core.spec.Role;
@@ -111,7 +111,7 @@ public final class ReplicaLinkBenchmark {
             throws IOException, InterruptedException {
         int port = freePort();
         Path dir = Files.createDirectories(root.resolve(role.label() + "-" + port));
-        String conf = RedisManifests.redisConf(spec, role)
+        String conf = renderedConf(spec, role)
                 .replace("\nport 6379\n", "\nport " + port + "\n")
                 .replace("\nbind * -::*\n", "\nbind 127.0.0.1\n")
                 .replace("\ndir /data\n", "\ndir " + dir + "\n")
@@ -185,5 +185,13 @@ public final class ReplicaLinkBenchmark {
 
     private static long max(List<Long> values) {
         return values.stream().mapToLong(Long::longValue).max().orElse(0);
+    }
+
+    /** The role's redis.conf as deployed: from the rendered ConfigMap. */
+    private static String renderedConf(RedisReplicationSpec spec, Role role) {
+        return spec.manifests().stream()
+                .filter(o -> o instanceof ConfigMap && o.getMetadata().getName().equals(spec.names().configMap()))
+                .map(o -> ((ConfigMap) o).getData().get(role.label() + ".conf"))
+                .findFirst().orElseThrow();
     }
 }

@@ -61,7 +61,9 @@ class ReplicaSyncRedisTest {
             System.out.printf("start -> 2 replicas linked: %d ms (%d ms after the last process answered PING)%n",
                     (linked - start) / 1_000_000, (linked - started) / 1_000_000);
 
-            assertThat((linked - start) / 1_000_000).as("ms from starting the processes to every replica linked"
+            // measured from every process answering PING: starting the processes themselves took 6.6 s on a
+            // loaded 2-core CI machine, which says nothing about the sync delay this test is about
+            assertThat((linked - started) / 1_000_000).as("ms from every process up to every replica linked"
                     + " (the 5 s default delay alone would exceed this)").isLessThan(4_000);
         }
     }
