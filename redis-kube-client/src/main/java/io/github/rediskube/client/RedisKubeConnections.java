@@ -280,18 +280,18 @@ public final class RedisKubeConnections {
      * @param client      a client to open the rotation's own short-lived connections with
      * @param endpoints   the set, built with {@code credentials(RotatingPassword)}; every connection built from
      *                    them follows the rotation
-     * @param newPassword the password to move to; not empty, not the current one
+     * @param newPassword the password to move to: {@code Auth.PASSWORD_RULE}, not the current one
      * @param store       records the new password where restarting servers read it; called once every server
      *                    accepts it and before the old one is retired; when it throws, nothing is retired
      * @throws IllegalArgumentException before any command, when the endpoints have no {@link RotatingPassword}
-     *                                  or the new password is empty or the current one
+     *                                  or the new password breaks the rule or is the current one
      * @throws io.lettuce.core.RedisException naming the servers a step failed on, and what state it left
      */
     public static void rotatePassword(RedisClient client, RedisEndpoints endpoints, String newPassword,
                                       java.util.function.Consumer<String> store) {
         Objects.requireNonNull(endpoints, "endpoints");
         RotatingPassword password = rotating(endpoints.credentials(), "endpoints");
-        String next = RotatingPassword.checked(newPassword, "newPassword");
+        String next = usable(newPassword);
         new PasswordRotation(client, password, (first, second) -> PasswordRotation.servers(client, endpoints, first,
                 second), null).rotate(next, Objects.requireNonNull(store, "store"));
     }
@@ -312,9 +312,19 @@ public final class RedisKubeConnections {
                                       java.util.function.Consumer<String> store) {
         Objects.requireNonNull(sentinels, "sentinels");
         RotatingPassword password = rotating(sentinels.credentials(), "sentinels");
-        String next = RotatingPassword.checked(newPassword, "newPassword");
+        String next = usable(newPassword);
         new PasswordRotation(client, password, (first, second) -> PasswordRotation.servers(client, sentinels, first,
                 second), sentinels.masterName()).rotate(next, Objects.requireNonNull(store, "store"));
+    }
+
+    /** The rule the deployment's scripts need (they quote the password into redis.conf and sentinel.conf). */
+    private static String usable(String newPassword) {
+        if (!io.github.rediskube.core.spec.Auth.isUsablePassword(newPassword)) {
+            throw new IllegalArgumentException("newPassword " + io.github.rediskube.core.spec.Auth.PASSWORD_RULE
+                    + ", was " + (newPassword == null ? "null" : "<" + newPassword.length() + " characters>")
+                    + ": use PasswordGenerator.secureRandom().generate()");
+        }
+        return newPassword;
     }
 
     private static RotatingPassword rotating(RotatingPassword credentials, String what) {

@@ -14,7 +14,7 @@ import java.util.Objects;
  * RotatingPassword password = RotatingPassword.of(deployment.password());
  * RedisEndpoints endpoints = RedisEndpoints.of(deployment).toBuilder().credentials(password).build();
  * var redis = RedisKubeConnections.connect(redisClient, endpoints);
- * RedisKubeConnections.rotatePassword(redisClient, endpoints, newPassword, secret -> {});
+ * RedisKubeConnections.rotatePassword(redisClient, endpoints, newPassword, deployment::storePassword);
  * }</pre>
  *
  * <p>The password is never printed. It authenticates the {@code default} user (Redis' {@code requirepass}).

@@ -78,6 +78,11 @@ class PasswordRotationTest {
                  Traffic traffic = new Traffic(redis)) {
                 traffic.awaitOps(200);
                 RedisKubeConnections.rotatePassword(client, endpoints, NEW, stored::set);
+                set.master().secretPassword(NEW);
+                set.replicas().forEach(r -> r.secretPassword(NEW));
+                // replication follows: links cut after the rotation come back with the new masterauth
+                set.master().call(client, c -> c.clientKill(io.lettuce.core.KillArgs.Builder.typeSlave()));
+                set.replicas().forEach(r -> awaitLinked(r));
                 long afterRotation = traffic.ops();
                 traffic.awaitOps(afterRotation + 200);
                 traffic.stopAndAssertNoFailure();
@@ -86,7 +91,7 @@ class PasswordRotationTest {
                 // reconnects to it with the new password and reads from it again
                 RedisNode restarted = set.replicas().get(0);
                 restarted.stop();
-                restarted.secretPassword(stored.get()).start();
+                restarted.start();   // with the stored password, as a restarted pod reads the Secret
                 awaitLinked(restarted);
                 awaitReadsServedBy(redis, restarted);
             }
@@ -102,6 +107,10 @@ class PasswordRotationTest {
             try (var fresh = RedisKubeConnections.connect(client, endpoints)) {
                 assertThat(fresh.sync().set("fresh", "1")).isEqualTo("OK");
             }
+            // what the README says is not covered: a pod's probes read REDIS_PASSWORD from the env its container
+            // started with, so one started before the rotation stays alive but is not ready until it restarts
+            assertThat(set.probe(set.master(), "liveness").exitCode()).isZero();
+            assertThat(set.probe(set.master(), "readiness").output()).contains("not ready").contains("NOAUTH");
         }
     }
 
@@ -124,6 +133,14 @@ class PasswordRotationTest {
                 RedisKubeConnections.rotatePassword(client, sentinels, NEW, stored::set);
                 ha.redisNodes().forEach(n -> n.secretPassword(stored.get()));
                 ha.sentinels().forEach(n -> n.secretPassword(stored.get()));
+                int logged = ha.sentinelLogs().length();
+                // Sentinel auth follows: links to the servers and between Sentinels, cut after the rotation,
+                // come back with the new auth-pass and sentinel-pass
+                ha.redisNodes().forEach(this::killSentinelLinks);
+                ha.sentinels().forEach(this::killSentinelLinks);
+                awaitSentinelLinksBack(ha);
+                assertThat(ha.sentinelLogs().substring(logged)).as("no Sentinel saw a server down after the rotation")
+                        .doesNotContain("+sdown");
                 long afterRotation = traffic.ops();
                 traffic.awaitOps(afterRotation + 200);
                 traffic.stopAndAssertNoFailure();
@@ -155,6 +172,17 @@ class PasswordRotationTest {
                 assertThat(fresh.sync().set("fresh", "1")).isEqualTo("OK");
             }
         }
+    }
+
+    @Test
+    void rotationRefusesAPasswordBreakingTheRuleBeforeAnyCommand() {
+        RedisEndpoints endpoints = RedisEndpoints.builder().master("127.0.0.1", 1)
+                .credentials(RotatingPassword.of("old-password-0123456789")).build();
+        assertThatThrownBy(() -> RedisKubeConnections.rotatePassword(client, endpoints, "with space 0123456789",
+                p -> { }))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("newPassword " + io.github.rediskube.core.spec.Auth.PASSWORD_RULE
+                        + ", was <21 characters>: use PasswordGenerator.secureRandom().generate()");
     }
 
     @Test
@@ -196,10 +224,56 @@ class PasswordRotationTest {
         }
     }
 
+    /** Closes every connection a Sentinel holds on this server (Sentinels name theirs sentinel-<id>-cmd|pubsub). */
+    private void killSentinelLinks(RedisNode node) {
+        node.call(client, c -> {
+            for (String line : c.clientList().split("\n")) {
+                if (line.contains(" name=sentinel-")) {
+                    String id = line.substring(line.indexOf("id=") + 3, line.indexOf(' ', line.indexOf("id=")));
+                    c.clientKill(io.lettuce.core.KillArgs.Builder.id(Long.parseLong(id)));
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Every Sentinel's links to the master are back and answering (an auth failure would leave PINGs unanswered). */
+    private void awaitSentinelLinksBack(SentinelTopology ha) {
+        RedisNode master = ha.currentMaster();
+        await(() -> master.call(client, c -> c.clientList()).lines().filter(l -> l.contains(" name=sentinel-")
+                && l.contains("-cmd ")).count() >= ha.sentinels().size(), "every Sentinel reconnected to the master");
+        for (RedisNode sentinel : ha.sentinels()) {
+            await(() -> {
+                try (StatefulRedisConnection<String, String> c = client.connect(sentinel.uri())) {
+                    java.util.Map<String, String> m = c.sync().dispatch(io.lettuce.core.protocol.CommandType.SENTINEL,
+                            new io.lettuce.core.output.MapOutput<>(io.lettuce.core.codec.StringCodec.UTF8),
+                            new io.lettuce.core.protocol.CommandArgs<>(io.lettuce.core.codec.StringCodec.UTF8)
+                                    .add("MASTER").add(ha.masterName()));
+                    return "master".equals(m.get("flags")) && Long.parseLong(m.get("last-ok-ping-reply")) < 500
+                            && Long.parseLong(m.get("link-pending-commands")) == 0;
+                }
+            }, sentinel + " pinging the master successfully");
+        }
+    }
+
+    /** AUTH with the password is refused (WRONGPASS); a connection closed for another reason is tried again. */
     private void assertRefused(int port, String password) {
-        assertThatThrownBy(() -> client.connect(uri(port, password)).close())
-                .as("AUTH with the old password on 127.0.0.1:%d", port)
-                .hasStackTraceContaining("WRONGPASS");
+        AtomicReference<Throwable> last = new AtomicReference<>();
+        await(() -> {
+            try {
+                client.connect(uri(port, password)).close();
+            } catch (RuntimeException e) {
+                last.set(e);
+                return stackTrace(e).contains("WRONGPASS");
+            }
+            throw new AssertionError("127.0.0.1:" + port + " accepted the old password");
+        }, "127.0.0.1:" + port + " refusing the old password with WRONGPASS");
+    }
+
+    private static String stackTrace(Throwable e) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(out));
+        return out.toString();
     }
 
     private void assertAccepted(int port, String password) {
