@@ -206,10 +206,10 @@ public final class RedisDeployment implements AutoCloseable {
      * @throws RedisKubeException with {@link Reason#NOT_FOUND} when auth is off or the Secret is missing
      */
     public RedisDeployment storePassword(String newPassword) {
+        Errors.requireArgument(newPassword, "newPassword", "use PasswordGenerator.secureRandom().generate()");
         if (!Auth.isUsablePassword(newPassword)) {
-            throw new IllegalArgumentException("newPassword " + Auth.PASSWORD_RULE + ", was "
-                    + (newPassword == null ? "null" : "<" + newPassword.length() + " characters>")
-                    + ": use PasswordGenerator.secureRandom().generate()");
+            throw new IllegalArgumentException("newPassword " + Auth.PASSWORD_RULE + ", was <" + newPassword.length()
+                    + " characters>: use PasswordGenerator.secureRandom().generate()");
         }
         LivePassword.store(instance, newPassword);
         LOG.info("{}/{}: stored a new password in its Secret (no pod restarted)", namespace, name);

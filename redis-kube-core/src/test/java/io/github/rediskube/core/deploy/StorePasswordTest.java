@@ -106,7 +106,8 @@ class StorePasswordTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("newPassword " + Auth.PASSWORD_RULE
                         + ", was <8 characters>: use PasswordGenerator.secureRandom().generate()");
-        assertThatThrownBy(() -> deployment.storePassword(null)).hasMessageContaining("was null");
+        assertThatThrownBy(() -> deployment.storePassword(null))
+                .hasMessage("newPassword is required, was null: use PasswordGenerator.secureRandom().generate()");
         assertThat(ControlPlane.recordedRequests(server)).isEmpty();
         assertThat(deployment.password()).isEqualTo(FIRST);
     }
