@@ -77,7 +77,11 @@ class PasswordRotationTest {
                          RedisKubeConnections.connect(client, endpoints);
                  Traffic traffic = new Traffic(redis)) {
                 traffic.awaitOps(200);
+                long beforeRotation = traffic.ops();
+                long started = System.nanoTime();
                 RedisKubeConnections.rotatePassword(client, endpoints, NEW, stored::set);
+                System.out.printf("rotation took %d ms, %d commands ran during it%n",
+                        (System.nanoTime() - started) / 1_000_000, traffic.ops() - beforeRotation);
                 set.master().secretPassword(NEW);
                 set.replicas().forEach(r -> r.secretPassword(NEW));
                 // replication follows: links cut after the rotation come back with the new masterauth
@@ -130,7 +134,11 @@ class PasswordRotationTest {
                          RedisKubeConnections.connect(client, sentinels);
                  Traffic traffic = new Traffic(redis)) {
                 traffic.awaitOps(200);
+                long beforeRotation = traffic.ops();
+                long started = System.nanoTime();
                 RedisKubeConnections.rotatePassword(client, sentinels, NEW, stored::set);
+                System.out.printf("rotation took %d ms, %d commands ran during it%n",
+                        (System.nanoTime() - started) / 1_000_000, traffic.ops() - beforeRotation);
                 ha.redisNodes().forEach(n -> n.secretPassword(stored.get()));
                 ha.sentinels().forEach(n -> n.secretPassword(stored.get()));
                 int logged = ha.sentinelLogs().length();
@@ -345,6 +353,7 @@ class PasswordRotationTest {
             running.set(false);
             thread.join(BOUND.toMillis());
             assertThat(failures).as("failed commands during and after rotation (of %d)", ops.get()).isEmpty();
+            System.out.printf("%d commands, %d failed%n", ops.get(), failures.size());
             assertThat(ops.get()).isPositive();
         }
 
