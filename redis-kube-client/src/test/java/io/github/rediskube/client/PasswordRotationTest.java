@@ -119,6 +119,38 @@ class PasswordRotationTest {
     }
 
     @Test
+    void aReplicaRestartedMidRotationWithTheOldPasswordEndsOnTheNewOneOnlyAndLinked() throws Exception {
+        RedisReplicationSpec spec = RedisKube.replication("orders").replicas(2)
+                .master(n -> n.memoryLimit("64Mi")).config("repl-diskless-sync-delay", "0").build();
+        try (RedisTopology set = RedisTopology.start(spec, tempDir)) {
+            String old = set.password();
+            RedisEndpoints.Builder builder = RedisEndpoints.builder().master("127.0.0.1", set.master().port())
+                    .credentials(RotatingPassword.of(old)).topologyRefresh(Duration.ofMillis(500))
+                    .timeout(Duration.ofSeconds(5));
+            set.replicas().forEach(r -> builder.replica("127.0.0.1", r.port()));
+            RedisEndpoints endpoints = builder.build();
+            set.replicas().forEach(r -> awaitLinked(r));
+            RedisNode restarted = set.replicas().get(0);
+
+            try (StatefulRedisMasterReplicaConnection<String, String> redis =
+                         RedisKubeConnections.connect(client, endpoints)) {
+                // the pod restarts just before the Secret changes: it comes up with the old password only
+                RedisKubeConnections.rotatePassword(client, endpoints, NEW, stored -> {
+                    restarted.stop();
+                    restarted.start();
+                });
+                set.master().secretPassword(NEW);
+                set.replicas().forEach(r -> r.secretPassword(NEW));
+
+                assertRefused(restarted.port(), old);
+                assertAccepted(restarted.port(), NEW);
+                awaitLinked(restarted);
+                awaitReadsServedBy(redis, restarted);
+            }
+        }
+    }
+
+    @Test
     void aSentinelSetRotatesWithoutAFailedCommandAndRefusesTheOldPasswordOnEveryServerAndSentinel() throws Exception {
         RedisReplicationSpec spec = SentinelConnectionTest.spec(0);
         try (SentinelTopology ha = SentinelConnectionTest.started(spec, tempDir)) {
