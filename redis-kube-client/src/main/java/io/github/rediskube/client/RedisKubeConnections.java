@@ -1,6 +1,7 @@
 package io.github.rediskube.client;
 
 import io.github.rediskube.core.deploy.RedisDeployment;
+import io.github.rediskube.core.spec.Auth;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.ReadFrom;
@@ -18,6 +19,7 @@ import io.lettuce.core.models.role.RedisInstance;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Read/write-split Lettuce connections: writes (and transactions) to the master, reads to the replicas
@@ -288,7 +290,7 @@ public final class RedisKubeConnections {
      * @throws io.lettuce.core.RedisException naming the servers a step failed on, and what state it left
      */
     public static void rotatePassword(RedisClient client, RedisEndpoints endpoints, String newPassword,
-                                      java.util.function.Consumer<String> store) {
+                                      Consumer<String> store) {
         Objects.requireNonNull(endpoints, "endpoints");
         RotatingPassword password = rotating(endpoints.credentials(), "endpoints");
         String next = usable(newPassword);
@@ -297,7 +299,7 @@ public final class RedisKubeConnections {
     }
 
     /**
-     * Like {@link #rotatePassword(RedisClient, RedisEndpoints, String, java.util.function.Consumer)} for a set
+     * Like {@link #rotatePassword(RedisClient, RedisEndpoints, String, Consumer)} for a set
      * watched by Sentinels: the Sentinels too accept both passwords first ({@code ACL SETUSER} works on
      * Sentinel 7), then authenticate to Redis ({@code SENTINEL SET <set> auth-pass}) and to each other
      * ({@code SENTINEL CONFIG SET sentinel-pass}) with the new one, and in the end refuse the old one. The
@@ -309,7 +311,7 @@ public final class RedisKubeConnections {
      * @param store       records the new password where restarting servers and Sentinels read it
      */
     public static void rotatePassword(RedisClient client, RedisSentinels sentinels, String newPassword,
-                                      java.util.function.Consumer<String> store) {
+                                      Consumer<String> store) {
         Objects.requireNonNull(sentinels, "sentinels");
         RotatingPassword password = rotating(sentinels.credentials(), "sentinels");
         String next = usable(newPassword);
@@ -319,8 +321,8 @@ public final class RedisKubeConnections {
 
     /** The rule the deployment's scripts need (they quote the password into redis.conf and sentinel.conf). */
     private static String usable(String newPassword) {
-        if (!io.github.rediskube.core.spec.Auth.isUsablePassword(newPassword)) {
-            throw new IllegalArgumentException("newPassword " + io.github.rediskube.core.spec.Auth.PASSWORD_RULE
+        if (!Auth.isUsablePassword(newPassword)) {
+            throw new IllegalArgumentException("newPassword " + Auth.PASSWORD_RULE
                     + ", was " + (newPassword == null ? "null" : "<" + newPassword.length() + " characters>")
                     + ": use PasswordGenerator.secureRandom().generate()");
         }
