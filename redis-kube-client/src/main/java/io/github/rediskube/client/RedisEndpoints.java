@@ -47,7 +47,9 @@ import java.util.function.UnaryOperator;
  *
  * @param master            the master's address (writes go there)
  * @param replicas          the replicas' addresses (reads go there, as the {@code ReadFrom} says)
- * @param password          the password ({@code requirepass}), or {@code null} without auth
+ * @param password          the password ({@code requirepass}), or {@code null} without auth or with {@code credentials}
+ * @param credentials       a password that can change ({@link RotatingPassword}, asked at every connect), or
+ *                          {@code null}; not both it and {@code password}
  * @param followReplication whether the replica set follows what the master reports
  * @param topologyRefresh   how often the topology is re-checked; {@link Duration#ZERO} never
  * @param timeout           command timeout of the connections (Lettuce's {@link RedisURI} timeout)
@@ -57,6 +59,7 @@ public record RedisEndpoints(
         Address master,
         List<Address> replicas,
         String password,
+        RotatingPassword credentials,
         boolean followReplication,
         Duration topologyRefresh,
         Duration timeout,
@@ -79,6 +82,10 @@ public record RedisEndpoints(
             throw new IllegalArgumentException("timeout must be positive, was " + timeout);
         }
         Objects.requireNonNull(addressMapper, "addressMapper: use UnaryOperator.identity()");
+        if (password != null && credentials != null) {
+            throw new IllegalArgumentException("password and credentials are both set, was a password and "
+                    + credentials + ": set one, credentials(RotatingPassword.of(password)) for a password that rotates");
+        }
     }
 
     /**
@@ -189,6 +196,7 @@ public record RedisEndpoints(
         builder.master = master;
         builder.replicas.addAll(replicas);
         builder.password = password;
+        builder.credentials = credentials;
         builder.followReplication = followReplication;
         builder.topologyRefresh = topologyRefresh;
         builder.timeout = timeout;
@@ -200,20 +208,31 @@ public record RedisEndpoints(
     @Override
     public String toString() {
         return "RedisEndpoints[master=" + master + ", replicas=" + replicas + ", password="
-                + (password == null ? "none" : "<hidden>") + ", followReplication=" + followReplication
+                + (password == null && credentials == null ? "none" : credentials != null ? "<rotating>" : "<hidden>")
+                + ", followReplication=" + followReplication
                 + ", topologyRefresh=" + topologyRefresh + ", timeout=" + timeout + "]";
     }
 
-    /** @return the URI of an address after mapping, with this password and timeout */
+    /** @return the URI of an address after mapping, with this password (or credentials) and timeout */
     RedisURI uri(Address address) {
-        Address mapped = Objects.requireNonNull(addressMapper.apply(address),
-                () -> "addressMapper returned null for " + address);
-        RedisURI.Builder builder = RedisURI.builder().withHost(mapped.host()).withPort(mapped.port())
-                .withTimeout(timeout);
-        if (password != null) {
+        RedisURI.Builder builder = unauthenticated(address);
+        if (credentials != null) {
+            builder.withAuthentication(credentials.provider());
+        } else if (password != null) {
             builder.withPassword(password.toCharArray());
         }
         return builder.build();
+    }
+
+    /** @return the URI of an address after mapping, with this timeout and the given password */
+    RedisURI uri(Address address, String withPassword) {
+        return unauthenticated(address).withPassword(withPassword.toCharArray()).build();
+    }
+
+    private RedisURI.Builder unauthenticated(Address address) {
+        Address mapped = Objects.requireNonNull(addressMapper.apply(address),
+                () -> "addressMapper returned null for " + address);
+        return RedisURI.builder().withHost(mapped.host()).withPort(mapped.port()).withTimeout(timeout);
     }
 
     /**
@@ -246,6 +265,7 @@ public record RedisEndpoints(
         private Address master;
         private final List<Address> replicas = new ArrayList<>();
         private String password;
+        private RotatingPassword credentials;
         private boolean followReplication = true;
         private Duration topologyRefresh = DEFAULT_TOPOLOGY_REFRESH;
         private Duration timeout = RedisURI.DEFAULT_TIMEOUT_DURATION;
@@ -292,6 +312,20 @@ public record RedisEndpoints(
          */
         public Builder password(String value) {
             this.password = Auth.secretPassword(value);
+            this.credentials = null;
+            return this;
+        }
+
+        /**
+         * @param value a password that can be rotated under the connections (replaces {@link #password});
+         *              {@code null} for none
+         * @return this builder
+         */
+        public Builder credentials(RotatingPassword value) {
+            this.credentials = value;
+            if (value != null) {
+                this.password = null;
+            }
             return this;
         }
 
@@ -334,7 +368,7 @@ public record RedisEndpoints(
 
         /** @return the endpoints */
         public RedisEndpoints build() {
-            return new RedisEndpoints(master, replicas, password, followReplication, topologyRefresh, timeout,
+            return new RedisEndpoints(master, replicas, password, credentials, followReplication, topologyRefresh, timeout,
                     addressMapper);
         }
     }

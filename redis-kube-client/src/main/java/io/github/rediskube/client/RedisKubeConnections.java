@@ -1,6 +1,7 @@
 package io.github.rediskube.client;
 
 import io.github.rediskube.core.deploy.RedisDeployment;
+import io.github.rediskube.core.spec.Auth;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.ReadFrom;
@@ -18,6 +19,7 @@ import io.lettuce.core.models.role.RedisInstance;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Read/write-split Lettuce connections: writes (and transactions) to the master, reads to the replicas
@@ -263,6 +265,82 @@ public final class RedisKubeConnections {
                 options.getJsonParser());
         connection.setOptions(options);
         return new Split<>(writer, watcher, connection);
+    }
+
+    /**
+     * Moves a running set to a new password while clients keep reading and writing: every server first
+     * accepts both passwords, replication follows ({@code CONFIG SET masterauth} on every server), the
+     * endpoints' {@link RotatingPassword} switches so new connections (reconnects, replicas found later)
+     * use the new one, {@code store} records it (e.g. writes the deployment's Secret, which pods read when they
+     * start), and only then every server — found again, so one restarted meanwhile counts — stops accepting
+     * the old one. Connections already authenticated stay open: no command fails. Servers are reached at the
+     * endpoints' addresses after {@code addressMapper}: the master, the listed replicas and those the master
+     * reports. See the README's "Password rotation" for what this does not cover.
+     *
+     * <pre>{@code
+     * RotatingPassword password = RotatingPassword.of(deployment.password());
+     * RedisEndpoints endpoints = RedisEndpoints.of(deployment).toBuilder().credentials(password).build();
+     * var redis = RedisKubeConnections.connect(redisClient, endpoints);
+     * RedisKubeConnections.rotatePassword(redisClient, endpoints, newPassword, deployment::storePassword);
+     * }</pre>
+     *
+     * @param client      a client to open the rotation's own short-lived connections with
+     * @param endpoints   the set, built with {@code credentials(RotatingPassword)}; every connection built from
+     *                    them follows the rotation
+     * @param newPassword the password to move to: {@code Auth.PASSWORD_RULE}, not the current one
+     * @param store       records the new password where restarting servers read it; called once every server
+     *                    accepts it and before the old one is retired; when it throws, nothing is retired
+     * @throws IllegalArgumentException before any command, when the endpoints have no {@link RotatingPassword}
+     *                                  or the new password breaks the rule or is the current one
+     * @throws io.lettuce.core.RedisException naming the servers a step failed on, and what state it left
+     */
+    public static void rotatePassword(RedisClient client, RedisEndpoints endpoints, String newPassword,
+                                      Consumer<String> store) {
+        Objects.requireNonNull(endpoints, "endpoints");
+        RotatingPassword password = rotating(endpoints.credentials(), "endpoints");
+        String next = usable(newPassword);
+        new PasswordRotation(client, password, (first, second) -> PasswordRotation.servers(client, endpoints, first,
+                second), null).rotate(next, Objects.requireNonNull(store, "store"));
+    }
+
+    /**
+     * Like {@link #rotatePassword(RedisClient, RedisEndpoints, String, Consumer)} for a set
+     * watched by Sentinels: the Sentinels too accept both passwords first ({@code ACL SETUSER} works on
+     * Sentinel 7), then authenticate to Redis ({@code SENTINEL SET <set> auth-pass}) and to each other
+     * ({@code SENTINEL CONFIG SET sentinel-pass}) with the new one, and in the end refuse the old one. The
+     * servers are the master and replicas the Sentinels name.
+     *
+     * @param client      a client to open the rotation's own short-lived connections with
+     * @param sentinels   the Sentinels, built with {@code credentials(RotatingPassword)}
+     * @param newPassword the password to move to
+     * @param store       records the new password where restarting servers and Sentinels read it
+     */
+    public static void rotatePassword(RedisClient client, RedisSentinels sentinels, String newPassword,
+                                      Consumer<String> store) {
+        Objects.requireNonNull(sentinels, "sentinels");
+        RotatingPassword password = rotating(sentinels.credentials(), "sentinels");
+        String next = usable(newPassword);
+        new PasswordRotation(client, password, (first, second) -> PasswordRotation.servers(client, sentinels, first,
+                second), sentinels.masterName()).rotate(next, Objects.requireNonNull(store, "store"));
+    }
+
+    /** The rule the deployment's scripts need (they quote the password into redis.conf and sentinel.conf). */
+    private static String usable(String newPassword) {
+        if (!Auth.isUsablePassword(newPassword)) {
+            throw new IllegalArgumentException("newPassword " + Auth.PASSWORD_RULE
+                    + ", was " + (newPassword == null ? "null" : "<" + newPassword.length() + " characters>")
+                    + ": use PasswordGenerator.secureRandom().generate()");
+        }
+        return newPassword;
+    }
+
+    private static RotatingPassword rotating(RotatingPassword credentials, String what) {
+        if (credentials == null) {
+            throw new IllegalArgumentException(what + ".credentials must be a RotatingPassword to rotate, was none"
+                    + " (a fixed password or no auth): connections built from fixed passwords cannot follow a rotation."
+                    + " Fix: build them with toBuilder().credentials(RotatingPassword.of(password))");
+        }
+        return credentials;
     }
 
     /**

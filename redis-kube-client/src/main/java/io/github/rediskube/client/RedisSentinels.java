@@ -33,11 +33,14 @@ import java.util.function.UnaryOperator;
  * @param masterName      the name the Sentinels monitor the master under (the spec's name)
  * @param sentinels       the Sentinels' addresses; every one is subscribed to
  * @param password        the password of the Sentinels and of the Redis servers, or {@code null}
+ * @param credentials     the same as a password that can be rotated ({@link RotatingPassword}), or {@code null};
+ *                        not both it and {@code password}
  * @param topologyRefresh how often the master and replicas are re-checked besides the announcements
  * @param timeout         command timeout of the connections
  * @param addressMapper   maps every address (given, or announced by a Sentinel or server) before connecting
  */
-public record RedisSentinels(String masterName, List<Address> sentinels, String password, Duration topologyRefresh,
+public record RedisSentinels(String masterName, List<Address> sentinels, String password, RotatingPassword credentials,
+                             Duration topologyRefresh,
                              Duration timeout, UnaryOperator<Address> addressMapper) {
 
     /** Checks and copies the fields. */
@@ -59,6 +62,10 @@ public record RedisSentinels(String masterName, List<Address> sentinels, String 
             throw new IllegalArgumentException("timeout must be positive, was " + timeout);
         }
         Objects.requireNonNull(addressMapper, "addressMapper: use UnaryOperator.identity()");
+        if (password != null && credentials != null) {
+            throw new IllegalArgumentException("password and credentials are both set, was a password and "
+                    + credentials + ": set one, credentials(RotatingPassword.of(password)) for a password that rotates");
+        }
     }
 
     /**
@@ -119,6 +126,7 @@ public record RedisSentinels(String masterName, List<Address> sentinels, String 
         Builder builder = new Builder(masterName);
         builder.sentinels.addAll(sentinels);
         builder.password = password;
+        builder.credentials = credentials;
         builder.topologyRefresh = topologyRefresh;
         builder.timeout = timeout;
         builder.addressMapper = addressMapper;
@@ -129,7 +137,8 @@ public record RedisSentinels(String masterName, List<Address> sentinels, String 
     @Override
     public String toString() {
         return "RedisSentinels[masterName=" + masterName + ", sentinels=" + sentinels + ", password="
-                + (password == null ? "none" : "<hidden>") + ", topologyRefresh=" + topologyRefresh + "]";
+                + (password == null && credentials == null ? "none" : credentials != null ? "<rotating>" : "<hidden>")
+                + ", topologyRefresh=" + topologyRefresh + "]";
     }
 
     /** @return the URI of a Sentinel (plain, for Sentinel and pub/sub commands) after mapping */
@@ -142,6 +151,7 @@ public record RedisSentinels(String masterName, List<Address> sentinels, String 
         return RedisEndpoints.builder()
                 .master(master.host(), master.port())
                 .password(password)
+                .credentials(credentials)
                 .followReplication(true)
                 .topologyRefresh(topologyRefresh)
                 .timeout(timeout)
@@ -154,6 +164,7 @@ public record RedisSentinels(String masterName, List<Address> sentinels, String 
         private final String masterName;
         private final List<Address> sentinels = new ArrayList<>();
         private String password;
+        private RotatingPassword credentials;
         private Duration topologyRefresh = RedisEndpoints.DEFAULT_TOPOLOGY_REFRESH;
         private Duration timeout = RedisURI.DEFAULT_TIMEOUT_DURATION;
         private UnaryOperator<Address> addressMapper = UnaryOperator.identity();
@@ -180,6 +191,20 @@ public record RedisSentinels(String masterName, List<Address> sentinels, String 
          */
         public Builder password(String value) {
             this.password = Auth.secretPassword(value);
+            this.credentials = null;
+            return this;
+        }
+
+        /**
+         * @param value the password of Sentinels and servers as one that can be rotated under the connections
+         *              (replaces {@link #password}); {@code null} for none
+         * @return this builder
+         */
+        public Builder credentials(RotatingPassword value) {
+            this.credentials = value;
+            if (value != null) {
+                this.password = null;
+            }
             return this;
         }
 
@@ -212,7 +237,7 @@ public record RedisSentinels(String masterName, List<Address> sentinels, String 
 
         /** @return the settings */
         public RedisSentinels build() {
-            return new RedisSentinels(masterName, sentinels, password, topologyRefresh, timeout, addressMapper);
+            return new RedisSentinels(masterName, sentinels, password, credentials, topologyRefresh, timeout, addressMapper);
         }
     }
 }

@@ -8,6 +8,7 @@ import io.github.rediskube.core.spec.Auth;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.lettuce.core.RedisURI;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The addresses derived from a spec, and the endpoint rules; no server, no API server. */
@@ -87,6 +88,30 @@ class RedisEndpointsTest {
     void neverPrintsThePassword() {
         assertThat(RedisEndpoints.of(SPEC).toBuilder().password("the-live-password").build().toString())
                 .doesNotContain("the-live-password").contains("<hidden>");
+    }
+
+    @Test
+    void aRotatingPasswordReplacesAFixedOneAndIsNeverPrinted() {
+        RotatingPassword rotating = RotatingPassword.of("the-live-password");
+        RedisEndpoints endpoints = RedisEndpoints.of(SPEC).toBuilder().password("fixed-password")
+                .credentials(rotating).build();
+        assertThat(endpoints.password()).isNull();
+        assertThat(endpoints.credentials()).isSameAs(rotating);
+        assertThat(endpoints.toString() + rotating).doesNotContain("the-live-password").contains("<rotating>");
+        assertThat(endpoints.toBuilder().password("fixed-password").build().credentials()).isNull();
+        assertThat(endpoints.uri(endpoints.master()).getCredentialsProvider().resolveCredentials().block()
+                .getPassword()).isEqualTo("the-live-password".toCharArray());
+        rotating.set("the-next-password");
+        assertThat(endpoints.uri(endpoints.master()).getCredentialsProvider().resolveCredentials().block()
+                .getPassword()).as("asked again at every connect").isEqualTo("the-next-password".toCharArray());
+
+        assertThatThrownBy(() -> new RedisEndpoints(endpoints.master(), List.of(), "fixed-password", rotating, true,
+                Duration.ZERO, Duration.ofSeconds(1), a -> a))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("password and credentials are both set, was a password and RotatingPassword[<hidden>]: set"
+                        + " one, credentials(RotatingPassword.of(password)) for a password that rotates");
+        assertThatThrownBy(() -> RotatingPassword.of(""))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("password must not be empty");
     }
 
     @Test

@@ -20,7 +20,7 @@ public final class RedisNode implements AutoCloseable {
 
     private final String role;
     private final int port;
-    private final String password;
+    private String password;
     private final Path home;
     private final Path log;
     private final ProcessBuilder launcher;
@@ -83,6 +83,19 @@ public final class RedisNode implements AutoCloseable {
     /** @return whether the process runs */
     public boolean alive() {
         return process != null && process.isAlive();
+    }
+
+    /**
+     * The password in the deployment's Secret changed: the next {@link #start()} runs with it (as a restarted
+     * pod reads {@code REDIS_PASSWORD} from the Secret), and {@link #uri()} authenticates with it from now on.
+     *
+     * @param value the new password
+     * @return this node
+     */
+    public RedisNode secretPassword(String value) {
+        this.password = value;
+        launcher.environment().put("REDIS_PASSWORD", value);
+        return this;
     }
 
     /** Kills the server with SIGKILL (no shutdown, no save). */

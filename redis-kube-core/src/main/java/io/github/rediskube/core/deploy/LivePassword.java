@@ -102,6 +102,45 @@ final class LivePassword {
         }
     }
 
+    /**
+     * Writes a new password into the Secret the master StatefulSet takes its password from (optimistically
+     * locked on the version read), leaving the pod templates as they are: no pod restarts now.
+     *
+     * @throws RedisKubeException with {@link Reason#NOT_FOUND} when auth is off or the Secret or key is missing
+     */
+    static void store(Instance instance, String password) {
+        String namespace = instance.namespace();
+        SecretKeySelector ref;
+        try {
+            ref = StatusReader.passwordRef(instance.statefulSet(Role.MASTER));
+        } catch (KubernetesClientException e) {
+            throw Errors.of("reading the password reference of", "StatefulSet", namespace,
+                    instance.statefulSetName(Role.MASTER), e, List.of());
+        }
+        if (ref == null) {
+            throw new RedisKubeException(Reason.NOT_FOUND, "StatefulSet", namespace,
+                    instance.statefulSetName(Role.MASTER), "deployment " + namespace + "/"
+                    + instance.statefulSetName(Role.MASTER) + " runs without auth (its pods read no password):"
+                    + " nothing to rotate. Fix: deploy it with Auth.generated() or Auth.fromSecret(..)", null,
+                    List.of(), null);
+        }
+        try {
+            Secret secret = instance.client().secrets().inNamespace(namespace).withName(ref.getName()).get();
+            if (secret == null || decode(secret, ref.getKey()) == null) {
+                throw new RedisKubeException(Reason.NOT_FOUND, "Secret", namespace, ref.getName(), "Secret "
+                        + namespace + "/" + ref.getName() + (secret == null ? " is missing" : " has no key " + ref.getKey())
+                        + ": the pods read their password from it. Fix: create it with the password they run with",
+                        null, List.of(), null);
+            }
+            Secret edited = Serialization.clone(secret);
+            edited.getData().put(ref.getKey(),
+                    Base64.getEncoder().encodeToString(password.getBytes(StandardCharsets.UTF_8)));
+            instance.client().secrets().inNamespace(namespace).resource(edited).update();
+        } catch (KubernetesClientException e) {
+            throw Errors.of("writing the password to", "Secret", namespace, ref.getName(), e, List.of());
+        }
+    }
+
     /** @return the key's value, or {@code null} when the Secret lacks it */
     private static String decode(Secret secret, String key) {
         String encoded = secret.getData() == null ? null : secret.getData().get(key);

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.github.rediskube.core.RedisKubeException;
 import io.github.rediskube.core.RedisKubeException.Reason;
+import io.github.rediskube.core.spec.Auth;
 import io.github.rediskube.core.spec.Mode;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.github.rediskube.core.spec.Role;
@@ -195,6 +196,32 @@ public final class RedisDeployment implements AutoCloseable {
      */
     public String password() {
         return LivePassword.read(instance);
+    }
+
+    /**
+     * Writes a new password into the deployment's Secret, the one its pods read when they start: the store
+     * step of a live rotation ({@code RedisKubeConnections.rotatePassword(client, endpoints, newPassword,
+     * deployment::storePassword)} in redis-kube-client), called once every server accepts the new password.
+     * No pod restarts: the pod templates are left as they are (the running servers take the new password
+     * live, through {@code ACL SETUSER}); a pod that restarts later starts with it. The next {@code deploy()}
+     * or {@link #update} then sees the Secret's password differ from the one the templates were stamped with
+     * and rolls the pods onto it (see the README's "Password rotation"). Called alone, outside a rotation,
+     * a restarting pod would run a password its peers refuse.
+     *
+     * @param newPassword the new password ({@link Auth#PASSWORD_RULE})
+     * @return this handle
+     * @throws IllegalArgumentException before any API call, when the password breaks the rule
+     * @throws RedisKubeException with {@link Reason#NOT_FOUND} when auth is off or the Secret is missing
+     */
+    public RedisDeployment storePassword(String newPassword) {
+        Errors.requireArgument(newPassword, "newPassword", "use PasswordGenerator.secureRandom().generate()");
+        if (!Auth.isUsablePassword(newPassword)) {
+            throw new IllegalArgumentException("newPassword " + Auth.PASSWORD_RULE + ", was <" + newPassword.length()
+                    + " characters>: use PasswordGenerator.secureRandom().generate()");
+        }
+        LivePassword.store(instance, newPassword);
+        LOG.info("{}/{}: stored a new password in its Secret (no pod restarted)", namespace, name);
+        return this;
     }
 
     /**

@@ -102,7 +102,7 @@ public record Auth(Kind kind, String secretName, String secretKey, String passwo
         switch (kind) {
             case GENERATED -> checks.require(isUsablePassword(password), "auth.password", password == null ? null : "<"
                             + password.length() + " characters>",
-                    "must be 16 to 512 printable ASCII characters without space, quote or backslash",
+                    PASSWORD_RULE,
                     "fix the PasswordGenerator given to passwordGenerator(..)");
             case EXISTING_SECRET -> {
                 checks.require(Names.isDnsSubdomain(secretName), "auth.secretName", secretName,
@@ -115,7 +115,15 @@ public record Auth(Kind kind, String secretName, String secretKey, String passwo
         }
     }
 
-    private static boolean isUsablePassword(String password) {
+    /** The rule every password redis-kube writes keeps (the scripts quote it into Redis and Sentinel configs). */
+    public static final String PASSWORD_RULE =
+            "must be 16 to 512 printable ASCII characters without space, quote or backslash";
+
+    /**
+     * @param password a candidate password
+     * @return whether it keeps {@link #PASSWORD_RULE}
+     */
+    public static boolean isUsablePassword(String password) {
         return password != null && password.length() >= 16 && password.length() <= 512
                 && password.chars().allMatch(c -> c > 32 && c < 127 && c != '"' && c != '\'' && c != '\\');
     }

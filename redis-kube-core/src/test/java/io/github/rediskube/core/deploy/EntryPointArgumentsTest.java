@@ -54,7 +54,8 @@ class EntryPointArgumentsTest {
                     List.of("client", "tenant", "options")),
             Map.entry("RedisDeployment.awaitReady(Duration)", List.of("timeout")),
             Map.entry("RedisDeployment.update(RedisReplicationSpec)", List.of("newSpec")),
-            Map.entry("RedisDeployment.resizeStorage(String)", List.of("size"))));
+            Map.entry("RedisDeployment.resizeStorage(String)", List.of("size")),
+            Map.entry("RedisDeployment.storePassword(String)", List.of("newPassword"))));
 
     private static RedisReplicationSpec spec() {
         return RedisKube.replication("orders").namespace("tenant-a")
