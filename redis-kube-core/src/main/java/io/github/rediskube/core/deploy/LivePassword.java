@@ -114,7 +114,7 @@ final class LivePassword {
         try {
             ref = StatusReader.passwordRef(instance.statefulSet(Role.MASTER));
         } catch (KubernetesClientException e) {
-            throw Errors.of("reading the password reference of", "StatefulSet", namespace,
+            throw Errors.of(instance.client(), "reading the password reference of", "StatefulSet", namespace,
                     instance.statefulSetName(Role.MASTER), e, List.of());
         }
         if (ref == null) {
@@ -137,7 +137,7 @@ final class LivePassword {
                     Base64.getEncoder().encodeToString(password.getBytes(StandardCharsets.UTF_8)));
             instance.client().secrets().inNamespace(namespace).resource(edited).update();
         } catch (KubernetesClientException e) {
-            throw Errors.of("writing the password to", "Secret", namespace, ref.getName(), e, List.of());
+            throw Errors.of(instance.client(), "writing the password to", "Secret", namespace, ref.getName(), e, List.of());
         }
     }
 
