@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where the master and the replicas of one Redis master/replica set are, and how to authenticate:
@@ -58,8 +59,8 @@ import java.util.function.UnaryOperator;
 public record RedisEndpoints(
         Address master,
         List<Address> replicas,
-        String password,
-        RotatingPassword credentials,
+        @Nullable String password,
+        @Nullable RotatingPassword credentials,
         boolean followReplication,
         Duration topologyRefresh,
         Duration timeout,
@@ -264,8 +265,8 @@ public record RedisEndpoints(
 
         private Address master;
         private final List<Address> replicas = new ArrayList<>();
-        private String password;
-        private RotatingPassword credentials;
+        private @Nullable String password;
+        private @Nullable RotatingPassword credentials;
         private boolean followReplication = true;
         private Duration topologyRefresh = DEFAULT_TOPOLOGY_REFRESH;
         private Duration timeout = RedisURI.DEFAULT_TIMEOUT_DURATION;
@@ -310,7 +311,7 @@ public record RedisEndpoints(
          * @return this builder
          * @throws IllegalArgumentException when it holds another control character (the message never shows it)
          */
-        public Builder password(String value) {
+        public Builder password(@Nullable String value) {
             this.password = Auth.secretPassword(value);
             this.credentials = null;
             return this;
@@ -321,7 +322,7 @@ public record RedisEndpoints(
          *              {@code null} for none
          * @return this builder
          */
-        public Builder credentials(RotatingPassword value) {
+        public Builder credentials(@Nullable RotatingPassword value) {
             this.credentials = value;
             if (value != null) {
                 this.password = null;

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where the Sentinels of a master/replica set are: the source of a split connection that follows
@@ -39,7 +40,8 @@ import java.util.function.UnaryOperator;
  * @param timeout         command timeout of the connections
  * @param addressMapper   maps every address (given, or announced by a Sentinel or server) before connecting
  */
-public record RedisSentinels(String masterName, List<Address> sentinels, String password, RotatingPassword credentials,
+public record RedisSentinels(String masterName, List<Address> sentinels, @Nullable String password,
+                             @Nullable RotatingPassword credentials,
                              Duration topologyRefresh,
                              Duration timeout, UnaryOperator<Address> addressMapper) {
 
@@ -163,8 +165,8 @@ public record RedisSentinels(String masterName, List<Address> sentinels, String 
     public static final class Builder {
         private final String masterName;
         private final List<Address> sentinels = new ArrayList<>();
-        private String password;
-        private RotatingPassword credentials;
+        private @Nullable String password;
+        private @Nullable RotatingPassword credentials;
         private Duration topologyRefresh = RedisEndpoints.DEFAULT_TOPOLOGY_REFRESH;
         private Duration timeout = RedisURI.DEFAULT_TIMEOUT_DURATION;
         private UnaryOperator<Address> addressMapper = UnaryOperator.identity();
@@ -189,7 +191,7 @@ public record RedisSentinels(String masterName, List<Address> sentinels, String 
          * @return this builder
          * @throws IllegalArgumentException when it holds another control character (the message never shows it)
          */
-        public Builder password(String value) {
+        public Builder password(@Nullable String value) {
             this.password = Auth.secretPassword(value);
             this.credentials = null;
             return this;
@@ -200,7 +202,7 @@ public record RedisSentinels(String masterName, List<Address> sentinels, String 
          *              (replaces {@link #password}); {@code null} for none
          * @return this builder
          */
-        public Builder credentials(RotatingPassword value) {
+        public Builder credentials(@Nullable RotatingPassword value) {
             this.credentials = value;
             if (value != null) {
                 this.password = null;

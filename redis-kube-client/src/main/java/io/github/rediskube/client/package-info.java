@@ -7,5 +7,10 @@
  * channel writer that hands each command to the master's or a replica's own Lettuce connection (opened
  * with the caller's {@code RedisClient}). The replica set is an immutable snapshot swapped whenever the
  * master's {@code INFO replication} reports a different set of online replicas.
+ *
+ * <p>Nullness: everything is non-null unless marked {@code @Nullable} (JSpecify).
  */
+@NullMarked
 package io.github.rediskube.client;
+
+import org.jspecify.annotations.NullMarked;
