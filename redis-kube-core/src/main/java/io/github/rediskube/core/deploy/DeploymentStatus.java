@@ -1,6 +1,7 @@
 package io.github.rediskube.core.deploy;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What runs, and where clients reach it.
@@ -18,8 +19,9 @@ import java.util.List;
  * @param secretKey      the key of the password in that Secret, or {@code null}
  */
 public record DeploymentStatus(String namespace, String name, List<PodState> pods, String masterHost,
-                               String replicaHost, int port, List<String> replicaPodHosts, Integer masterNodePort,
-                               Integer replicaNodePort, String secretName, String secretKey) {
+                               String replicaHost, int port, List<String> replicaPodHosts,
+                               @Nullable Integer masterNodePort, @Nullable Integer replicaNodePort,
+                               @Nullable String secretName, @Nullable String secretKey) {
 
     /** Copies the lists. */
     public DeploymentStatus {
@@ -42,6 +44,6 @@ public record DeploymentStatus(String namespace, String name, List<PodState> pod
      * @param host   its stable in-cluster DNS name
      * @param reason why it is not ready, or {@code null} when ready
      */
-    public record PodState(String name, String role, boolean ready, String host, String reason) {
+    public record PodState(String name, String role, boolean ready, String host, @Nullable String reason) {
     }
 }

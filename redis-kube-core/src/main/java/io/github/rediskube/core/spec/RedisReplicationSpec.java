@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A Redis master/replica deployment: one master pod, {@code replicas} replica pods that follow it by
@@ -62,10 +63,10 @@ public record RedisReplicationSpec(
         NodeResources master,
         NodeResources replica,
         double maxmemoryShare,
-        String maxmemory,
+        @Nullable String maxmemory,
         Mode mode,
         String evictionPolicy,
-        Storage storage,
+        @Nullable Storage storage,
         Exposure exposure,
         Auth auth,
         NetworkAccess networkAccess,
@@ -73,7 +74,7 @@ public record RedisReplicationSpec(
         Scheduling scheduling,
         boolean podDisruptionBudget,
         String clusterDomain,
-        SentinelSpec sentinel) {
+        @Nullable SentinelSpec sentinel) {
 
     /** Longest name: leaves room for suffixes such as {@code -replica-31} and the revision label. */
     public static final int MAX_NAME_LENGTH = 40;
@@ -104,7 +105,7 @@ public record RedisReplicationSpec(
     @SuppressWarnings("checkstyle:ParameterNumber")
     public RedisReplicationSpec(String name, String namespace, Map<String, String> labels,
             Map<String, String> annotations, Image image, int replicas, NodeResources master, NodeResources replica,
-            double maxmemoryShare, String maxmemory, Mode mode, String evictionPolicy, Storage storage,
+            double maxmemoryShare, @Nullable String maxmemory, Mode mode, String evictionPolicy, @Nullable Storage storage,
             Exposure exposure, Auth auth, NetworkAccess networkAccess, Map<String, String> redisConfig,
             Scheduling scheduling, boolean podDisruptionBudget, String clusterDomain) {
         this(name, namespace, labels, annotations, image, replicas, master, replica, maxmemoryShare, maxmemory, mode,
@@ -218,21 +219,21 @@ public record RedisReplicationSpec(
         private NodeResources replica = NodeResources.DEFAULT;
         private boolean replicaResourcesSet;
         private double maxmemoryShare = DEFAULT_MAXMEMORY_SHARE;
-        private String maxmemory;
+        private @Nullable String maxmemory;
         private Mode mode = Mode.CACHE;
-        private String evictionPolicy;
-        private Storage storage;
+        private @Nullable String evictionPolicy;
+        private @Nullable Storage storage;
         private Exposure exposure = Exposure.clusterIp();
         private Auth auth = Auth.generated();
         private PasswordGenerator passwordGenerator = PasswordGenerator.secureRandom();
-        private NetworkAccess networkAccess;
+        private @Nullable NetworkAccess networkAccess;
         private final Map<String, String> redisConfig = new TreeMap<>();
         private final Map<String, String> nodeSelector = new TreeMap<>();
         private final List<Toleration> tolerations = new ArrayList<>();
         private boolean spreadOverNodes = true;
         private boolean podDisruptionBudget = true;
         private String clusterDomain = DEFAULT_CLUSTER_DOMAIN;
-        private SentinelSpec sentinel;
+        private @Nullable SentinelSpec sentinel;
 
         private Builder(String name) {
             this.name = name;
@@ -358,7 +359,7 @@ public record RedisReplicationSpec(
         }
 
         /** @param quantity explicit {@code maxmemory} for every pod, at most each pod's memory limit */
-        public Builder maxmemory(String quantity) {
+        public Builder maxmemory(@Nullable String quantity) {
             this.maxmemory = quantity;
             return this;
         }
@@ -392,7 +393,7 @@ public record RedisReplicationSpec(
         }
 
         /** @param policy {@code maxmemory-policy}; default allkeys-lru (cache) or noeviction (storage) */
-        public Builder evictionPolicy(String policy) {
+        public Builder evictionPolicy(@Nullable String policy) {
             this.evictionPolicy = policy;
             return this;
         }
@@ -432,7 +433,7 @@ public record RedisReplicationSpec(
         }
 
         /** @param value who may connect; default clients only, or everyone when exposed outside the cluster */
-        public Builder networkAccess(NetworkAccess value) {
+        public Builder networkAccess(@Nullable NetworkAccess value) {
             this.networkAccess = value;
             return this;
         }
@@ -495,7 +496,7 @@ public record RedisReplicationSpec(
         }
 
         /** @param value Sentinel settings, or {@code null} for plain replication (the default) */
-        public Builder sentinel(SentinelSpec value) {
+        public Builder sentinel(@Nullable SentinelSpec value) {
             this.sentinel = value;
             return this;
         }

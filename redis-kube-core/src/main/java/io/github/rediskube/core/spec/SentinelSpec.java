@@ -1,6 +1,7 @@
 package io.github.rediskube.core.spec;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Automatic failover with Redis Sentinel: a StatefulSet of Sentinels watches the master and promotes a
@@ -142,7 +143,7 @@ public record SentinelSpec(int sentinels, int quorum, Duration downAfter, Durati
     /** Builds a {@link SentinelSpec}; validated with the spec it belongs to. */
     public static final class Builder {
         private int sentinels = MIN_SENTINELS;
-        private Integer quorum;
+        private @Nullable Integer quorum;
         private Duration downAfter = DEFAULT_DOWN_AFTER;
         private Duration failoverTimeout = DEFAULT_FAILOVER_TIMEOUT;
         private int parallelSyncs = 1;

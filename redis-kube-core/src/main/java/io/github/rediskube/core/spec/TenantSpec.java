@@ -3,6 +3,7 @@ package io.github.rediskube.core.spec;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.github.rediskube.core.render.TenantManifests;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A tenant: a namespace of its own, optionally capped by a ResourceQuota and a LimitRange, and
@@ -23,8 +24,8 @@ import java.util.List;
  * @param maxPodMemory    largest memory limit of one container (LimitRange), or {@code null}
  * @param isolateNetwork  whether to render a NetworkPolicy admitting ingress from the namespace's own pods only
  */
-public record TenantSpec(String namespace, String memory, String cpu, Integer pods, String storage,
-                         String maxPodMemory, boolean isolateNetwork) {
+public record TenantSpec(String namespace, @Nullable String memory, @Nullable String cpu, @Nullable Integer pods,
+                         @Nullable String storage, @Nullable String maxPodMemory, boolean isolateNetwork) {
 
     /** Validates every field. */
     public TenantSpec {
@@ -87,11 +88,11 @@ public record TenantSpec(String namespace, String memory, String cpu, Integer po
     /** Builds a {@link TenantSpec}. */
     public static final class Builder {
         private final String namespace;
-        private String memory;
-        private String cpu;
-        private Integer pods;
-        private String storage;
-        private String maxPodMemory;
+        private @Nullable String memory;
+        private @Nullable String cpu;
+        private @Nullable Integer pods;
+        private @Nullable String storage;
+        private @Nullable String maxPodMemory;
         private boolean isolateNetwork = true;
 
         private Builder(String namespace) {
@@ -99,13 +100,13 @@ public record TenantSpec(String namespace, String memory, String cpu, Integer po
         }
 
         /** @param quantity total memory of the tenant's pods */
-        public Builder memory(String quantity) {
+        public Builder memory(@Nullable String quantity) {
             this.memory = quantity;
             return this;
         }
 
         /** @param quantity total CPU requests of the tenant's pods */
-        public Builder cpu(String quantity) {
+        public Builder cpu(@Nullable String quantity) {
             this.cpu = quantity;
             return this;
         }
@@ -117,13 +118,13 @@ public record TenantSpec(String namespace, String memory, String cpu, Integer po
         }
 
         /** @param quantity total storage requested by the tenant's claims */
-        public Builder storage(String quantity) {
+        public Builder storage(@Nullable String quantity) {
             this.storage = quantity;
             return this;
         }
 
         /** @param quantity largest memory limit of one container */
-        public Builder maxPodMemory(String quantity) {
+        public Builder maxPodMemory(@Nullable String quantity) {
             this.maxPodMemory = quantity;
             return this;
         }
