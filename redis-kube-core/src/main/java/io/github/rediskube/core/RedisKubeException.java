@@ -39,11 +39,17 @@ public class RedisKubeException extends RuntimeException {
         OTHER
     }
 
+    /** Why the operation failed. */
     private final Reason reason;
+    /** The kind of the object concerned, or {@code null}. */
     private final @Nullable String kind;
+    /** The namespace. */
     private final String namespace;
+    /** The name of the object concerned, or {@code null}. */
     private final @Nullable String name;
+    /** The API server's message, or {@code null}. */
     private final @Nullable String apiMessage;
+    /** The objects applied before a deploy failed, as {@code Kind/name}, in order. */
     private final List<String> applied;
 
     /**

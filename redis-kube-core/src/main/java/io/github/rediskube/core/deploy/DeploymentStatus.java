@@ -23,7 +23,21 @@ public record DeploymentStatus(String namespace, String name, List<PodState> pod
                                @Nullable Integer masterNodePort, @Nullable Integer replicaNodePort,
                                @Nullable String secretName, @Nullable String secretKey) {
 
-    /** Copies the lists. */
+    /**
+     * Copies the lists.
+     *
+     * @param namespace the namespace
+     * @param name the instance name
+     * @param pods every Redis pod, master first
+     * @param masterHost in-cluster DNS name of the master Service (writes)
+     * @param replicaHost in-cluster DNS name of the replica Service (reads)
+     * @param port the Redis port of both Services
+     * @param replicaPodHosts stable DNS names of the replica pods, in ordinal order
+     * @param masterNodePort the master Service's NodePort, or {@code null} when not exposed that way
+     * @param replicaNodePort the replica Service's NodePort, or {@code null}
+     * @param secretName the Secret holding the password, or {@code null} without auth
+     * @param secretKey the key of the password in that Secret, or {@code null}
+     */
     public DeploymentStatus {
         pods = List.copyOf(pods);
         replicaPodHosts = List.copyOf(replicaPodHosts);

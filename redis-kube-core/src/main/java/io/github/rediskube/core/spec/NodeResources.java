@@ -81,25 +81,37 @@ public record NodeResources(@Nullable String cpuRequest, @Nullable String cpuLim
             this.memoryLimit = from.memoryLimit;
         }
 
-        /** @param quantity CPU request, e.g. {@code "250m"}; {@code null} for none */
+        /**
+         * @param quantity CPU request, e.g. {@code "250m"}; {@code null} for none
+         * @return this builder
+         */
         public Builder cpuRequest(@Nullable String quantity) {
             this.cpuRequest = quantity;
             return this;
         }
 
-        /** @param quantity CPU limit, e.g. {@code "2"}; {@code null} for none */
+        /**
+         * @param quantity CPU limit, e.g. {@code "2"}; {@code null} for none
+         * @return this builder
+         */
         public Builder cpuLimit(@Nullable String quantity) {
             this.cpuLimit = quantity;
             return this;
         }
 
-        /** @param quantity memory request, e.g. {@code "1Gi"}; {@code null} for the limit */
+        /**
+         * @param quantity memory request, e.g. {@code "1Gi"}; {@code null} for the limit
+         * @return this builder
+         */
         public Builder memoryRequest(@Nullable String quantity) {
             this.memoryRequest = quantity;
             return this;
         }
 
-        /** @param quantity memory limit, e.g. {@code "4096M"} */
+        /**
+         * @param quantity memory limit, e.g. {@code "4096M"}
+         * @return this builder
+         */
         public Builder memoryLimit(String quantity) {
             this.memoryLimit = quantity;
             return this;

@@ -70,25 +70,37 @@ public record Storage(String size, @Nullable String storageClass, String accessM
             this.deleteVolumesOnDelete = from.deleteVolumesOnDelete;
         }
 
-        /** @param quantity requested size, e.g. {@code "10Gi"} */
+        /**
+         * @param quantity requested size, e.g. {@code "10Gi"}
+         * @return this builder
+         */
         public Builder size(String quantity) {
             this.size = quantity;
             return this;
         }
 
-        /** @param name StorageClass name; {@code null} for the cluster's default */
+        /**
+         * @param name StorageClass name; {@code null} for the cluster's default
+         * @return this builder
+         */
         public Builder storageClass(@Nullable String name) {
             this.storageClass = name;
             return this;
         }
 
-        /** @param mode {@code ReadWriteOnce} or {@code ReadWriteOncePod} */
+        /**
+         * @param mode {@code ReadWriteOnce} or {@code ReadWriteOncePod}
+         * @return this builder
+         */
         public Builder accessMode(String mode) {
             this.accessMode = mode;
             return this;
         }
 
-        /** @param delete whether deleting the deployment also deletes its volumes */
+        /**
+         * @param delete whether deleting the deployment also deletes its volumes
+         * @return this builder
+         */
         public Builder deleteVolumesOnDelete(boolean delete) {
             this.deleteVolumesOnDelete = delete;
             return this;
