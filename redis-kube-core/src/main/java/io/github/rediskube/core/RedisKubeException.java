@@ -1,6 +1,7 @@
 package io.github.rediskube.core;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every failure of redis-kube against a cluster: which object (kind, namespace, name), why (a
@@ -38,11 +39,17 @@ public class RedisKubeException extends RuntimeException {
         OTHER
     }
 
+    /** Why the operation failed. */
     private final Reason reason;
-    private final String kind;
+    /** The kind of the object concerned, or {@code null}. */
+    private final @Nullable String kind;
+    /** The namespace. */
     private final String namespace;
-    private final String name;
-    private final String apiMessage;
+    /** The name of the object concerned, or {@code null}. */
+    private final @Nullable String name;
+    /** The API server's message, or {@code null}. */
+    private final @Nullable String apiMessage;
+    /** The objects applied before a deploy failed, as {@code Kind/name}, in order. */
     private final List<String> applied;
 
     /**
@@ -55,8 +62,9 @@ public class RedisKubeException extends RuntimeException {
      * @param applied    objects applied before the failure, as {@code Kind/name}
      * @param cause      the underlying exception, or {@code null}
      */
-    public RedisKubeException(Reason reason, String kind, String namespace, String name, String message,
-                              String apiMessage, List<String> applied, Throwable cause) {
+    public RedisKubeException(Reason reason, @Nullable String kind, String namespace, @Nullable String name,
+                              String message, @Nullable String apiMessage, List<String> applied,
+                              @Nullable Throwable cause) {
         super(message, cause);
         this.reason = reason;
         this.kind = kind;
@@ -72,7 +80,7 @@ public class RedisKubeException extends RuntimeException {
     }
 
     /** @return the kind of the object concerned, or {@code null} */
-    public String kind() {
+    public @Nullable String kind() {
         return kind;
     }
 
@@ -82,12 +90,12 @@ public class RedisKubeException extends RuntimeException {
     }
 
     /** @return the name of the object concerned, or {@code null} */
-    public String name() {
+    public @Nullable String name() {
         return name;
     }
 
     /** @return the API server's message, or {@code null} */
-    public String apiMessage() {
+    public @Nullable String apiMessage() {
         return apiMessage;
     }
 

@@ -13,6 +13,7 @@ import io.github.rediskube.core.spec.Role;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.masterreplica.StatefulRedisMasterReplicaConnection;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,9 +32,9 @@ final class EphemeralDeployment implements AutoCloseable {
     private final KubernetesClient kubernetes;
     private final RedisReplicationSpec spec;
     private final RedisDeployment deployment;
-    private RedisPortForward forward;
-    private RedisClient redisClient;
-    private StatefulRedisMasterReplicaConnection<String, String> connection;
+    private @Nullable RedisPortForward forward;
+    private @Nullable RedisClient redisClient;
+    private @Nullable StatefulRedisMasterReplicaConnection<String, String> connection;
 
     private EphemeralDeployment(KubernetesClient kubernetes, RedisReplicationSpec spec, RedisDeployment deployment) {
         this.kubernetes = kubernetes;
@@ -43,7 +44,7 @@ final class EphemeralDeployment implements AutoCloseable {
 
     /** Deploys (creating the namespace), waits if asked; on failure deletes what was applied and rethrows. */
     static EphemeralDeployment start(KubernetesClient kubernetes, RedisReplicationSpec spec, DeployOptions options,
-                                     Duration readyTimeout) {
+                                     @Nullable Duration readyTimeout) {
         RedisDeployment deployment;
         try {
             // ephemeral: the deployment's own close() burns it, volumes included
@@ -121,7 +122,7 @@ final class EphemeralDeployment implements AutoCloseable {
     }
 
     /** Closes the connection, the Redis client and the port-forwards, each attempted; forgets them all. */
-    private RuntimeException closeConnections(RuntimeException failure) {
+    private @Nullable RuntimeException closeConnections(@Nullable RuntimeException failure) {
         RedisClient client = redisClient;
         for (AutoCloseable step : new AutoCloseable[] {
             connection, () -> {
@@ -174,7 +175,7 @@ final class EphemeralDeployment implements AutoCloseable {
         kubernetes.namespaces().withName(namespace).delete();
     }
 
-    private static RuntimeException collect(RuntimeException failure, Exception e) {
+    private static RuntimeException collect(@Nullable RuntimeException failure, Exception e) {
         if (failure == null) {
             return e instanceof RuntimeException runtime ? runtime
                     : new IllegalStateException("cleaning up a test deployment failed", e);

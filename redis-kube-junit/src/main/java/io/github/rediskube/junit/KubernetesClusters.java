@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
@@ -103,10 +104,10 @@ public final class KubernetesClusters {
     public static final class Cluster implements AutoCloseable {
         private final KubernetesClient client;
         private final String description;
-        private final K3sContainer container;
+        private final @Nullable K3sContainer container;
         private volatile boolean keepContainer;
 
-        Cluster(KubernetesClient client, String description, K3sContainer container) {
+        Cluster(KubernetesClient client, String description, @Nullable K3sContainer container) {
             this.client = client;
             this.description = description;
             this.container = container;

@@ -40,7 +40,23 @@ public record DeployOptions(ApplyStrategy strategy, boolean forceConflicts, bool
     public static final DeployOptions DEFAULT =
             new DeployOptions(ApplyStrategy.SERVER_SIDE_APPLY, false, false, Duration.ofMinutes(2), false, false);
 
-    /** Checks the fields. */
+    /**
+     * Checks the fields.
+     *
+     * @param strategy how objects are written
+     * @param forceConflicts with server-side apply: take over fields another manager owns ({@code true}), or fail with
+     *                       a {@code CONFLICT} naming them ({@code false}, default)
+     * @param createNamespace whether to create the namespace when it is missing
+     * @param deleteTimeout how long {@link RedisDeployment#delete()} waits for the objects to be gone
+     * @param adoptExisting whether to take over objects that exist under the names redis-kube renders but are not
+     *                      redis-kube's (no {@code app.kubernetes.io/managed-by: redis-kube}, or another instance):
+     *                      written as rendered (under server-side apply, fields only their former manager set stay),
+     *                      then deleted with the deployment ({@code true}); or refuse the deploy, before writing
+     *                      anything, with a {@code CONFLICT} naming them ({@code false}, default)
+     * @param ephemeral burn after use: {@link RedisDeployment#close()} deletes the deployment with its volumes
+     *                  ({@code true}); or close releases only what the handle opened and the deployment keeps running
+     *                  ({@code false}, default)
+     */
     public DeployOptions {
         if (strategy == null) {
             throw new IllegalArgumentException("strategy is required, was null: use ApplyStrategy.SERVER_SIDE_APPLY");
@@ -59,22 +75,34 @@ public record DeployOptions(ApplyStrategy strategy, boolean forceConflicts, bool
         CREATE_OR_UPDATE
     }
 
-    /** @return a copy with this strategy */
+    /**
+     * @param value how objects are written
+     * @return a copy with this strategy
+     */
     public DeployOptions withStrategy(ApplyStrategy value) {
         return new DeployOptions(value, forceConflicts, createNamespace, deleteTimeout, adoptExisting, ephemeral);
     }
 
-    /** @return a copy that does or does not take over conflicting fields */
+    /**
+     * @param value whether server-side apply takes over fields another manager owns
+     * @return a copy that does or does not take over conflicting fields
+     */
     public DeployOptions withForceConflicts(boolean value) {
         return new DeployOptions(strategy, value, createNamespace, deleteTimeout, adoptExisting, ephemeral);
     }
 
-    /** @return a copy that does or does not create a missing namespace */
+    /**
+     * @param value whether a missing namespace is created
+     * @return a copy that does or does not create a missing namespace
+     */
     public DeployOptions withCreateNamespace(boolean value) {
         return new DeployOptions(strategy, forceConflicts, value, deleteTimeout, adoptExisting, ephemeral);
     }
 
-    /** @return a copy with another deletion bound */
+    /**
+     * @param value how long {@link RedisDeployment#delete()} waits for the objects to be gone, positive
+     * @return a copy with another deletion bound
+     */
     public DeployOptions withDeleteTimeout(Duration value) {
         return new DeployOptions(strategy, forceConflicts, createNamespace, value, adoptExisting, ephemeral);
     }

@@ -1,6 +1,7 @@
 package io.github.rediskube.core.deploy;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What runs, and where clients reach it.
@@ -18,10 +19,25 @@ import java.util.List;
  * @param secretKey      the key of the password in that Secret, or {@code null}
  */
 public record DeploymentStatus(String namespace, String name, List<PodState> pods, String masterHost,
-                               String replicaHost, int port, List<String> replicaPodHosts, Integer masterNodePort,
-                               Integer replicaNodePort, String secretName, String secretKey) {
+                               String replicaHost, int port, List<String> replicaPodHosts,
+                               @Nullable Integer masterNodePort, @Nullable Integer replicaNodePort,
+                               @Nullable String secretName, @Nullable String secretKey) {
 
-    /** Copies the lists. */
+    /**
+     * Copies the lists.
+     *
+     * @param namespace the namespace
+     * @param name the instance name
+     * @param pods every Redis pod, master first
+     * @param masterHost in-cluster DNS name of the master Service (writes)
+     * @param replicaHost in-cluster DNS name of the replica Service (reads)
+     * @param port the Redis port of both Services
+     * @param replicaPodHosts stable DNS names of the replica pods, in ordinal order
+     * @param masterNodePort the master Service's NodePort, or {@code null} when not exposed that way
+     * @param replicaNodePort the replica Service's NodePort, or {@code null}
+     * @param secretName the Secret holding the password, or {@code null} without auth
+     * @param secretKey the key of the password in that Secret, or {@code null}
+     */
     public DeploymentStatus {
         pods = List.copyOf(pods);
         replicaPodHosts = List.copyOf(replicaPodHosts);
@@ -42,6 +58,6 @@ public record DeploymentStatus(String namespace, String name, List<PodState> pod
      * @param host   its stable in-cluster DNS name
      * @param reason why it is not ready, or {@code null} when ready
      */
-    public record PodState(String name, String role, boolean ready, String host, String reason) {
+    public record PodState(String name, String role, boolean ready, String host, @Nullable String reason) {
     }
 }

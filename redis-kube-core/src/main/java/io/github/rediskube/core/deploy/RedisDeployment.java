@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,10 +71,10 @@ public final class RedisDeployment implements AutoCloseable {
     private final String name;
     private final DeployOptions options;
     private final boolean owned;
-    private volatile RedisReplicationSpec spec;
+    private volatile @Nullable RedisReplicationSpec spec;
 
     private RedisDeployment(KubernetesClient client, String namespace, String name, DeployOptions options,
-                            RedisReplicationSpec spec, boolean owned) {
+                            @Nullable RedisReplicationSpec spec, boolean owned) {
         this.client = client;
         this.instance = new Instance(client, namespace, name);
         this.namespace = namespace;
@@ -162,7 +163,7 @@ public final class RedisDeployment implements AutoCloseable {
     }
 
     /** @return the spec this handle last applied, or {@code null} for an attached handle that applied none */
-    public RedisReplicationSpec spec() {
+    public @Nullable RedisReplicationSpec spec() {
         return spec;
     }
 
@@ -194,7 +195,7 @@ public final class RedisDeployment implements AutoCloseable {
      * @throws RedisKubeException with {@link Reason#NOT_FOUND} when the Secret or its key is missing, with
      *                            {@link Reason#REFUSED} when the value holds other control characters
      */
-    public String password() {
+    public @Nullable String password() {
         return LivePassword.read(instance);
     }
 

@@ -18,6 +18,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Renders a {@link RedisReplicationSpec} into Kubernetes objects. Pure: no API server, no clock, no
@@ -166,7 +167,7 @@ public final class RedisManifests {
      * @return the Secret that holds the password: the generated one or the one named by the spec;
      *         {@code null} when auth is disabled
      */
-    public static String secretName(RedisReplicationSpec spec) {
+    public static @Nullable String secretName(RedisReplicationSpec spec) {
         return switch (spec.auth().kind()) {
             case GENERATED -> spec.names().generatedSecret();
             case EXISTING_SECRET -> spec.auth().secretName();
@@ -178,7 +179,7 @@ public final class RedisManifests {
      * @param spec a spec
      * @return the key of the password in {@link #secretName(RedisReplicationSpec)}; {@code null} when auth is disabled
      */
-    public static String secretKey(RedisReplicationSpec spec) {
+    public static @Nullable String secretKey(RedisReplicationSpec spec) {
         return switch (spec.auth().kind()) {
             case GENERATED -> Auth.DEFAULT_KEY;
             case EXISTING_SECRET -> spec.auth().secretKey();

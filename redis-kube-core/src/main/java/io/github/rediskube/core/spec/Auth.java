@@ -1,5 +1,7 @@
 package io.github.rediskube.core.spec;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * How clients and replicas authenticate. On by default: a password is generated into a Secret
  * the deployment owns. Turning auth off is only allowed while the deployment is reachable from inside
@@ -16,7 +18,7 @@ package io.github.rediskube.core.spec;
  * @param secretKey  the key in that Secret ({@code null} for generated: {@value #DEFAULT_KEY})
  * @param password   the generated password (only for {@link Kind#GENERATED}, set by the spec's builder)
  */
-public record Auth(Kind kind, String secretName, String secretKey, String password) {
+public record Auth(Kind kind, @Nullable String secretName, @Nullable String secretKey, @Nullable String password) {
 
     /** Key of the password in a generated Secret. */
     public static final String DEFAULT_KEY = "password";
@@ -61,7 +63,7 @@ public record Auth(Kind kind, String secretName, String secretKey, String passwo
      * @throws IllegalArgumentException when the rest is empty or holds a control character; the message
      *                                  names its position and length, never the password
      */
-    public static String secretPassword(String stored) {
+    public static @Nullable String secretPassword(@Nullable String stored) {
         if (stored == null) {
             return null;
         }
@@ -91,7 +93,7 @@ public record Auth(Kind kind, String secretName, String secretKey, String passwo
      * @param newPassword the password
      * @return a copy holding this password
      */
-    Auth withPassword(String newPassword) {
+    Auth withPassword(@Nullable String newPassword) {
         return new Auth(kind, secretName, secretKey, newPassword);
     }
 
@@ -123,7 +125,7 @@ public record Auth(Kind kind, String secretName, String secretKey, String passwo
      * @param password a candidate password
      * @return whether it keeps {@link #PASSWORD_RULE}
      */
-    public static boolean isUsablePassword(String password) {
+    public static boolean isUsablePassword(@Nullable String password) {
         return password != null && password.length() >= 16 && password.length() <= 512
                 && password.chars().allMatch(c -> c > 32 && c < 127 && c != '"' && c != '\'' && c != '\\');
     }

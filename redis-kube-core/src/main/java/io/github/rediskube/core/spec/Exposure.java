@@ -1,5 +1,7 @@
 package io.github.rediskube.core.spec;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * How the master and replica Services are reachable.
  *
@@ -13,7 +15,7 @@ package io.github.rediskube.core.spec;
  * @param masterNodePort   fixed NodePort of the master Service, or {@code null} to let Kubernetes pick
  * @param replicaNodePort  fixed NodePort of the replica Service, or {@code null} to let Kubernetes pick
  */
-public record Exposure(Type type, Integer masterNodePort, Integer replicaNodePort) {
+public record Exposure(Type type, @Nullable Integer masterNodePort, @Nullable Integer replicaNodePort) {
 
     /** Lowest NodePort of the default service-node-port-range. */
     public static final int MIN_NODE_PORT = 30000;
@@ -87,7 +89,7 @@ public record Exposure(Type type, Integer masterNodePort, Integer replicaNodePor
         }
     }
 
-    private static void checkPort(Checks checks, String field, Integer port) {
+    private static void checkPort(Checks checks, String field, @Nullable Integer port) {
         if (port != null) {
             checks.require(port >= MIN_NODE_PORT && port <= MAX_NODE_PORT, field, port,
                     "must be in the NodePort range " + MIN_NODE_PORT + "-" + MAX_NODE_PORT,

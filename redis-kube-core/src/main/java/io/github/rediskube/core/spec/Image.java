@@ -26,7 +26,15 @@ public record Image(String reference, String pullPolicy, List<String> pullSecret
 
     private static final Set<String> PULL_POLICIES = Set.of("Always", "IfNotPresent", "Never");
 
-    /** Copies the pull secrets. */
+    /**
+     * Copies the pull secrets.
+     *
+     * @param reference image reference, e.g. {@code redis:7.2.11} or {@code valkey/valkey:8.1.4}; checked against the
+     *                  Docker/OCI grammar {@code [registry[:port]/]path[:tag][@sha256:<hex>]}
+     * @param pullPolicy {@code IfNotPresent}, {@code Always} or {@code Never}
+     * @param pullSecrets names of image pull Secrets in the deployment's namespace
+     * @param uid the image's non-root user id; the pods run as it (999 in the official images)
+     */
     public Image {
         pullSecrets = List.copyOf(Checks.requireElements(pullSecrets, "pullSecrets",
                 "name image pull Secrets, or pass List.of() for none"));

@@ -24,7 +24,13 @@ public record NetworkAccess(boolean allowAll, List<String> namespaces, List<Stri
     /** Label that marks a pod as a client of deployment {@code <name>}: {@code <key>: <name>}. */
     public static final String CLIENT_LABEL = LabelKeys.PREFIX + "client-of";
 
-    /** Copies the lists. */
+    /**
+     * Copies the lists.
+     *
+     * @param allowAll whether any source may connect (auth still applies)
+     * @param namespaces namespaces all of whose pods may connect
+     * @param cidrs IP blocks that may connect (e.g. a NodePort's clients)
+     */
     public NetworkAccess {
         namespaces = List.copyOf(Checks.requireElements(namespaces, "networkAccess.namespaces",
                 "name namespaces, or pass List.of() for none"));

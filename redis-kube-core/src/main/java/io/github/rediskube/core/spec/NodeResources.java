@@ -1,5 +1,7 @@
 package io.github.rediskube.core.spec;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * CPU and memory of one Redis pod, as Kubernetes quantities ({@code "500m"}, {@code "4096M"},
  * {@code "1Gi"}). The memory limit is required: Redis' {@code maxmemory} is derived from it.
@@ -15,7 +17,8 @@ package io.github.rediskube.core.spec;
  * @param memoryRequest memory request, or {@code null} for the limit
  * @param memoryLimit   memory limit
  */
-public record NodeResources(String cpuRequest, String cpuLimit, String memoryRequest, String memoryLimit) {
+public record NodeResources(@Nullable String cpuRequest, @Nullable String cpuLimit, @Nullable String memoryRequest,
+        String memoryLimit) {
 
     /** CPU request of a pod when none is set. */
     public static final String DEFAULT_CPU_REQUEST = "100m";
@@ -66,9 +69,9 @@ public record NodeResources(String cpuRequest, String cpuLimit, String memoryReq
 
     /** Builds {@link NodeResources}; every setter returns this builder. */
     public static final class Builder {
-        private String cpuRequest;
-        private String cpuLimit;
-        private String memoryRequest;
+        private @Nullable String cpuRequest;
+        private @Nullable String cpuLimit;
+        private @Nullable String memoryRequest;
         private String memoryLimit;
 
         private Builder(NodeResources from) {
@@ -78,25 +81,37 @@ public record NodeResources(String cpuRequest, String cpuLimit, String memoryReq
             this.memoryLimit = from.memoryLimit;
         }
 
-        /** @param quantity CPU request, e.g. {@code "250m"}; {@code null} for none */
-        public Builder cpuRequest(String quantity) {
+        /**
+         * @param quantity CPU request, e.g. {@code "250m"}; {@code null} for none
+         * @return this builder
+         */
+        public Builder cpuRequest(@Nullable String quantity) {
             this.cpuRequest = quantity;
             return this;
         }
 
-        /** @param quantity CPU limit, e.g. {@code "2"}; {@code null} for none */
-        public Builder cpuLimit(String quantity) {
+        /**
+         * @param quantity CPU limit, e.g. {@code "2"}; {@code null} for none
+         * @return this builder
+         */
+        public Builder cpuLimit(@Nullable String quantity) {
             this.cpuLimit = quantity;
             return this;
         }
 
-        /** @param quantity memory request, e.g. {@code "1Gi"}; {@code null} for the limit */
-        public Builder memoryRequest(String quantity) {
+        /**
+         * @param quantity memory request, e.g. {@code "1Gi"}; {@code null} for the limit
+         * @return this builder
+         */
+        public Builder memoryRequest(@Nullable String quantity) {
             this.memoryRequest = quantity;
             return this;
         }
 
-        /** @param quantity memory limit, e.g. {@code "4096M"} */
+        /**
+         * @param quantity memory limit, e.g. {@code "4096M"}
+         * @return this builder
+         */
         public Builder memoryLimit(String quantity) {
             this.memoryLimit = quantity;
             return this;

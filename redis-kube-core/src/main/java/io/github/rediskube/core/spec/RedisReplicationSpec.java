@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A Redis master/replica deployment: one master pod, {@code replicas} replica pods that follow it by
@@ -62,10 +63,10 @@ public record RedisReplicationSpec(
         NodeResources master,
         NodeResources replica,
         double maxmemoryShare,
-        String maxmemory,
+        @Nullable String maxmemory,
         Mode mode,
         String evictionPolicy,
-        Storage storage,
+        @Nullable Storage storage,
         Exposure exposure,
         Auth auth,
         NetworkAccess networkAccess,
@@ -73,7 +74,7 @@ public record RedisReplicationSpec(
         Scheduling scheduling,
         boolean podDisruptionBudget,
         String clusterDomain,
-        SentinelSpec sentinel) {
+        @Nullable SentinelSpec sentinel) {
 
     /** Longest name: leaves room for suffixes such as {@code -replica-31} and the revision label. */
     public static final int MAX_NAME_LENGTH = 40;
@@ -88,7 +89,31 @@ public record RedisReplicationSpec(
     /** Cluster DNS domain when none is set. */
     public static final String DEFAULT_CLUSTER_DOMAIN = "cluster.local";
 
-    /** Validates every field (all problems in one exception) and copies the collections. */
+    /**
+     * Validates every field (all problems in one exception) and copies the collections.
+     *
+     * @param name the instance name, a DNS-1123 label of at most {@value #MAX_NAME_LENGTH} characters
+     * @param namespace the namespace (the tenant)
+     * @param labels extra labels on every object and pod
+     * @param annotations extra annotations on every object and pod
+     * @param image container image
+     * @param replicas number of replica pods (0 to {@value #MAX_REPLICAS})
+     * @param master resources of the master pod
+     * @param replica resources of each replica pod
+     * @param maxmemoryShare share of each pod's memory limit given to Redis' {@code maxmemory}
+     * @param maxmemory explicit {@code maxmemory} for every pod (a quantity), or {@code null} to derive it
+     * @param mode cache or storage
+     * @param evictionPolicy {@code maxmemory-policy}
+     * @param storage volumes in {@link Mode#STORAGE} mode, {@code null} in {@link Mode#CACHE} mode
+     * @param exposure how the Services are reachable
+     * @param auth how clients authenticate
+     * @param networkAccess who may connect
+     * @param redisConfig extra {@code redis.conf} directives, by name
+     * @param scheduling node selection and spreading
+     * @param podDisruptionBudget whether a PodDisruptionBudget keeps all but one replica up during drains
+     * @param clusterDomain the cluster's DNS domain
+     * @param sentinel automatic failover with Sentinel, or {@code null} for plain replication
+     */
     public RedisReplicationSpec {
         SpecChecks.validate(name, namespace, labels, annotations, image, replicas, master, replica, maxmemoryShare,
                 maxmemory, mode, evictionPolicy, storage, exposure, auth, networkAccess, redisConfig, scheduling,
@@ -100,11 +125,32 @@ public record RedisReplicationSpec(
 
     /**
      * A spec without Sentinel (the record's shape before {@code sentinel} was added).
+     *
+     * @param name the instance name, a DNS-1123 label of at most {@value #MAX_NAME_LENGTH} characters
+     * @param namespace the namespace (the tenant)
+     * @param labels extra labels on every object and pod
+     * @param annotations extra annotations on every object and pod
+     * @param image container image
+     * @param replicas number of replica pods (0 to {@value #MAX_REPLICAS})
+     * @param master resources of the master pod
+     * @param replica resources of each replica pod
+     * @param maxmemoryShare share of each pod's memory limit given to Redis' {@code maxmemory}
+     * @param maxmemory explicit {@code maxmemory} for every pod (a quantity), or {@code null} to derive it
+     * @param mode cache or storage
+     * @param evictionPolicy {@code maxmemory-policy}
+     * @param storage volumes in {@link Mode#STORAGE} mode, {@code null} in {@link Mode#CACHE} mode
+     * @param exposure how the Services are reachable
+     * @param auth how clients authenticate
+     * @param networkAccess who may connect
+     * @param redisConfig extra {@code redis.conf} directives, by name
+     * @param scheduling node selection and spreading
+     * @param podDisruptionBudget whether a PodDisruptionBudget keeps all but one replica up during drains
+     * @param clusterDomain the cluster's DNS domain
      */
     @SuppressWarnings("checkstyle:ParameterNumber")
     public RedisReplicationSpec(String name, String namespace, Map<String, String> labels,
             Map<String, String> annotations, Image image, int replicas, NodeResources master, NodeResources replica,
-            double maxmemoryShare, String maxmemory, Mode mode, String evictionPolicy, Storage storage,
+            double maxmemoryShare, @Nullable String maxmemory, Mode mode, String evictionPolicy, @Nullable Storage storage,
             Exposure exposure, Auth auth, NetworkAccess networkAccess, Map<String, String> redisConfig,
             Scheduling scheduling, boolean podDisruptionBudget, String clusterDomain) {
         this(name, namespace, labels, annotations, image, replicas, master, replica, maxmemoryShare, maxmemory, mode,
@@ -218,21 +264,21 @@ public record RedisReplicationSpec(
         private NodeResources replica = NodeResources.DEFAULT;
         private boolean replicaResourcesSet;
         private double maxmemoryShare = DEFAULT_MAXMEMORY_SHARE;
-        private String maxmemory;
+        private @Nullable String maxmemory;
         private Mode mode = Mode.CACHE;
-        private String evictionPolicy;
-        private Storage storage;
+        private @Nullable String evictionPolicy;
+        private @Nullable Storage storage;
         private Exposure exposure = Exposure.clusterIp();
         private Auth auth = Auth.generated();
         private PasswordGenerator passwordGenerator = PasswordGenerator.secureRandom();
-        private NetworkAccess networkAccess;
+        private @Nullable NetworkAccess networkAccess;
         private final Map<String, String> redisConfig = new TreeMap<>();
         private final Map<String, String> nodeSelector = new TreeMap<>();
         private final List<Toleration> tolerations = new ArrayList<>();
         private boolean spreadOverNodes = true;
         private boolean podDisruptionBudget = true;
         private String clusterDomain = DEFAULT_CLUSTER_DOMAIN;
-        private SentinelSpec sentinel;
+        private @Nullable SentinelSpec sentinel;
 
         private Builder(String name) {
             this.name = name;
@@ -265,55 +311,92 @@ public record RedisReplicationSpec(
             this.sentinel = spec.sentinel;
         }
 
-        /** @param value the namespace (the tenant); default {@value #DEFAULT_NAMESPACE} */
+        /**
+         * @param value the namespace (the tenant); default {@value #DEFAULT_NAMESPACE}
+         * @return this builder
+         */
         public Builder namespace(String value) {
             this.namespace = value;
             return this;
         }
 
-        /** Adds a label to every object and pod. */
+        /**
+         * Adds a label to every object and pod.
+         *
+         * @param key the label key, a qualified name such as {@code team} or {@code example.com/team}
+         * @param value the label value
+         * @return this builder
+         */
         public Builder label(String key, String value) {
             this.labels.put(Checks.requireArgument(key, "label key", LABEL_EXAMPLE), value);
             return this;
         }
 
-        /** Adds labels to every object and pod. */
+        /**
+         * Adds labels to every object and pod.
+         *
+         * @param values labels by key
+         * @return this builder
+         */
         public Builder labels(Map<String, String> values) {
             this.labels.putAll(Checks.requireKeys(values, "labels", LABEL_EXAMPLE));
             return this;
         }
 
-        /** Adds an annotation to every object and pod. */
+        /**
+         * Adds an annotation to every object and pod.
+         *
+         * @param key the annotation key, a qualified name such as {@code example.com/owner}
+         * @param value the annotation value
+         * @return this builder
+         */
         public Builder annotation(String key, String value) {
             this.annotations.put(Checks.requireArgument(key, "annotation key", ANNOTATION_EXAMPLE), value);
             return this;
         }
 
-        /** Adds annotations to every object and pod. */
+        /**
+         * Adds annotations to every object and pod.
+         *
+         * @param values annotations by key
+         * @return this builder
+         */
         public Builder annotations(Map<String, String> values) {
             this.annotations.putAll(Checks.requireKeys(values, "annotations", ANNOTATION_EXAMPLE));
             return this;
         }
 
-        /** @param reference image reference; default {@value Image#DEFAULT_REFERENCE} */
+        /**
+         * @param reference image reference; default {@value Image#DEFAULT_REFERENCE}
+         * @return this builder
+         */
         public Builder image(String reference) {
             this.image = image.withReference(reference);
             return this;
         }
 
-        /** @param value the whole image setting */
+        /**
+         * @param value the whole image setting
+         * @return this builder
+         */
         public Builder image(Image value) {
             this.image = Checks.requireArgument(value, "image", "use Image.DEFAULT.withReference(\"redis:7.2.11\")");
             return this;
         }
 
-        /** @param policy {@code IfNotPresent} (default), {@code Always} or {@code Never} */
+        /**
+         * @param policy {@code IfNotPresent} (default), {@code Always} or {@code Never}
+         * @return this builder
+         */
         public Builder imagePullPolicy(String policy) {
             this.image = new Image(image.reference(), policy, image.pullSecrets(), image.uid());
             return this;
         }
 
-        /** @param secretNames image pull Secrets in the deployment's namespace */
+        /**
+         * @param secretNames image pull Secrets in the deployment's namespace
+         * @return this builder
+         */
         public Builder imagePullSecrets(String... secretNames) {
             List<String> names = Checks.requireElements(Arrays.asList(Checks.requireArgument(secretNames,
                     "imagePullSecrets", "name Secrets, e.g. imagePullSecrets(\"regcred\")")), "imagePullSecrets",
@@ -322,7 +405,10 @@ public record RedisReplicationSpec(
             return this;
         }
 
-        /** @param count replica pods, 0 to {@value #MAX_REPLICAS}; default {@value #DEFAULT_REPLICAS} */
+        /**
+         * @param count replica pods, 0 to {@value #MAX_REPLICAS}; default {@value #DEFAULT_REPLICAS}
+         * @return this builder
+         */
         public Builder replicas(int count) {
             this.replicas = count;
             return this;
@@ -331,13 +417,21 @@ public record RedisReplicationSpec(
         /**
          * Adjusts the master pod's resources. Replicas hold the whole dataset too, so they get the same
          * resources unless {@link #replica(Consumer)} sets theirs.
+         *
+         * @param resources the change, e.g. {@code n -> n.memoryLimit("1Gi")}
+         * @return this builder
          */
         public Builder master(Consumer<NodeResources.Builder> resources) {
             this.master = edit(master, Checks.requireArgument(resources, "master", RESOURCES_EXAMPLE));
             return this;
         }
 
-        /** Adjusts every replica pod's resources (starting from the master's, unless set before). */
+        /**
+         * Adjusts every replica pod's resources (starting from the master's, unless set before).
+         *
+         * @param resources the change, e.g. {@code n -> n.memoryLimit("1Gi")}
+         * @return this builder
+         */
         public Builder replica(Consumer<NodeResources.Builder> resources) {
             this.replica = edit(replicaResourcesSet ? replica : master,
                     Checks.requireArgument(resources, "replica", RESOURCES_EXAMPLE));
@@ -345,38 +439,63 @@ public record RedisReplicationSpec(
             return this;
         }
 
-        /** Adjusts the resources of master and replicas alike. */
+        /**
+         * Adjusts the resources of master and replicas alike.
+         *
+         * @param resources the change, e.g. {@code n -> n.memoryLimit("1Gi")}
+         * @return this builder
+         */
         public Builder resources(Consumer<NodeResources.Builder> resources) {
             Checks.requireArgument(resources, "resources", RESOURCES_EXAMPLE);
             return master(resources).replica(resources);
         }
 
-        /** @param share share of each pod's memory limit for {@code maxmemory}, 0.05 to 0.95; default 0.75 */
+        /**
+         * @param share share of each pod's memory limit for {@code maxmemory}, 0.05 to 0.95; default 0.75
+         * @return this builder
+         */
         public Builder maxmemoryShare(double share) {
             this.maxmemoryShare = share;
             return this;
         }
 
-        /** @param quantity explicit {@code maxmemory} for every pod, at most each pod's memory limit */
-        public Builder maxmemory(String quantity) {
+        /**
+         * @param quantity explicit {@code maxmemory} for every pod, at most each pod's memory limit; {@code null} (the
+         *                 default) derives it from the memory limit and {@link #maxmemoryShare(double)}
+         * @return this builder
+         */
+        public Builder maxmemory(@Nullable String quantity) {
             this.maxmemory = quantity;
             return this;
         }
 
-        /** @param value {@link Mode#CACHE} (default) or {@link Mode#STORAGE} */
+        /**
+         * @param value {@link Mode#CACHE} (default) or {@link Mode#STORAGE}
+         * @return this builder
+         */
         public Builder mode(Mode value) {
             this.mode = value;
             return this;
         }
 
-        /** Cache mode with default storage options cleared: no persistence, {@code emptyDir}. */
+        /**
+         * Cache mode with default storage options cleared: no persistence, {@code emptyDir}.
+         *
+         * @return this builder
+         */
         public Builder cache() {
             this.mode = Mode.CACHE;
             this.storage = null;
             return this;
         }
 
-        /** Storage mode, adjusting the volume options (size, StorageClass, access mode, deletion). */
+        /**
+         * Storage mode, adjusting the volume options (size, StorageClass, access mode, deletion).
+         *
+         * @param options the change, starting from the current options (or {@link Storage#DEFAULT}), e.g.
+         *                {@code s -> s.size("10Gi")}
+         * @return this builder
+         */
         public Builder storage(Consumer<Storage.Builder> options) {
             Checks.requireArgument(options, "storage", "use e.g. storage(s -> s.size(\"10Gi\"))");
             Storage.Builder builder = (storage == null ? Storage.DEFAULT : storage).toBuilder();
@@ -386,96 +505,163 @@ public record RedisReplicationSpec(
             return this;
         }
 
-        /** Storage mode with volumes of this size. */
+        /**
+         * Storage mode with volumes of this size.
+         *
+         * @param size the size of each pod's volume, a quantity such as {@code "10Gi"}
+         * @return this builder
+         */
         public Builder storage(String size) {
             return storage(s -> s.size(size));
         }
 
-        /** @param policy {@code maxmemory-policy}; default allkeys-lru (cache) or noeviction (storage) */
-        public Builder evictionPolicy(String policy) {
+        /**
+         * @param policy {@code maxmemory-policy}; default ({@code null}) allkeys-lru (cache) or noeviction (storage)
+         * @return this builder
+         */
+        public Builder evictionPolicy(@Nullable String policy) {
             this.evictionPolicy = policy;
             return this;
         }
 
-        /** @param value how the Services are reachable; default {@link Exposure#clusterIp()} */
+        /**
+         * @param value how the Services are reachable; default {@link Exposure#clusterIp()}
+         * @return this builder
+         */
         public Builder exposure(Exposure value) {
             this.exposure = value;
             return this;
         }
 
-        /** NodePort Services with ports chosen by Kubernetes. */
+        /**
+         * NodePort Services with ports chosen by Kubernetes.
+         *
+         * @return this builder
+         */
         public Builder exposeNodePorts() {
             return exposure(Exposure.nodePorts());
         }
 
-        /** NodePort Services on fixed ports, e.g. the classic 32379 and 32380. */
+        /**
+         * NodePort Services on fixed ports, e.g. the classic 32379 and 32380.
+         *
+         * @param masterPort NodePort of the master Service
+         *                   ({@value Exposure#MIN_NODE_PORT}–{@value Exposure#MAX_NODE_PORT})
+         * @param replicaPort NodePort of the replica Service, different from {@code masterPort}
+         * @return this builder
+         */
         public Builder exposeNodePorts(int masterPort, int replicaPort) {
             return exposure(Exposure.nodePorts(masterPort, replicaPort));
         }
 
-        /** LoadBalancer Services. */
+        /**
+         * LoadBalancer Services.
+         *
+         * @return this builder
+         */
         public Builder exposeLoadBalancer() {
             return exposure(Exposure.loadBalancer());
         }
 
-        /** @param value how clients authenticate; default {@link Auth#generated()} */
+        /**
+         * @param value how clients authenticate; default {@link Auth#generated()}
+         * @return this builder
+         */
         public Builder auth(Auth value) {
             this.auth = value;
             return this;
         }
 
-        /** @param generator makes the password at {@link #build()} when auth is generated */
+        /**
+         * @param generator makes the password at {@link #build()} when auth is generated
+         * @return this builder
+         */
         public Builder passwordGenerator(PasswordGenerator generator) {
             this.passwordGenerator = Checks.requireArgument(generator, "passwordGenerator",
                     "keep the default, or use PasswordGenerator.fixed(..) in tests");
             return this;
         }
 
-        /** @param value who may connect; default clients only, or everyone when exposed outside the cluster */
-        public Builder networkAccess(NetworkAccess value) {
+        /**
+         * @param value who may connect; default ({@code null}) clients only, or everyone when exposed outside the
+         *              cluster
+         * @return this builder
+         */
+        public Builder networkAccess(@Nullable NetworkAccess value) {
             this.networkAccess = value;
             return this;
         }
 
-        /** Adds a {@code redis.conf} directive; directives the library owns or that are dangerous are refused. */
+        /**
+         * Adds a {@code redis.conf} directive; directives the library owns or that are dangerous are refused.
+         *
+         * @param directive the directive's name, e.g. {@code hz}
+         * @param value its value, e.g. {@code 20}
+         * @return this builder
+         */
         public Builder config(String directive, String value) {
             this.redisConfig.put(Checks.requireArgument(directive, "config directive", CONFIG_EXAMPLE), value);
             return this;
         }
 
-        /** Adds {@code redis.conf} directives. */
+        /**
+         * Adds {@code redis.conf} directives.
+         *
+         * @param directives values by directive name
+         * @return this builder
+         */
         public Builder config(Map<String, String> directives) {
             this.redisConfig.putAll(Checks.requireKeys(directives, "config directives", CONFIG_EXAMPLE));
             return this;
         }
 
-        /** Requires a node label on every Redis pod's node. */
+        /**
+         * Requires a node label on every Redis pod's node.
+         *
+         * @param key the node label's key, e.g. {@code disktype}
+         * @param value its value, e.g. {@code ssd}
+         * @return this builder
+         */
         public Builder nodeSelector(String key, String value) {
             this.nodeSelector.put(Checks.requireArgument(key, "nodeSelector key",
                     "use e.g. nodeSelector(\"disktype\", \"ssd\")"), value);
             return this;
         }
 
-        /** Lets the pods run on nodes with a matching taint. */
+        /**
+         * Lets the pods run on nodes with a matching taint.
+         *
+         * @param value the toleration, e.g. {@code Toleration.exists("dedicated", "NoSchedule")}
+         * @return this builder
+         */
         public Builder toleration(Toleration value) {
             this.tolerations.add(Checks.requireArgument(value, "toleration",
                     "use e.g. toleration(Toleration.exists(\"dedicated\", \"NoSchedule\"))"));
             return this;
         }
 
-        /** @param spread whether pods prefer distinct nodes (default {@code true}) */
+        /**
+         * @param spread whether pods prefer distinct nodes (default {@code true})
+         * @return this builder
+         */
         public Builder spreadOverNodes(boolean spread) {
             this.spreadOverNodes = spread;
             return this;
         }
 
-        /** @param enabled whether to render a PodDisruptionBudget for the replicas (default {@code true}) */
+        /**
+         * @param enabled whether to render a PodDisruptionBudget for the replicas (default {@code true})
+         * @return this builder
+         */
         public Builder podDisruptionBudget(boolean enabled) {
             this.podDisruptionBudget = enabled;
             return this;
         }
 
-        /** @param domain the cluster's DNS domain; default {@value #DEFAULT_CLUSTER_DOMAIN} */
+        /**
+         * @param domain the cluster's DNS domain; default {@value #DEFAULT_CLUSTER_DOMAIN}
+         * @return this builder
+         */
         public Builder clusterDomain(String domain) {
             this.clusterDomain = domain;
             return this;
@@ -484,6 +670,9 @@ public record RedisReplicationSpec(
         /**
          * Turns on automatic failover with Sentinel (3 Sentinels, quorum 2, down after 5 s unless changed):
          * {@code sentinel(s -> s.sentinels(3).downAfter(Duration.ofSeconds(5)))}.
+         *
+         * @param options the change, starting from the current settings (or {@link SentinelSpec#DEFAULT})
+         * @return this builder
          */
         public Builder sentinel(Consumer<SentinelSpec.Builder> options) {
             Checks.requireArgument(options, "sentinel", "use e.g. sentinel(s -> s.sentinels(3)),"
@@ -494,8 +683,11 @@ public record RedisReplicationSpec(
             return this;
         }
 
-        /** @param value Sentinel settings, or {@code null} for plain replication (the default) */
-        public Builder sentinel(SentinelSpec value) {
+        /**
+         * @param value Sentinel settings, or {@code null} for plain replication (the default)
+         * @return this builder
+         */
+        public Builder sentinel(@Nullable SentinelSpec value) {
             this.sentinel = value;
             return this;
         }

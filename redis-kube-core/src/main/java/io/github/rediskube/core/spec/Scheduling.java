@@ -17,7 +17,14 @@ public record Scheduling(Map<String, String> nodeSelector, List<Toleration> tole
     /** No node selector, no tolerations, spread over nodes. */
     public static final Scheduling DEFAULT = new Scheduling(Map.of(), List.of(), true);
 
-    /** Copies the collections (the node selector sorted by key). */
+    /**
+     * Copies the collections (the node selector sorted by key).
+     *
+     * @param nodeSelector node labels every Redis pod requires
+     * @param tolerations taints the pods tolerate
+     * @param spreadOverNodes whether pods of the deployment prefer distinct nodes (preferred pod anti-affinity on
+     *                        {@code kubernetes.io/hostname}); default {@code true}
+     */
     public Scheduling {
         nodeSelector = java.util.Collections.unmodifiableMap(new TreeMap<>(Checks.requireKeys(nodeSelector,
                 "nodeSelector", "pass node labels, or Map.of() for none")));

@@ -1,6 +1,7 @@
 package io.github.rediskube.core.spec;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Automatic failover with Redis Sentinel: a StatefulSet of Sentinels watches the master and promotes a
@@ -142,7 +143,7 @@ public record SentinelSpec(int sentinels, int quorum, Duration downAfter, Durati
     /** Builds a {@link SentinelSpec}; validated with the spec it belongs to. */
     public static final class Builder {
         private int sentinels = MIN_SENTINELS;
-        private Integer quorum;
+        private @Nullable Integer quorum;
         private Duration downAfter = DEFAULT_DOWN_AFTER;
         private Duration failoverTimeout = DEFAULT_FAILOVER_TIMEOUT;
         private int parallelSyncs = 1;
@@ -153,31 +154,46 @@ public record SentinelSpec(int sentinels, int quorum, Duration downAfter, Durati
         private Builder() {
         }
 
-        /** @param count Sentinel pods, odd, 3 to 7; default 3 */
+        /**
+         * @param count Sentinel pods, odd, 3 to 7; default 3
+         * @return this builder
+         */
         public Builder sentinels(int count) {
             this.sentinels = count;
             return this;
         }
 
-        /** @param count Sentinels that must agree the master is down; default the majority */
+        /**
+         * @param count Sentinels that must agree the master is down; default the majority
+         * @return this builder
+         */
         public Builder quorum(int count) {
             this.quorum = count;
             return this;
         }
 
-        /** @param value {@code down-after-milliseconds}, at least 100 ms; default 5 s */
+        /**
+         * @param value {@code down-after-milliseconds}, at least 100 ms; default 5 s
+         * @return this builder
+         */
         public Builder downAfter(Duration value) {
             this.downAfter = value;
             return this;
         }
 
-        /** @param value {@code failover-timeout}, at least 1 s; default 60 s */
+        /**
+         * @param value {@code failover-timeout}, at least 1 s; default 60 s
+         * @return this builder
+         */
         public Builder failoverTimeout(Duration value) {
             this.failoverTimeout = value;
             return this;
         }
 
-        /** @param count replicas resyncing from a new master at once; default 1 */
+        /**
+         * @param count replicas resyncing from a new master at once; default 1
+         * @return this builder
+         */
         public Builder parallelSyncs(int count) {
             this.parallelSyncs = count;
             return this;
@@ -186,19 +202,27 @@ public record SentinelSpec(int sentinels, int quorum, Duration downAfter, Durati
         /**
          * @param count linked replicas the master needs to accept writes, 0 (off) to replicas; default
          *              {@value #DEFAULT_MIN_REPLICAS_TO_WRITE}: a master alone refuses writes
+         * @return this builder
          */
         public Builder minReplicasToWrite(int count) {
             this.minReplicasToWrite = count;
             return this;
         }
 
-        /** @param value lag (whole seconds) under which a replica counts for {@code min-replicas-to-write}; default 10 s */
+        /**
+         * @param value lag (whole seconds) under which a replica counts for {@code min-replicas-to-write}; default 10 s
+         * @return this builder
+         */
         public Builder minReplicasMaxLag(Duration value) {
             this.minReplicasMaxLag = value;
             return this;
         }
 
-        /** @param reference image of the role-label sidecar (needs sh and kubectl); default {@value #DEFAULT_LABELER_IMAGE} */
+        /**
+         * @param reference image of the role-label sidecar (needs sh and kubectl); default
+         *                  {@value #DEFAULT_LABELER_IMAGE}
+         * @return this builder
+         */
         public Builder labelerImage(String reference) {
             this.labelerImage = reference;
             return this;

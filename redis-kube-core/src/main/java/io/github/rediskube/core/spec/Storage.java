@@ -1,6 +1,7 @@
 package io.github.rediskube.core.spec;
 
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The volume of each pod in {@link Mode#STORAGE} mode: one PersistentVolumeClaim per pod.
@@ -14,7 +15,7 @@ import java.util.Set;
  * @param accessMode            {@code ReadWriteOnce} (default) or {@code ReadWriteOncePod}
  * @param deleteVolumesOnDelete whether deleting the deployment deletes its claims (default: kept)
  */
-public record Storage(String size, String storageClass, String accessMode, boolean deleteVolumesOnDelete) {
+public record Storage(String size, @Nullable String storageClass, String accessMode, boolean deleteVolumesOnDelete) {
 
     /** Volume size when none is set. */
     public static final String DEFAULT_SIZE = "1Gi";
@@ -58,7 +59,7 @@ public record Storage(String size, String storageClass, String accessMode, boole
     /** Builds {@link Storage}; every setter returns this builder. */
     public static final class Builder {
         private String size;
-        private String storageClass;
+        private @Nullable String storageClass;
         private String accessMode;
         private boolean deleteVolumesOnDelete;
 
@@ -69,25 +70,37 @@ public record Storage(String size, String storageClass, String accessMode, boole
             this.deleteVolumesOnDelete = from.deleteVolumesOnDelete;
         }
 
-        /** @param quantity requested size, e.g. {@code "10Gi"} */
+        /**
+         * @param quantity requested size, e.g. {@code "10Gi"}
+         * @return this builder
+         */
         public Builder size(String quantity) {
             this.size = quantity;
             return this;
         }
 
-        /** @param name StorageClass name; {@code null} for the cluster's default */
-        public Builder storageClass(String name) {
+        /**
+         * @param name StorageClass name; {@code null} for the cluster's default
+         * @return this builder
+         */
+        public Builder storageClass(@Nullable String name) {
             this.storageClass = name;
             return this;
         }
 
-        /** @param mode {@code ReadWriteOnce} or {@code ReadWriteOncePod} */
+        /**
+         * @param mode {@code ReadWriteOnce} or {@code ReadWriteOncePod}
+         * @return this builder
+         */
         public Builder accessMode(String mode) {
             this.accessMode = mode;
             return this;
         }
 
-        /** @param delete whether deleting the deployment also deletes its volumes */
+        /**
+         * @param delete whether deleting the deployment also deletes its volumes
+         * @return this builder
+         */
         public Builder deleteVolumesOnDelete(boolean delete) {
             this.deleteVolumesOnDelete = delete;
             return this;

@@ -3,6 +3,7 @@ package io.github.rediskube.core.spec;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.github.rediskube.core.render.TenantManifests;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A tenant: a namespace of its own, optionally capped by a ResourceQuota and a LimitRange, and
@@ -23,10 +24,20 @@ import java.util.List;
  * @param maxPodMemory    largest memory limit of one container (LimitRange), or {@code null}
  * @param isolateNetwork  whether to render a NetworkPolicy admitting ingress from the namespace's own pods only
  */
-public record TenantSpec(String namespace, String memory, String cpu, Integer pods, String storage,
-                         String maxPodMemory, boolean isolateNetwork) {
+public record TenantSpec(String namespace, @Nullable String memory, @Nullable String cpu, @Nullable Integer pods,
+                         @Nullable String storage, @Nullable String maxPodMemory, boolean isolateNetwork) {
 
-    /** Validates every field. */
+    /**
+     * Validates every field.
+     *
+     * @param namespace the tenant's namespace
+     * @param memory total memory the tenant's pods may request and be limited to, or {@code null} for no cap
+     * @param cpu total CPU the tenant's pods may request, or {@code null} for no cap
+     * @param pods most pods in the namespace, or {@code null} for no cap
+     * @param storage total storage the tenant's claims may request, or {@code null} for no cap
+     * @param maxPodMemory largest memory limit of one container (LimitRange), or {@code null}
+     * @param isolateNetwork whether to render a NetworkPolicy admitting ingress from the namespace's own pods only
+     */
     public TenantSpec {
         Checks checks = new Checks();
         if (checks.require(Names.isDnsLabel(namespace), "namespace", namespace,
@@ -87,48 +98,66 @@ public record TenantSpec(String namespace, String memory, String cpu, Integer po
     /** Builds a {@link TenantSpec}. */
     public static final class Builder {
         private final String namespace;
-        private String memory;
-        private String cpu;
-        private Integer pods;
-        private String storage;
-        private String maxPodMemory;
+        private @Nullable String memory;
+        private @Nullable String cpu;
+        private @Nullable Integer pods;
+        private @Nullable String storage;
+        private @Nullable String maxPodMemory;
         private boolean isolateNetwork = true;
 
         private Builder(String namespace) {
             this.namespace = namespace;
         }
 
-        /** @param quantity total memory of the tenant's pods */
-        public Builder memory(String quantity) {
+        /**
+         * @param quantity total memory of the tenant's pods, or {@code null} for no cap (the default)
+         * @return this builder
+         */
+        public Builder memory(@Nullable String quantity) {
             this.memory = quantity;
             return this;
         }
 
-        /** @param quantity total CPU requests of the tenant's pods */
-        public Builder cpu(String quantity) {
+        /**
+         * @param quantity total CPU requests of the tenant's pods, or {@code null} for no cap (the default)
+         * @return this builder
+         */
+        public Builder cpu(@Nullable String quantity) {
             this.cpu = quantity;
             return this;
         }
 
-        /** @param count most pods in the namespace */
+        /**
+         * @param count most pods in the namespace
+         * @return this builder
+         */
         public Builder pods(int count) {
             this.pods = count;
             return this;
         }
 
-        /** @param quantity total storage requested by the tenant's claims */
-        public Builder storage(String quantity) {
+        /**
+         * @param quantity total storage requested by the tenant's claims, or {@code null} for no cap (the default)
+         * @return this builder
+         */
+        public Builder storage(@Nullable String quantity) {
             this.storage = quantity;
             return this;
         }
 
-        /** @param quantity largest memory limit of one container */
-        public Builder maxPodMemory(String quantity) {
+        /**
+         * @param quantity largest memory limit of one container, or {@code null} for none (the default)
+         * @return this builder
+         */
+        public Builder maxPodMemory(@Nullable String quantity) {
             this.maxPodMemory = quantity;
             return this;
         }
 
-        /** @param isolate whether only the namespace's own pods may connect to its pods (default {@code true}) */
+        /**
+         * @param isolate whether only the namespace's own pods may connect to its pods (default {@code true})
+         * @return this builder
+         */
         public Builder isolateNetwork(boolean isolate) {
             this.isolateNetwork = isolate;
             return this;

@@ -1,6 +1,7 @@
 package io.github.rediskube.core.spec;
 
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A pod toleration, so Redis pods may run on tainted nodes.
@@ -10,7 +11,7 @@ import java.util.Set;
  * @param value    taint value for {@code Equal}, else {@code null}
  * @param effect   {@code NoSchedule}, {@code PreferNoSchedule}, {@code NoExecute} or {@code null} for all
  */
-public record Toleration(String key, String operator, String value, String effect) {
+public record Toleration(@Nullable String key, String operator, @Nullable String value, @Nullable String effect) {
 
     private static final Set<String> OPERATORS = Set.of("Equal", "Exists");
     private static final Set<String> EFFECTS = Set.of("NoSchedule", "PreferNoSchedule", "NoExecute");
@@ -21,7 +22,7 @@ public record Toleration(String key, String operator, String value, String effec
      * @param effect taint effect, or {@code null} for all
      * @return a toleration of the taint {@code key=value:effect}
      */
-    public static Toleration equal(String key, String value, String effect) {
+    public static Toleration equal(String key, String value, @Nullable String effect) {
         return new Toleration(key, "Equal", value, effect);
     }
 
@@ -30,7 +31,7 @@ public record Toleration(String key, String operator, String value, String effec
      * @param effect taint effect, or {@code null} for all
      * @return a toleration of every taint with this key
      */
-    public static Toleration exists(String key, String effect) {
+    public static Toleration exists(@Nullable String key, @Nullable String effect) {
         return new Toleration(key, "Exists", null, effect);
     }
 
