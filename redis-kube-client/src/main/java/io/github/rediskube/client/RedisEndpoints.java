@@ -69,7 +69,19 @@ public record RedisEndpoints(
     /** Topology re-check period when none is set. */
     public static final Duration DEFAULT_TOPOLOGY_REFRESH = Duration.ofSeconds(10);
 
-    /** Checks and copies the fields. */
+    /**
+     * Checks and copies the fields.
+     *
+     * @param master            the master's address (writes go there)
+     * @param replicas          the replicas' addresses (reads go there, as the {@code ReadFrom} says)
+     * @param password          the password ({@code requirepass}), or {@code null} without auth or with {@code credentials}
+     * @param credentials       a password that can change ({@link RotatingPassword}, asked at every connect), or
+     *        {@code null}; not both it and {@code password}
+     * @param followReplication whether the replica set follows what the master reports
+     * @param topologyRefresh   how often the topology is re-checked; {@link Duration#ZERO} never
+     * @param timeout           command timeout of the connections (Lettuce's {@link RedisURI} timeout)
+     * @param addressMapper     maps every address (given or announced by a server) before connecting to it
+     */
     public RedisEndpoints {
         Objects.requireNonNull(master, "master is required: set master(host, port)");
         replicas = List.copyOf(Objects.requireNonNull(replicas, "replicas"));
@@ -244,7 +256,12 @@ public record RedisEndpoints(
      */
     public record Address(String host, int port) {
 
-        /** Checks the fields. */
+        /**
+         * Checks the fields.
+         *
+         * @param host a DNS name or IP address
+         * @param port a TCP port (1–65535)
+         */
         public Address {
             if (host == null || host.isBlank()) {
                 throw new IllegalArgumentException("host must not be blank");

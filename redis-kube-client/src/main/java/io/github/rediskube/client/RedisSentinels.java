@@ -45,7 +45,18 @@ public record RedisSentinels(String masterName, List<Address> sentinels, @Nullab
                              Duration topologyRefresh,
                              Duration timeout, UnaryOperator<Address> addressMapper) {
 
-    /** Checks and copies the fields. */
+    /**
+     * Checks and copies the fields.
+     *
+     * @param masterName      the name the Sentinels monitor the master under (the spec's name)
+     * @param sentinels       the Sentinels' addresses; every one is subscribed to
+     * @param password        the password of the Sentinels and of the Redis servers, or {@code null}
+     * @param credentials     the same as a password that can be rotated ({@link RotatingPassword}), or {@code null};
+     *        not both it and {@code password}
+     * @param topologyRefresh how often the master and replicas are re-checked besides the announcements
+     * @param timeout         command timeout of the connections
+     * @param addressMapper   maps every address (given, or announced by a Sentinel or server) before connecting
+     */
     public RedisSentinels {
         if (masterName == null || masterName.isBlank()) {
             throw new IllegalArgumentException("masterName must not be blank, was " + masterName

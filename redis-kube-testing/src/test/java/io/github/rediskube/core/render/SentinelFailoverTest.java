@@ -128,6 +128,9 @@ class SentinelFailoverTest {
             master.kill();
 
             RedisNode promoted = ha.awaitMasterOtherThan(master, FAILOVER);
+            // min-replicas-to-write 1 (the Sentinel default): the new master takes writes once a replica follows it
+            ha.redisNodes().stream().filter(n -> n != master && n != promoted)
+                    .forEach(r -> ha.awaitLinked(r, FAILOVER));
             String reply = promoted.call(client, c -> c.set("after", "failover"));
             assertThat(reply).isEqualTo("OK");
         }
