@@ -317,12 +317,19 @@ final class PodmanCluster implements AutoCloseable {
     }
 
     /**
-     * Deletes a pod as the kubelet does: each container's preStop hook first (bounded by the grace period),
-     * then SIGTERM and, after what remains of the grace period, SIGKILL.
+     * What deleting a pod took.
      *
-     * @return the preStop hooks' results, by container
+     * @param hooks     each container's preStop result, by container
+     * @param stopMillis how long each container took to stop after SIGTERM, by container
      */
-    Map<String, Podman.Result> delete(String pod) {
+    record Deletion(Map<String, Podman.Result> hooks, Map<String, Long> stopMillis) {
+    }
+
+    /**
+     * Deletes a pod as the kubelet does: each container's preStop hook first (bounded by the grace period),
+     * then SIGTERM to every container at once and, after what remains of the grace period, SIGKILL.
+     */
+    Deletion delete(String pod) {
         KubeletPods.Planned planned = pod(pod);
         long deadline = System.currentTimeMillis() + grace(planned) * 1000;
         Map<String, Podman.Result> hooks = new LinkedHashMap<>();
@@ -337,9 +344,20 @@ final class PodmanCluster implements AutoCloseable {
         }
         probers(pod).forEach(Prober::stop);
         long remaining = Math.max(1, (deadline - System.currentTimeMillis()) / 1000);
-        Podman.run(Duration.ofSeconds(remaining + 30), null,
-                List.of("pod", "stop", "-t", String.valueOf(remaining), planned.podmanName())).orThrow();
-        return hooks;
+        System.out.println("container tier: " + pod + ": SIGTERM, " + remaining + " s of grace left");
+        Map<String, java.util.concurrent.CompletableFuture<Long>> stops = new LinkedHashMap<>();
+        for (Container container : planned.original().getSpec().getContainers()) {
+            stops.put(container.getName(), java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                long start = System.currentTimeMillis();
+                Podman.run(Duration.ofSeconds(remaining + 30), null, List.of("stop", "-t", String.valueOf(remaining),
+                        planned.container(container.getName()))).orThrow();
+                return System.currentTimeMillis() - start;
+            }));
+        }
+        Map<String, Long> stopMillis = new LinkedHashMap<>();
+        stops.forEach((name, future) -> stopMillis.put(name, future.join()));
+        Podman.run(Duration.ofSeconds(60), null, List.of("pod", "stop", "-t", "0", planned.podmanName())).orThrow();
+        return new Deletion(hooks, stopMillis);
     }
 
     /** Waits until the condition holds, polling; fails with the description and every probe's state. */
