@@ -46,7 +46,7 @@ class ClassicScenarioContainerTest {
                 .image(images.redis())
                 .imagePullPolicy("Never")
                 .build();
-        cluster = PodmanCluster.play(spec.manifests(), PodmanCluster.Options.defaults());
+        cluster = PodmanCluster.start(spec.manifests(), PodmanCluster.Options.defaults());
         cluster.await("every pod ready and every replica linked", Duration.ofSeconds(90),
                 () -> cluster.pods().keySet().stream().allMatch(cluster::ready) && replicasLinked(),
                 () -> "pods " + cluster.pods().keySet());

@@ -74,19 +74,28 @@ final class PodmanCluster implements AutoCloseable {
         this.subnet = subnet;
     }
 
-    /** Plays the objects; fails (after removing what it created) when podman refuses them. */
-    static PodmanCluster play(List<HasMetadata> objects, Options options) {
-        Podman.require();
-        sweepLeftovers();
-        String prefix = "rkc-" + ProcessHandle.current().pid() + "-" + RUNS.incrementAndGet() + "-";
-        PodmanCluster cluster = createNetwork(prefix);
+    /** Creates the run's network and plays the objects on it; see {@link #create()} and {@link #play}. */
+    static PodmanCluster start(List<HasMetadata> objects, Options options) {
+        PodmanCluster cluster = create();
         try {
-            cluster.start(objects, options);
-            return cluster;
+            return cluster.play(objects, options);
         } catch (RuntimeException | Error e) {
             cluster.close();
             throw e;
         }
+    }
+
+    /** Sweeps what dead runs left, then creates the run's network (its {@link #gateway()} is then known). */
+    static PodmanCluster create() {
+        Podman.require();
+        sweepLeftovers();
+        return createNetwork("rkc-" + ProcessHandle.current().pid() + "-" + RUNS.incrementAndGet() + "-");
+    }
+
+    /** Plays the objects on the run's network; fails (the caller closes the cluster) when podman refuses them. */
+    PodmanCluster play(List<HasMetadata> objects, Options options) {
+        start0(objects, options);
+        return this;
     }
 
     private static PodmanCluster createNetwork(String prefix) {
@@ -112,7 +121,7 @@ final class PodmanCluster implements AutoCloseable {
         return subnet + ".1";
     }
 
-    private void start(List<HasMetadata> objects, Options options) {
+    private void start0(List<HasMetadata> objects, Options options) {
         String domain = options.clusterDomain();
         List<StatefulSet> statefulSets = objects.stream().filter(StatefulSet.class::isInstance)
                 .map(StatefulSet.class::cast).toList();

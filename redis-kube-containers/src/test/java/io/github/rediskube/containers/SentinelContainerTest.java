@@ -33,6 +33,7 @@ class SentinelContainerTest {
     private RedisReplicationSpec spec;
     private PodmanCluster cluster;
     private RedisClient client;
+    private RedisPods redis;
 
     @BeforeEach
     void play() {
@@ -48,11 +49,10 @@ class SentinelContainerTest {
                 .imagePullPolicy("Never")
                 .build();
         client = RedisClient.create();
-        cluster = PodmanCluster.play(spec.manifests(), PodmanCluster.Options.defaults());
+        cluster = PodmanCluster.start(spec.manifests(), PodmanCluster.Options.defaults());
+        redis = new RedisPods(cluster, client, spec.auth().password());
         cluster.await("one master, both replicas linked, every Sentinel ready", FAILOVER,
-                () -> redisPods().stream().filter(p -> role(p).equals("master")).count() == 1
-                        && redisPods().stream().filter(p -> role(p).equals("slave")).allMatch(this::linked)
-                        && sentinelPods().stream().allMatch(cluster::ready), this::roles);
+                () -> redis.settled() && redis.sentinels().stream().allMatch(cluster::ready), redis::roles);
     }
 
     @AfterEach
@@ -67,17 +67,17 @@ class SentinelContainerTest {
 
     @Test
     void aKilledMasterContainerIsReplacedWritesResumeAndTheExMasterRejoinsAsAReplicaWithItsData() {
-        String exMaster = currentMaster();
+        String exMaster = redis.master();
         try (StatefulRedisMasterReplicaConnection<String, String> split = connect();
              Writer writer = new Writer(split)) {
             writer.awaitAcked(50);
             cluster.kill(exMaster, "redis");
             cluster.await("a replica promoted", FAILOVER,
-                    () -> redisPods().stream().anyMatch(p -> !p.equals(exMaster) && role(p).equals("master")), this::roles);
-            String newMaster = currentMaster();
+                    () -> redis.names().stream().anyMatch(p -> !p.equals(exMaster) && redis.role(p).equals("master")), redis::roles);
+            String newMaster = redis.master();
             long ackedAtPromotion = writer.acked();
             cluster.await("the split connection's writes resume on " + newMaster, FAILOVER,
-                    () -> writer.acked() > ackedAtPromotion + 50, () -> "acked " + writer.acked() + ", " + roles());
+                    () -> writer.acked() > ackedAtPromotion + 50, () -> "acked " + writer.acked() + ", " + redis.roles());
             // podman restarts it by the pod's restartPolicy (Always) as the kubelet would; if it has not, do it
             String running = cluster.inspect(exMaster, "redis", "{{.State.Running}} restarts={{.RestartCount}}");
             System.out.println("container tier: killed " + exMaster + " redis container: running=" + running);
@@ -85,13 +85,13 @@ class SentinelContainerTest {
                 cluster.restart(exMaster, "redis");
             }
             cluster.await(exMaster + " back as a replica of " + newMaster + ", linked", FAILOVER,
-                    () -> role(exMaster).equals("slave") && linked(exMaster), this::roles);
+                    () -> redis.role(exMaster).equals("slave") && redis.linked(exMaster), redis::roles);
             writer.close();
             String lastKey = writer.lastAckedKey();
             cluster.await(exMaster + " has the writes acknowledged after the failover", Duration.ofSeconds(20),
-                    () -> lastKey.equals(onPod(exMaster, c -> c.get(lastKey) == null ? "" : lastKey)), this::roles);
-            assertThat(onPod(exMaster, c -> String.valueOf(c.dbsize()))).as("keys on the rejoined ex-master")
-                    .isEqualTo(onPod(newMaster, c -> String.valueOf(c.dbsize())));
+                    () -> lastKey.equals(redis.call(exMaster, c -> c.get(lastKey) == null ? "" : lastKey)), redis::roles);
+            assertThat(redis.call(exMaster, c -> String.valueOf(c.dbsize()))).as("keys on the rejoined ex-master")
+                    .isEqualTo(redis.call(newMaster, c -> String.valueOf(c.dbsize())));
         }
     }
 
@@ -118,7 +118,7 @@ class SentinelContainerTest {
 
     /** Deletes the master pod (its preStop fails over) under writes; @return the acknowledged keys the new master lacks. */
     private Set<String> plannedFailover() {
-        String exMaster = currentMaster();
+        String exMaster = redis.master();
         try (StatefulRedisMasterReplicaConnection<String, String> split = connect();
              Writer writer = new Writer(split)) {
             writer.awaitAcked(50);
@@ -128,14 +128,14 @@ class SentinelContainerTest {
             Podman.Result hook = deletion.hooks().get("redis");
             assertThat(hook.exitCode()).as("preStop: " + hook).isZero();
             assertThat(hook.stdout()).as("preStop").contains("failed over: this pod is a replica now");
-            String newMaster = currentMaster();
+            String newMaster = redis.master();
             assertThat(newMaster).isNotEqualTo(exMaster);
             long ackedAtStop = writer.acked();
             cluster.await("the split connection's writes resume on " + newMaster, FAILOVER,
-                    () -> writer.acked() > ackedAtStop + 50, () -> "acked " + writer.acked() + ", " + roles());
+                    () -> writer.acked() > ackedAtStop + 50, () -> "acked " + writer.acked() + ", " + redis.roles());
             writer.close();
             Set<String> missing = new java.util.TreeSet<>();
-            try (StatefulRedisConnection<String, String> master = client.connect(uri(newMaster))) {
+            try (StatefulRedisConnection<String, String> master = client.connect(redis.uri(newMaster))) {
                 for (String key : writer.ackedKeys()) {
                     if (master.sync().get(key) == null) {
                         missing.add(key);
@@ -149,48 +149,6 @@ class SentinelContainerTest {
     private StatefulRedisMasterReplicaConnection<String, String> connect() {
         RedisSentinels sentinels = RedisSentinels.of(spec).toBuilder().addressMapper(cluster::map).build();
         return RedisKubeConnections.connect(client, sentinels);
-    }
-
-    private List<String> redisPods() {
-        return cluster.pods().keySet().stream().filter(p -> !p.contains("-sentinel-")).toList();
-    }
-
-    private List<String> sentinelPods() {
-        return cluster.pods().keySet().stream().filter(p -> p.contains("-sentinel-")).toList();
-    }
-
-    private String currentMaster() {
-        return redisPods().stream().filter(p -> role(p).equals("master")).findFirst()
-                .orElseThrow(() -> new AssertionError("no master: " + roles()));
-    }
-
-    private RedisURI uri(String pod) {
-        return RedisURI.builder().withHost(cluster.pod(pod).ip()).withPort(6379)
-                .withPassword(spec.auth().password().toCharArray()).withTimeout(Duration.ofSeconds(2)).build();
-    }
-
-    private String onPod(String pod, java.util.function.Function<io.lettuce.core.api.sync.RedisCommands<String, String>, String> call) {
-        try (StatefulRedisConnection<String, String> connection = client.connect(uri(pod))) {
-            return call.apply(connection.sync());
-        } catch (RuntimeException e) {
-            return "down";
-        }
-    }
-
-    /** @return master, slave or down, from the server's own INFO replication */
-    private String role(String pod) {
-        String info = onPod(pod, c -> c.info("replication"));
-        return info.contains("role:master") ? "master" : info.contains("role:slave") ? "slave" : "down";
-    }
-
-    private boolean linked(String pod) {
-        return onPod(pod, c -> c.info("replication")).contains("master_link_status:up");
-    }
-
-    private String roles() {
-        StringBuilder out = new StringBuilder();
-        redisPods().forEach(p -> out.append(p).append('=').append(role(p)).append(' '));
-        return out.toString();
     }
 
     /** Writes key:n = n through the split connection, one at a time, recording every acknowledged key. */
