@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  * What the StatefulSet controller and the kubelet make of a StatefulSet's pod template, for podman: pod
  * {@code <sts>-<ordinal>} with its hostname, its fieldRefs and {@code $(VAR)} references expanded (in env
  * order, as the kubelet does), and what podman 4.3's {@code kube play} gets wrong removed or renamed:
- * containerPorts (published on the host even without hostPort), probes and lifecycle hooks (no systemd
+ * containerPorts (published on the host even without hostPort), the restart policy (Never: the harness
+ * restarts containers), probes and lifecycle hooks (no systemd
  * runs podman's health checks; the harness runs them), emptyDirs renamed per pod (podman makes each a named
  * volume called after the volume, shared by every pod), Secret and ConfigMap references prefixed (podman's
  * secrets and volumes are machine-wide), projected volumes (the service-account token) turned into a
@@ -110,6 +111,9 @@ final class KubeletPods {
         spec.setServiceAccountName(null);
         spec.setAutomountServiceAccountToken(null);
         spec.setPriorityClassName(null);
+        // The harness restarts containers as the kubelet does (a failed liveness probe, a test's restart): podman
+        // 4.3's own restart policy, without systemd, leaves a killed container reported "running" yet stopped.
+        spec.setRestartPolicy("Never");
         List<ConfigMap> extra = new ArrayList<>();
         Map<String, String> volumeNames = new LinkedHashMap<>();
         List<Volume> volumes = new ArrayList<>();

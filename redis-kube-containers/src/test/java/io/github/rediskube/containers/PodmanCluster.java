@@ -278,6 +278,15 @@ final class PodmanCluster implements AutoCloseable {
         return playMillis;
     }
 
+    /** @return when every readiness probe had passed (the last first pass), millis after kube play started; -1: not yet */
+    long allReadyMillis() {
+        List<Prober> readiness = probers.stream().filter(p -> p.kind().equals("readiness")).toList();
+        if (readiness.stream().anyMatch(p -> p.firstPassMillis() == 0)) {
+            return -1;
+        }
+        return readiness.stream().mapToLong(Prober::firstPassMillis).max().orElse(playStartedMillis) - playStartedMillis;
+    }
+
     /** @return each readiness probe's first pass, millis after kube play started, and its runs until then */
     String firstReadiness() {
         return probers.stream().filter(p -> p.kind().equals("readiness"))
@@ -314,9 +323,20 @@ final class PodmanCluster implements AutoCloseable {
         return Podman.run("inspect", "--format", format, pod(pod).container(container)).orThrow().stdout().strip();
     }
 
-    /** SIGKILL to a container, as a node crash or an OOM kill would end it. */
+    /**
+     * SIGKILL to a container, as a node crash or an OOM kill would end it; returns once podman reports it
+     * exited. It stays down until {@link #restart} (or its failing liveness probe) starts it again.
+     */
     void kill(String pod, String container) {
-        Podman.run("kill", "--signal", "KILL", pod(pod).container(container)).orThrow();
+        String name = pod(pod).container(container);
+        Podman.run("kill", "--signal", "KILL", name).orThrow();
+        await(name + " killed", Duration.ofSeconds(20), () -> !status(pod, container).equals("running"),
+                () -> "status " + status(pod, container));
+    }
+
+    /** @return podman's status of a container: running, exited, stopped, ... */
+    String status(String pod, String container) {
+        return inspect(pod, container, "{{.State.Status}}");
     }
 
     /** Starts a stopped container again (the kubelet's restart); its probes count from zero. */
@@ -392,7 +412,7 @@ final class PodmanCluster implements AutoCloseable {
         for (KubeletPods.Planned pod : pods.values()) {
             for (Container container : pod.played().getSpec().getContainers()) {
                 Podman.Result log = Podman.run(Duration.ofSeconds(20), null,
-                        List.of("logs", "--tail", "15", pod.container(container.getName())));
+                        List.of("logs", "-t", "--tail", "40", pod.container(container.getName())));
                 out.append("== ").append(pod.container(container.getName())).append('\n')
                         .append(log.stdout()).append(log.stderr());
             }
@@ -414,19 +434,19 @@ final class PodmanCluster implements AutoCloseable {
         }
     }
 
-    /** Removes every pod, volume, secret and network whose name starts with the prefix. */
+    /** Removes every pod, volume, secret and network whose name starts with the prefix (one call per kind). */
     private static void removeRun(String prefix) {
-        for (String pod : names("pod", "ls", prefix)) {
-            Podman.run(Duration.ofSeconds(60), null, List.of("pod", "rm", "-f", "-t", "0", pod));
-        }
-        for (String volume : names("volume", "ls", prefix)) {
-            Podman.run("volume", "rm", "-f", volume);
-        }
-        for (String secret : names("secret", "ls", prefix)) {
-            Podman.run("secret", "rm", secret);
-        }
-        for (String network : names("network", "ls", prefix)) {
-            Podman.run("network", "rm", "-f", network);
+        removeAll(List.of("pod", "rm", "-f", "-t", "0"), names("pod", "ls", prefix));
+        removeAll(List.of("volume", "rm", "-f"), names("volume", "ls", prefix));
+        removeAll(List.of("secret", "rm"), names("secret", "ls", prefix));
+        removeAll(List.of("network", "rm", "-f"), names("network", "ls", prefix));
+    }
+
+    private static void removeAll(List<String> command, List<String> names) {
+        if (!names.isEmpty()) {
+            List<String> args = new ArrayList<>(command);
+            args.addAll(names);
+            Podman.run(Duration.ofSeconds(120), null, args);
         }
     }
 
