@@ -47,36 +47,41 @@ final class Podman {
 
     /** Skips the test without podman (root, podman, runc, debootstrap), fails it where CI=true says it must run. */
     static void require() {
-        String missing = missing();
+        require(missing(System.getenv().getOrDefault("PATH", ""), System.getProperty("user.name")), required());
+    }
+
+    /** Skips (or, when {@code required}, fails) with a message naming what is missing and how to install it. */
+    static void require(String missing, boolean required) {
         if (missing == null) {
             return;
         }
         String help = "container tier: " + missing + ". Install them (Debian: apt-get install -y podman runc "
                 + "debootstrap) and run as root; .ci/run does this.";
-        if (required()) {
+        if (required) {
             throw new AssertionError(help + " This run requires the tier (CI=true or -Drediskube.requirePodman=true).");
         }
         Assumptions.abort(help);
     }
 
-    private static String missing() {
+    /** @return what the tier lacks on this PATH and user, or null when nothing */
+    static String missing(String path, String user) {
         List<String> absent = new ArrayList<>();
         for (String binary : List.of("podman", "runc", "debootstrap")) {
-            if (!onPath(binary)) {
+            if (!onPath(path, binary)) {
                 absent.add(binary);
             }
         }
         if (!absent.isEmpty()) {
             return "not on PATH: " + String.join(", ", absent);
         }
-        if (!"root".equals(System.getProperty("user.name"))) {
-            return "needs root (rootful podman, debootstrap), runs as " + System.getProperty("user.name");
+        if (!"root".equals(user)) {
+            return "needs root (rootful podman, debootstrap), runs as " + user;
         }
         return null;
     }
 
-    private static boolean onPath(String binary) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+    private static boolean onPath(String path, String binary) {
+        for (String dir : path.split(java.io.File.pathSeparator)) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, binary))) {
                 return true;
             }
