@@ -40,7 +40,6 @@ import java.util.stream.Collectors;
 final class PodmanCluster implements AutoCloseable {
 
     private static final AtomicInteger RUNS = new AtomicInteger();
-    private static final String PREFIX_PATTERN = "^rkc-(\\d+)-\\d+-.*";
 
     /**
      * @param clusterDomain  the cluster domain the spec renders DNS names with
@@ -88,7 +87,7 @@ final class PodmanCluster implements AutoCloseable {
     /** Sweeps what dead runs left, then creates the run's network (its {@link #gateway()} is then known). */
     static PodmanCluster create() {
         Podman.require();
-        sweepLeftovers();
+        PodmanSweep.sweepLeftovers();
         return createNetwork("rkc-" + ProcessHandle.current().pid() + "-" + RUNS.incrementAndGet() + "-");
     }
 
@@ -424,7 +423,7 @@ final class PodmanCluster implements AutoCloseable {
     public void close() {
         probers.forEach(Prober::stop);
         scheduler.shutdownNow();
-        removeRun(prefix);
+        PodmanSweep.removeRun(prefix);
         if (yaml != null) {
             try {
                 Files.deleteIfExists(yaml);
@@ -432,42 +431,5 @@ final class PodmanCluster implements AutoCloseable {
                 // a temp file; nothing else depends on it
             }
         }
-    }
-
-    /** Removes every pod, volume, secret and network whose name starts with the prefix (one call per kind). */
-    private static void removeRun(String prefix) {
-        removeAll(List.of("pod", "rm", "-f", "-t", "0"), names("pod", "ls", prefix));
-        removeAll(List.of("volume", "rm", "-f"), names("volume", "ls", prefix));
-        removeAll(List.of("secret", "rm"), names("secret", "ls", prefix));
-        removeAll(List.of("network", "rm", "-f"), names("network", "ls", prefix));
-    }
-
-    private static void removeAll(List<String> command, List<String> names) {
-        if (!names.isEmpty()) {
-            List<String> args = new ArrayList<>(command);
-            args.addAll(names);
-            Podman.run(Duration.ofSeconds(120), null, args);
-        }
-    }
-
-    private static List<String> names(String kind, String verb, String prefix) {
-        Podman.Result listed = Podman.run(kind, verb, "--format", "{{.Name}}");
-        return listed.stdout().lines().map(String::strip).filter(n -> n.startsWith(prefix)).toList();
-    }
-
-    /** Removes what runs of JVMs that no longer exist left (a killed build), never another live run's. */
-    private static void sweepLeftovers() {
-        java.util.Set<String> dead = new java.util.TreeSet<>();
-        for (String kind : List.of("pod", "volume", "secret", "network")) {
-            for (String name : names(kind, "ls", "rkc-")) {
-                if (name.matches(PREFIX_PATTERN)) {
-                    long pid = Long.parseLong(name.replaceFirst(PREFIX_PATTERN, "$1"));
-                    if (ProcessHandle.of(pid).isEmpty()) {
-                        dead.add("rkc-" + pid + "-");
-                    }
-                }
-            }
-        }
-        dead.forEach(PodmanCluster::removeRun);
     }
 }

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  */
 class SentinelContainerTest {
 
-    private static final Duration FAILOVER = Duration.ofSeconds(60);
+    private static final Duration FAILOVER = Duration.ofSeconds(90);
 
     private RedisReplicationSpec spec;
     private PodmanCluster cluster;
