@@ -73,6 +73,28 @@ final class RedisPods {
                 && names().stream().filter(p -> !role(p).equals("master")).allMatch(this::linked);
     }
 
+    /**
+     * @return whether every Sentinel knows the master under {@code masterName}, {@code replicas} replicas of it
+     *         and the other Sentinels (they learn the replicas from the master's INFO, every 10 s): before
+     *         that a crashed master cannot be failed over, and ha.sh restarts it as a master ("know no replica")
+     */
+    boolean sentinelsKnow(String masterName, int replicas) {
+        for (String sentinel : sentinels()) {
+            RedisURI uri = RedisURI.builder().withHost(cluster.pod(sentinel).ip()).withPort(26379)
+                    .withPassword(password.toCharArray()).withTimeout(Duration.ofSeconds(2)).build();
+            try (var connection = client.connectSentinel(uri)) {
+                java.util.Map<String, String> master = connection.sync().master(masterName);
+                if (Integer.parseInt(master.getOrDefault("num-slaves", "0")) != replicas
+                        || Integer.parseInt(master.getOrDefault("num-other-sentinels", "0")) != sentinels().size() - 1) {
+                    return false;
+                }
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     String roles() {
         StringBuilder out = new StringBuilder();
         names().forEach(p -> out.append(p).append('=').append(role(p)).append(' '));

@@ -68,9 +68,11 @@ class SentinelContainerTest {
             api.client().pods().inNamespace(spec.namespace()).resource(pod.original()).create();
         }
         redis = new RedisPods(cluster, client, spec.auth().password());
-        cluster.await("one master, both replicas linked, every pod ready (Redis pods: labelled as their role)",
+        cluster.await("one master, both replicas linked, every pod ready (Redis pods: labelled as their role), "
+                + "every Sentinel knowing both replicas and the other Sentinels",
                 FAILOVER, () -> redis.settled() && cluster.pods().keySet().stream().allMatch(cluster::ready)
-                        && selected(Role.MASTER).equals(List.of(redis.masterOrNull())),
+                        && selected(Role.MASTER).equals(List.of(redis.masterOrNull()))
+                        && redis.sentinelsKnow(spec.name(), spec.replicas()),
                 () -> redis.roles() + "; master Service selects " + selected(Role.MASTER));
         stages.mark("played, settled, every pod ready");
         System.out.println(stages);
