@@ -1,0 +1,308 @@
+package io.github.rediskube.containers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.github.rediskube.client.RedisKubeConnections;
+import io.github.rediskube.client.RedisSentinels;
+import io.github.rediskube.core.RedisKube;
+import io.github.rediskube.core.spec.RedisReplicationSpec;
+import io.github.rediskube.core.spec.Role;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.masterreplica.StatefulRedisMasterReplicaConnection;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Sentinel mode as real containers (Debian's Redis 7.0.15 image): the rendered Redis and Sentinel pods,
+ * ha.sh start/sentinel/prestop/label as the pods run them, a crash of the master container and a planned
+ * failover through the pod's own preStop, with the Sentinel-aware split connection from the test JVM. The
+ * role-labeler sidecars talk to fabric8's mock API server (see {@link MockApiServer}), so the Redis pods'
+ * readiness (which needs the role label) passes as in a cluster.
+ */
+class SentinelContainerTest {
+
+    private static final Duration FAILOVER = Duration.ofSeconds(90);
+
+    private RedisReplicationSpec spec;
+    private PodmanCluster cluster;
+    private RedisClient client;
+    private RedisPods redis;
+    private MockApiServer api;
+    private List<HasMetadata> objects;
+    private java.util.function.Supplier<String> failureContext = () -> "";
+
+    @BeforeEach
+    void play() {
+        Podman.require();
+        Stages stages = new Stages("Sentinel mode setup");
+        TestImages images = TestImages.get();
+        spec = RedisKube.replication("orders")
+                .namespace("tenant-a")
+                .replicas(2)
+                .master(n -> n.memoryLimit("256Mi"))
+                .sentinel(s -> s.downAfter(Duration.ofMillis(1000)).failoverTimeout(Duration.ofSeconds(5))
+                        .labelerImage(images.kubectl()))
+                .image(images.redis())
+                .imagePullPolicy("Never")
+                .build();
+        client = RedisClient.create();
+        cluster = PodmanCluster.create();
+        api = MockApiServer.start(cluster.gateway());
+        objects = spec.manifests();
+        cluster.play(objects, new PodmanCluster.Options("cluster.local", api.address(),
+                api.serviceAccountFiles(spec.namespace())));
+        // what the StatefulSet controller would have created in the API server, for the labeler to patch
+        for (KubeletPods.Planned pod : cluster.pods().values()) {
+            api.client().pods().inNamespace(spec.namespace()).resource(pod.original()).create();
+        }
+        redis = new RedisPods(cluster, client, spec.auth().password());
+        cluster.await("one master, both replicas linked, every pod ready (Redis pods: labelled as their role), "
+                + "every Sentinel knowing both replicas and the other Sentinels",
+                FAILOVER, () -> redis.settled() && cluster.pods().keySet().stream().allMatch(cluster::ready)
+                        && selected(Role.MASTER).equals(List.of(redis.masterOrNull()))
+                        && redis.sentinelsKnow(spec.name(), spec.replicas()),
+                () -> redis.roles() + "; master Service selects " + selected(Role.MASTER));
+        stages.mark("played, settled, every pod ready");
+        System.out.println(stages);
+    }
+
+    @AfterEach
+    void stop() {
+        if (client != null) {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+        if (api != null) {
+            api.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    /**
+     * Also the role-labeler sidecar end to end (kubectl from Debian's kubernetes-client, in the second test
+     * image, against fabric8's mock API server): the master Service's selector follows the failover.
+     */
+    @Test
+    void aKilledMasterContainerIsReplacedWritesResumeTheMasterServiceFollowsAndTheExMasterRejoinsWithItsData() {
+        String exMaster = redis.master();
+        Stages stages = new Stages("kill of the master container");
+        try (StatefulRedisMasterReplicaConnection<String, String> split = connect();
+             Writer writer = new Writer(split)) {
+            writer.awaitAcked(50);
+            cluster.kill(exMaster, "redis");
+            stages.mark("killed");
+            failureContext = () -> startDecisions(exMaster);
+            cluster.await("a replica promoted", FAILOVER, () -> {
+                String master = redis.masterOrNull();
+                return master != null && !master.equals(exMaster);
+            }, () -> redis.roles() + "\nex-master's start: " + failureContext.get());
+            stages.mark("replica promoted");
+            String newMaster = redis.master();
+            long ackedAtPromotion = writer.acked();
+            cluster.await("the split connection's writes resume on " + newMaster, FAILOVER,
+                    () -> writer.acked() > ackedAtPromotion + 50, () -> "acked " + writer.acked() + ", " + redis.roles());
+            stages.mark("writes resumed");
+            cluster.await("the master Service selecting " + newMaster + " only", FAILOVER,
+                    () -> selected(Role.MASTER).equals(List.of(newMaster)),
+                    () -> redis.roles() + "; master Service selects " + selected(Role.MASTER));
+            stages.mark("master Service on the new master");
+            // the kubelet restarts it (restartPolicy Always); here once the promotion is seen (see PodmanCluster#kill)
+            assertThat(cluster.status(exMaster, "redis")).as("the killed container").isNotEqualTo("running");
+            cluster.restart(exMaster, "redis");
+            stages.mark("ex-master container started");
+            cluster.await(exMaster + " back as a linked replica of " + newMaster + ", ready, in the replica Service",
+                    FAILOVER, () -> redis.role(exMaster).equals("slave") && redis.linked(exMaster)
+                            && cluster.ready(exMaster) && selected(Role.REPLICA).contains(exMaster),
+                    () -> redis.roles() + "; replica Service selects " + selected(Role.REPLICA));
+            stages.mark("ex-master a linked, ready replica in the replica Service");
+            System.out.println(stages);
+            System.out.println("container tier: the ex-master's start decisions:\n" + startDecisions(exMaster));
+            writer.close();
+            String lastKey = writer.lastAckedKey();
+            cluster.await(exMaster + " has the writes acknowledged after the failover", Duration.ofSeconds(20),
+                    () -> lastKey.equals(redis.call(exMaster, c -> c.get(lastKey) == null ? "" : lastKey)), redis::roles);
+            assertThat(redis.call(exMaster, c -> String.valueOf(c.dbsize()))).as("keys on the rejoined ex-master")
+                    .isEqualTo(redis.call(newMaster, c -> String.valueOf(c.dbsize())));
+            List<String> replicas = redis.names().stream().filter(p -> !p.equals(newMaster)).sorted().toList();
+            cluster.await("the master Service on " + newMaster + ", the replica Service on " + replicas, FAILOVER,
+                    () -> selected(Role.MASTER).equals(List.of(newMaster)) && selected(Role.REPLICA).equals(replicas),
+                    () -> "master Service " + selected(Role.MASTER) + ", replica Service " + selected(Role.REPLICA));
+        }
+    }
+
+    @Test
+    void aPlannedFailoverThroughThePodsPreStopPromotesAReplicaBeforeTheMasterStopsAndWritesResume() {
+        Set<String> missing = plannedFailover();
+        System.out.printf("container tier: planned failover via preStop: %d acknowledged writes missing on the new "
+                + "master%s%n", missing.size(), missing.isEmpty() ? ""
+                        : " (" + ((java.util.TreeSet<String>) missing).first() + " .. " + ((java.util.TreeSet<String>) missing).last() + ")");
+    }
+
+    /**
+     * Fails with this branch's ha.sh: the Sentinels promote the new master before the old one is demoted, and
+     * the old one acknowledges writes in between (measured here: 51 of 120920, key:210..260, and 889 in another
+     * run; the ex-master's log shows its replicas gone at 05:22:30.666 and REPLICAOF only at 05:22:40.727). The fix (ha.sh
+     * prestop pausing writes, CLIENT PAUSE WRITE, before asking for the failover) belongs to the HA
+     * data-safety issue; enable this test with it.
+     */
+    @Test
+    void aPlannedFailoverThroughThePodsPreStopLosesNoAcknowledgedWrite() {
+        Set<String> missing = plannedFailover();
+        assertThat(missing).as(missing.size() + " acknowledged writes missing on the new master").isEmpty();
+    }
+
+    /** Deletes the master pod (its preStop fails over) under writes; @return the acknowledged keys the new master lacks. */
+    private Set<String> plannedFailover() {
+        String exMaster = redis.master();
+        try (StatefulRedisMasterReplicaConnection<String, String> split = connect();
+             Writer writer = new Writer(split)) {
+            writer.awaitAcked(50);
+            PodmanCluster.Deletion deletion = cluster.delete(exMaster);
+            System.out.printf("container tier: deletion of %s: preStop %s, stop after SIGTERM (ms) %s%n", exMaster,
+                    deletion.hooks().get("redis"), deletion.stopMillis());
+            Podman.Result hook = deletion.hooks().get("redis");
+            assertThat(hook.exitCode()).as("preStop: " + hook).isZero();
+            assertThat(hook.stdout()).as("preStop").contains("failed over: this pod is a replica now");
+            String newMaster = redis.master();
+            assertThat(newMaster).isNotEqualTo(exMaster);
+            long ackedAtStop = writer.acked();
+            cluster.await("the split connection's writes resume on " + newMaster, FAILOVER,
+                    () -> writer.acked() > ackedAtStop + 50, () -> "acked " + writer.acked() + ", " + redis.roles());
+            writer.close();
+            Set<String> missing = new java.util.TreeSet<>();
+            try (StatefulRedisConnection<String, String> master = client.connect(redis.uri(newMaster))) {
+                for (String key : writer.ackedKeys()) {
+                    if (master.sync().get(key) == null) {
+                        missing.add(key);
+                    }
+                }
+            }
+            return missing;
+        }
+    }
+
+    /** @return the lines of a Redis container's log that tell how it started (ha.sh's decisions, Redis' role) */
+    private String startDecisions(String pod) {
+        return Podman.run("logs", "-t", cluster.pod(pod).container("redis")).stdout().lines()
+                .filter(l -> l.contains("redis-kube:") || l.contains("Redis is starting") || l.contains("REPLICAOF")
+                        || l.contains("MASTER MODE") || l.contains("Full resync") || l.contains("Running mode"))
+                .collect(java.util.stream.Collectors.joining("\n"));
+    }
+
+    /** Seconds since the start of each named stage, for the log. */
+    private static final class Stages {
+        private final long start = System.currentTimeMillis();
+        private final StringBuilder out;
+
+        Stages(String what) {
+            out = new StringBuilder("container tier: " + what + ":");
+        }
+
+        void mark(String stage) {
+            out.append(String.format(java.util.Locale.ROOT, " %s +%.1f s;", stage, (System.currentTimeMillis() - start) / 1000.0));
+        }
+
+        @Override
+        public String toString() {
+            return out.toString();
+        }
+    }
+
+    /**
+     * @return the ready pods the role's Service selects in the API server (its selector from the rendered
+     *         Service), as its Endpoints list them
+     */
+    private List<String> selected(Role role) {
+        Service service = objects.stream().filter(Service.class::isInstance).map(Service.class::cast)
+                .filter(s -> s.getMetadata().getName().equals(spec.names().of(role))).findFirst()
+                .orElseThrow(() -> new AssertionError("no Service " + spec.names().of(role) + " rendered"));
+        return api.client().pods().inNamespace(spec.namespace()).withLabels(service.getSpec().getSelector()).list()
+                .getItems().stream().map(p -> p.getMetadata().getName()).filter(cluster::ready).sorted().toList();
+    }
+
+    private StatefulRedisMasterReplicaConnection<String, String> connect() {
+        RedisSentinels sentinels = RedisSentinels.of(spec).toBuilder().addressMapper(cluster::map).build();
+        return RedisKubeConnections.connect(client, sentinels);
+    }
+
+    /** Writes key:n = n through the split connection, one at a time, recording every acknowledged key. */
+    private static final class Writer implements AutoCloseable {
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final AtomicLong acked = new AtomicLong();
+        private final Set<String> ackedKeys = ConcurrentHashMap.newKeySet();
+        private volatile String lastAckedKey;
+        private final Thread thread;
+
+        Writer(StatefulRedisMasterReplicaConnection<String, String> connection) {
+            thread = new Thread(() -> {
+                long n = 0;
+                while (running.get()) {
+                    String key = "key:" + n++;
+                    try {
+                        if ("OK".equals(connection.sync().set(key, key))) {
+                            ackedKeys.add(key);
+                            lastAckedKey = key;
+                            acked.incrementAndGet();
+                        }
+                    } catch (RuntimeException e) {
+                        sleep();
+                    }
+                }
+            }, "split-writer");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private static void sleep() {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        void awaitAcked(long n) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (acked.get() < n) {
+                assertThat(System.nanoTime()).as("the split connection acknowledged " + acked.get() + " writes")
+                        .isLessThan(deadline);
+                sleep();
+            }
+        }
+
+        long acked() {
+            return acked.get();
+        }
+
+        String lastAckedKey() {
+            return lastAckedKey;
+        }
+
+        Set<String> ackedKeys() {
+            return Set.copyOf(ackedKeys);
+        }
+
+        @Override
+        public void close() {
+            running.set(false);
+            try {
+                thread.join(Duration.ofSeconds(30).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

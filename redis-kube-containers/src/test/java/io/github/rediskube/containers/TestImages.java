@@ -1,0 +1,36 @@
+package io.github.rediskube.containers;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The tier's two images, built from Debian packages by {@code src/test/image/build-image.sh} (debootstrap
+ * bookworm minbase; Redis is Debian's 7.0.15, not the spec's default 7.2.11 image) and cached by a hash of
+ * that script: the first call of a machine builds them (about 3 min), later ones find them.
+ *
+ * @param redis   redis-server, redis-sentinel, redis-cli, uid/gid redis = 999
+ * @param kubectl the same plus kubectl (Debian's kubernetes-client), for the role-labeler sidecar
+ */
+record TestImages(String redis, String kubectl) {
+
+    private static TestImages built;
+
+    /** @return the images, built on the first call of this JVM when the machine has none of this hash */
+    static synchronized TestImages get() {
+        if (built == null) {
+            Path script = Path.of("src", "test", "image", "build-image.sh").toAbsolutePath();
+            if (!Files.isRegularFile(script)) {
+                throw new IllegalStateException("no " + script + ": run the tier from the redis-kube-containers module");
+            }
+            Podman.Result result = Podman.exec(List.of("sh", script.toString()), Duration.ofMinutes(10), null).orThrow();
+            List<String> refs = result.stdout().strip().lines().toList();
+            if (refs.size() != 2) {
+                throw new IllegalStateException(script + " printed " + refs + ", expected two image references");
+            }
+            built = new TestImages(refs.get(0), refs.get(1));
+        }
+        return built;
+    }
+}
