@@ -151,7 +151,8 @@ class ClassicScenarioContainerTest {
      */
     @Test
     void theSplitConnectionSendsEveryWriteToTheMasterAndReadsOnlyToReplicas() {
-        RedisEndpoints endpoints = RedisEndpoints.of(spec).toBuilder().addressMapper(cluster::map).build();
+        RedisEndpoints endpoints = RedisEndpoints.of(spec).toBuilder().password(spec.auth().password())
+                .addressMapper(cluster::map).build();   // a spec carries no password (the Secret holds it)
         Map<String, long[]> writesBefore = calls("set");
         int n = 200;
         try (StatefulRedisMasterReplicaConnection<String, String> split = RedisKubeConnections.connect(client, endpoints)) {
