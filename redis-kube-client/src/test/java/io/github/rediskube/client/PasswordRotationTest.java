@@ -12,8 +12,6 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.masterreplica.StatefulRedisMasterReplicaConnection;
-import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.Delay;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,9 +21,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,20 +41,14 @@ class PasswordRotationTest {
     @TempDir
     Path tempDir;
 
-    private ClientResources resources;
+    @RegisterExtension
+    final TestClients clients = TestClients.reconnectingEvery(Duration.ofMillis(100));
+
     private RedisClient client;
 
     @BeforeEach
     void client() {
-        resources = ClientResources.builder().reconnectDelay(Delay.constant(Duration.ofMillis(100))).build();
-        client = RedisClient.create(resources);
-        client.setOptions(RedisKubeConnections.recommendedClientOptions());
-    }
-
-    @AfterEach
-    void shutdown() {
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        resources.shutdown(0, 2, TimeUnit.SECONDS);
+        client = clients.client();
     }
 
     @Test

@@ -11,17 +11,15 @@ import io.github.rediskube.testing.RedisTopology;
 import io.lettuce.core.ReadFrom;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.masterreplica.StatefulRedisMasterReplicaConnection;
-import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.Delay;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.LongSummaryStatistics;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,20 +41,14 @@ class ReadSpreadTest {
     @TempDir
     Path tempDir;
 
-    private ClientResources resources;
+    @RegisterExtension
+    final TestClients clients = TestClients.reconnectingEvery(Duration.ofMillis(200));
+
     private RedisClient client;
 
     @BeforeEach
     void client() {
-        resources = ClientResources.builder().reconnectDelay(Delay.constant(Duration.ofMillis(200))).build();
-        client = RedisClient.create(resources);
-        client.setOptions(RedisKubeConnections.recommendedClientOptions());
-    }
-
-    @AfterEach
-    void shutdown() {
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        resources.shutdown(0, 2, TimeUnit.SECONDS);
+        client = clients.client();
     }
 
     @Test

@@ -12,8 +12,6 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.masterreplica.StatefulRedisMasterReplicaConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.Delay;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,9 +20,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,7 +43,9 @@ class SentinelConnectionTest {
     @TempDir
     Path tempDir;
 
-    private ClientResources resources;
+    @RegisterExtension
+    final TestClients clients = TestClients.reconnectingEvery(Duration.ofMillis(100));
+
     private RedisClient client;
 
     static RedisReplicationSpec spec(int minReplicasToWrite) {
@@ -59,15 +59,7 @@ class SentinelConnectionTest {
 
     @BeforeEach
     void client() {
-        resources = ClientResources.builder().reconnectDelay(Delay.constant(Duration.ofMillis(100))).build();
-        client = RedisClient.create(resources);
-        client.setOptions(RedisKubeConnections.recommendedClientOptions());
-    }
-
-    @AfterEach
-    void shutdown() {
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        resources.shutdown(0, 2, TimeUnit.SECONDS);
+        client = clients.client();
     }
 
     static RedisSentinels sentinels(SentinelTopology ha) {

@@ -13,8 +13,6 @@ import io.lettuce.core.masterreplica.StatefulRedisMasterReplicaConnection;
 import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
-import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.Delay;
 import io.lettuce.core.sentinel.api.StatefulRedisSentinelConnection;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,9 +23,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,20 +50,14 @@ class SentinelFollowerTest {
     @TempDir
     Path tempDir;
 
-    private ClientResources resources;
+    @RegisterExtension
+    final TestClients clients = TestClients.reconnectingEvery(Duration.ofMillis(100));
+
     private RedisClient client;
 
     @BeforeEach
     void client() {
-        resources = ClientResources.builder().reconnectDelay(Delay.constant(Duration.ofMillis(100))).build();
-        client = RedisClient.create(resources);
-        client.setOptions(RedisKubeConnections.recommendedClientOptions());
-    }
-
-    @AfterEach
-    void shutdown() {
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        resources.shutdown(0, 2, TimeUnit.SECONDS);
+        client = clients.client();
     }
 
     @Test

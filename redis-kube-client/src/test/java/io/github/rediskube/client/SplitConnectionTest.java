@@ -18,15 +18,13 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.masterreplica.StatefulRedisMasterReplicaConnection;
 import io.lettuce.core.models.role.RedisInstance;
-import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.Delay;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,21 +44,14 @@ class SplitConnectionTest {
     @TempDir
     Path tempDir;
 
-    private ClientResources resources;
+    @RegisterExtension
+    final TestClients clients = TestClients.reconnectingEvery(Duration.ofMillis(200));
+
     private RedisClient client;
 
     @BeforeEach
     void client() {
-        // the test's own client: reconnect quickly so restarts are seen within seconds
-        resources = ClientResources.builder().reconnectDelay(Delay.constant(Duration.ofMillis(200))).build();
-        client = RedisClient.create(resources);
-        client.setOptions(RedisKubeConnections.recommendedClientOptions());
-    }
-
-    @AfterEach
-    void shutdown() {
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        resources.shutdown(0, 2, TimeUnit.SECONDS);
+        client = clients.client();
     }
 
     @Test
