@@ -216,12 +216,23 @@ public final class RedisTopology implements AutoCloseable {
         return result;
     }
 
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /**
+     * @return a loopback port that is free now and was not handed out before in this JVM: the port is only
+     *         bound later, by the process it is for, so the kernel may offer the same one twice in a row (seen:
+     *         a replica and a Sentinel of one topology given the same port)
+     */
+    static synchronized int freePort() {
+        while (true) {
+            try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                socket.setReuseAddress(true);
+                if (HANDED_OUT.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
+
+    private static final java.util.Set<Integer> HANDED_OUT = new java.util.HashSet<>();
 }
