@@ -88,14 +88,13 @@ ask_sentinels() {
       prev == "config-epoch" { e = $0 } { prev = $0 }
       END { if (ip != "" && port ~ /^[0-9]+$/ && e ~ /^[0-9]+$/) print e, ip, port, (n == "" ? 0 : n) }')"
     [ -n "$line" ] || continue
-    # no address from get-master-addr-by-name (e.g. a timeout on a loaded node): skip this Sentinel rather
-    # than trust SENTINEL master's, which a Sentinel leading a failover keeps on the old master
     addr="$(cli "${s%:*}" "${s##*:}" SENTINEL get-master-addr-by-name "$set_name" | tr -d '\r' | tr '\n' ' ')" \
-      || continue
+      || addr=""
     # shellcheck disable=SC2086
     set -- $line $addr
-    [ $# -eq 6 ] || continue
-    line="$1 $5 $6 $4"
+    if [ $# -eq 6 ]; then
+      line="$1 $5 $6 $4"
+    fi
     epoch="${line%% *}"
     if [ "$epoch" -gt "$best_epoch" ]; then
       best="$line"
@@ -175,11 +174,8 @@ choose_start() {
         printf 'replica %s %s\n' "$1" "$2" > "$decision"
         return 0
       fi
-      # epoch 0: no failover ever happened, this is the first bootstrap. After a failover (epoch > 0) a
-      # Sentinel naming this pod with no replica may be answering mid-reconfiguration, and a peer that
-      # serves as master may not have answered in time: ask again for a while before starting as master.
-      if [ "$known" = 0 ] && { [ "$1" = 0 ] || [ "$tries" -ge 30 ]; }; then
-        say "the Sentinels name this pod the master and know no replica (epoch $1, asked $((tries + 1)) time(s)): starting as master"
+      if [ "$known" = 0 ]; then
+        say "the Sentinels name this pod the master and know no replica (first start): starting as master"
         echo master > "$decision"
         return 0
       fi
@@ -188,11 +184,7 @@ choose_start() {
         echo master > "$decision"
         return 0
       fi
-      if [ "$known" = 0 ]; then
-        msg="the Sentinels name this pod the master after a failover (epoch $1) and know no replica: asking again"
-      else
-        msg="the Sentinels still name this pod the master and $known replica(s) hold the data: waiting for them to promote one (never starting empty)"
-      fi
+      msg="the Sentinels still name this pod the master and $known replica(s) hold the data: waiting for them to promote one (never starting empty)"
     else
       msg="no Sentinel of [${REDIS_SENTINELS}] answers yet: waiting (a master is only chosen with them)"
     fi
