@@ -412,7 +412,12 @@ final class PodmanCluster implements AutoCloseable {
             for (Container container : pod.played().getSpec().getContainers()) {
                 Podman.Result log = Podman.run(Duration.ofSeconds(20), null,
                         List.of("logs", "-t", "--tail", "40", pod.container(container.getName())));
-                out.append("== ").append(pod.container(container.getName())).append('\n')
+                Podman.Result state = Podman.run(Duration.ofSeconds(20), null, List.of("inspect", "--format",
+                        "{{.State.Status}} exit={{.State.ExitCode}} oomKilled={{.State.OOMKilled}} restarts={{.RestartCount}}"
+                                + " started={{.State.StartedAt}} finished={{.State.FinishedAt}} error={{.State.Error}}",
+                        pod.container(container.getName())));
+                out.append("== ").append(pod.container(container.getName())).append(" (")
+                        .append((state.stdout() + state.stderr()).strip()).append(")\n")
                         .append(log.stdout()).append(log.stderr());
             }
         }
