@@ -81,7 +81,7 @@ class DeploymentEndpointsTest {
                 .auth(Auth.fromSecret("shared-redis", "pass")).build(), MOCK);
 
         assertThat(RedisEndpoints.of(deployment).password()).isEqualTo("kept-elsewhere-password");
-        assertThat(RedisEndpoints.of(RedisDeployment.attach(client, "tenant-b", "carts", MOCK)).replicas())
+        assertThat(RedisEndpoints.of(RedisKube.attach(client, "tenant-b", "carts", MOCK)).replicas())
                 .as("an attached handle derives the same endpoints").hasSize(2);
     }
 

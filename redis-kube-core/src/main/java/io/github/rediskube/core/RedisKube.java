@@ -3,6 +3,7 @@ package io.github.rediskube.core;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.github.rediskube.core.deploy.DeployOptions;
 import io.github.rediskube.core.deploy.RedisDeployment;
+import io.github.rediskube.core.internal.DeployEntry;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.github.rediskube.core.spec.TenantSpec;
 import java.util.List;
@@ -67,7 +68,7 @@ public final class RedisKube {
      * @return the deployment's handle
      */
     public static RedisDeployment deploy(KubernetesClient client, RedisReplicationSpec spec, DeployOptions options) {
-        return RedisDeployment.deploy(client, spec, options);
+        return DeployEntry.get().deploy(client, spec, options);
     }
 
     /**
@@ -77,7 +78,21 @@ public final class RedisKube {
      * @return a handle to a deployment that exists already (closing it deletes nothing)
      */
     public static RedisDeployment attach(KubernetesClient client, String namespace, String name) {
-        return RedisDeployment.attach(client, namespace, name, DeployOptions.DEFAULT);
+        return attach(client, namespace, name, DeployOptions.DEFAULT);
+    }
+
+    /**
+     * @param client    the caller's client
+     * @param namespace the deployment's namespace
+     * @param name      its instance name
+     * @param options   how the handle writes (e.g. create-or-update for API servers without server-side apply)
+     * @return a handle to a deployment that exists already (closing it deletes nothing)
+     * @throws io.github.rediskube.core.RedisKubeException with {@code NOT_FOUND} if there is no such deployment,
+     *         with {@code CONFLICT} if its master StatefulSet's name is taken by an object that is not redis-kube's
+     */
+    public static RedisDeployment attach(KubernetesClient client, String namespace, String name,
+                                         DeployOptions options) {
+        return DeployEntry.get().attach(client, namespace, name, options);
     }
 
     /**
@@ -105,6 +120,20 @@ public final class RedisKube {
      *         {@code app.kubernetes.io/managed-by: redis-kube}
      */
     public static List<String> provision(KubernetesClient client, TenantSpec tenant) {
-        return RedisDeployment.provision(client, tenant, DeployOptions.DEFAULT);
+        return provision(client, tenant, DeployOptions.DEFAULT);
+    }
+
+    /**
+     * Applies a tenant's objects as the options say; only those that differ from the live ones are written.
+     *
+     * @param client  the caller's client
+     * @param tenant  the tenant
+     * @param options how to write
+     * @return the objects written, as {@code Kind/name}
+     * @throws io.github.rediskube.core.RedisKubeException with {@code CONFLICT}, before anything is written, when
+     *         one of the tenant's objects exists without {@code app.kubernetes.io/managed-by: redis-kube}
+     */
+    public static List<String> provision(KubernetesClient client, TenantSpec tenant, DeployOptions options) {
+        return DeployEntry.get().provision(client, tenant, options);
     }
 }

@@ -154,7 +154,7 @@ class RedisKubeExtensionTest {
         run(PerClass.class).testEvents().assertStatistics(stats -> stats.succeeded(2));
 
         assertThat(redisObjects(SEEN.get(0))).contains("StatefulSet/redis-master", "StatefulSet/redis-replica");
-        RedisDeployment.attach(mock, SEEN.get(0), "redis",
+        RedisKube.attach(mock, SEEN.get(0), "redis",
                 io.github.rediskube.core.deploy.DeployOptions.DEFAULT).delete(true);
     }
 

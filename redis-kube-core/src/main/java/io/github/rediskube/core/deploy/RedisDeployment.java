@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.github.rediskube.core.RedisKubeException;
 import io.github.rediskube.core.RedisKubeException.Reason;
+import io.github.rediskube.core.internal.DeployEntry;
 import io.github.rediskube.core.spec.Auth;
 import io.github.rediskube.core.spec.Mode;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
@@ -65,6 +66,10 @@ public final class RedisDeployment implements AutoCloseable {
             io.fabric8.kubernetes.api.model.rbac.RoleBinding.class, io.fabric8.kubernetes.api.model.rbac.Role.class,
             io.fabric8.kubernetes.api.model.ServiceAccount.class);
 
+    static {
+        DeployEntry.register(new Entry());
+    }
+
     private final KubernetesClient client;
     private final Instance instance;
     private final String namespace;
@@ -95,7 +100,7 @@ public final class RedisDeployment implements AutoCloseable {
      *         under a rendered name but is not this deployment's (unless {@link DeployOptions#adoptExisting()});
      *         if the API server refuses an object, listing what was applied
      */
-    public static RedisDeployment deploy(KubernetesClient client, RedisReplicationSpec spec, DeployOptions options) {
+    static RedisDeployment deploy(KubernetesClient client, RedisReplicationSpec spec, DeployOptions options) {
         requireClientAndOptions(client, options);
         Errors.requireArgument(spec, "spec", "build one with RedisKube.replication(\"orders\")...build()");
         RedisDeployment deployment = new RedisDeployment(client, spec.namespace(), spec.name(), options, spec, true);
@@ -112,7 +117,7 @@ public final class RedisDeployment implements AutoCloseable {
      * @param options how to write
      * @return the objects written, as {@code Kind/name}
      */
-    public static List<String> provision(KubernetesClient client, TenantSpec tenant, DeployOptions options) {
+    static List<String> provision(KubernetesClient client, TenantSpec tenant, DeployOptions options) {
         requireClientAndOptions(client, options);
         Errors.requireArgument(tenant, "tenant", "build one with RedisKube.tenant(\"tenant-a\").build()");
         return new Applier(client, options.withCreateNamespace(false), Instance.TENANT_LABELS)
@@ -128,7 +133,7 @@ public final class RedisDeployment implements AutoCloseable {
      * @throws RedisKubeException with {@link Reason#NOT_FOUND} if there is no such deployment, with
      *         {@link Reason#CONFLICT} if its master StatefulSet's name is taken by an object that is not redis-kube's
      */
-    public static RedisDeployment attach(KubernetesClient client, String namespace, String name,
+    static RedisDeployment attach(KubernetesClient client, String namespace, String name,
                                          DeployOptions options) {
         requireClientAndOptions(client, options);
         Errors.requireArgument(namespace, "namespace", "name the deployment's namespace, e.g. attach(client,"
@@ -426,5 +431,23 @@ public final class RedisDeployment implements AutoCloseable {
                     + " spec");
         }
         return spec;
+    }
+
+    /** The entry points {@code RedisKube} reaches through {@link DeployEntry}. */
+    private static final class Entry implements DeployEntry.Entry {
+        @Override
+        public RedisDeployment deploy(KubernetesClient client, RedisReplicationSpec spec, DeployOptions options) {
+            return RedisDeployment.deploy(client, spec, options);
+        }
+
+        @Override
+        public RedisDeployment attach(KubernetesClient client, String namespace, String name, DeployOptions options) {
+            return RedisDeployment.attach(client, namespace, name, options);
+        }
+
+        @Override
+        public List<String> provision(KubernetesClient client, TenantSpec tenant, DeployOptions options) {
+            return RedisDeployment.provision(client, tenant, options);
+        }
     }
 }

@@ -1,10 +1,13 @@
 package io.github.rediskube.core.arch;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.github.rediskube.core.RedisKube;
+import io.github.rediskube.core.deploy.RedisDeployment;
 import org.junit.jupiter.api.Test;
 
 /** Data flows one way: spec -> render -> deploy. Rendering stays pure. */
@@ -37,6 +40,23 @@ class LayeringTest {
     void specDoesNotReachIntoDeployment() {
         noClasses().that().resideInAPackage("io.github.rediskube.core.spec..")
                 .should().dependOnClassesThat().resideInAPackage("io.github.rediskube.core.deploy..")
+                .check(CORE);
+    }
+
+    @Test
+    void redisKubeIsTheOnlyPublicFactoryOfDeploymentHandles() {
+        methods().that().areStatic().and().arePublic().and().haveRawReturnType(RedisDeployment.class)
+                .should().beDeclaredIn(RedisKube.class)
+                .because("one entry point per thing: RedisKube.deploy/attach; RedisDeployment's own are package-private")
+                .check(CORE);
+    }
+
+    @Test
+    void theInternalBridgeIsReachedOnlyByTheEntryPointAndTheDeployPackage() {
+        noClasses().that().resideOutsideOfPackages("io.github.rediskube.core", "io.github.rediskube.core.deploy",
+                        "io.github.rediskube.core.internal")
+                .should().dependOnClassesThat().resideInAPackage("io.github.rediskube.core.internal..")
+                .because("core.internal is not API")
                 .check(CORE);
     }
 }

@@ -133,7 +133,7 @@ class ForeignObjectsTest {
                 .build()).create();
 
         RedisKubeException error = catchThrowableOfType(RedisKubeException.class,
-                () -> RedisDeployment.attach(client, namespace, "orders", ControlPlane.MOCK_OPTIONS));
+                () -> RedisKube.attach(client, namespace, "orders", ControlPlane.MOCK_OPTIONS));
 
         assertThat(error).as("attach must be refused").isNotNull();
         assertThat(error.reason()).isEqualTo(Reason.CONFLICT);

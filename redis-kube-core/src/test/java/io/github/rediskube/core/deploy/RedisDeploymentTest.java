@@ -298,13 +298,13 @@ class RedisDeploymentTest {
     void attachFindsAnExistingDeploymentAndRefusesAMissingOne() {
         RedisKube.deploy(client, spec("orders").build(), MOCK);
 
-        RedisDeployment attached = RedisDeployment.attach(client, namespace, "orders", MOCK);
+        RedisDeployment attached = RedisKube.attach(client, namespace, "orders", MOCK);
         attached.scaleReplicas(4);
         attached.close();
 
         assertThat(statefulSet("orders-replica").getSpec().getReplicas()).isEqualTo(4);
         assertThat(snapshot("orders")).as("an attached handle deletes nothing on close").hasSize(9);
-        assertThatThrownBy(() -> RedisDeployment.attach(client, namespace, "nope", MOCK))
+        assertThatThrownBy(() -> RedisKube.attach(client, namespace, "nope", MOCK))
                 .isInstanceOf(RedisKubeException.class)
                 .hasMessageContaining("no redis-kube deployment " + namespace + "/nope");
     }

@@ -92,7 +92,7 @@ class RedisDeploymentUpdateTest {
         RedisKube.deploy(client, spec("store").storage("1Gi").build(), MOCK);
         createClaim("store", "1Gi");
 
-        RedisDeployment attached = RedisDeployment.attach(client, namespace, "store", MOCK);
+        RedisDeployment attached = RedisKube.attach(client, namespace, "store", MOCK);
         attached.close();
         assertThat(statefulSet("store-master")).as("closing an attached handle deletes nothing").isNotNull();
 
@@ -107,7 +107,7 @@ class RedisDeploymentUpdateTest {
         RedisKube.deploy(client, spec("store").storage(s -> s.size("1Gi").deleteVolumesOnDelete(true)).build(), MOCK);
         createClaim("store", "1Gi");
 
-        RedisDeployment.attach(client, namespace, "store", MOCK).delete();
+        RedisKube.attach(client, namespace, "store", MOCK).delete();
 
         assertThat(claim("store")).as("the StatefulSet's retention policy says Delete").isNull();
     }
@@ -216,7 +216,7 @@ class RedisDeploymentUpdateTest {
                     .withFinalizers("example.com/keep")
                 .endMetadata()
                 .build()).create();
-        RedisDeployment redis = RedisDeployment.attach(client, namespace, "orders",
+        RedisDeployment redis = RedisKube.attach(client, namespace, "orders",
                 MOCK.withDeleteTimeout(Duration.ofMillis(800)));
 
         RedisKubeException e = catchThrowableOfType(RedisKubeException.class, redis::delete);
@@ -276,7 +276,7 @@ class RedisDeploymentUpdateTest {
         assertThatThrownBy(() -> redis.update(stored.toBuilder().cache().build()))
                 .hasMessageContaining("mode")
                 .hasMessageContaining("from STORAGE to CACHE");
-        assertThatThrownBy(() -> RedisDeployment.attach(client, namespace, "store", MOCK)
+        assertThatThrownBy(() -> RedisKube.attach(client, namespace, "store", MOCK)
                 .update(stored.toBuilder().storage(s -> s.storageClass("fast")).build()))
                 .as("an attached handle compares with the live StatefulSet")
                 .hasMessageContaining("from expandable to fast");

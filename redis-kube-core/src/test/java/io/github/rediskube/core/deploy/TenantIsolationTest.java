@@ -21,9 +21,9 @@ class TenantIsolationTest {
 
     @Test
     void tenantsGetTheirOwnNamespaceQuotaAndIsolationAndSeeOnlyTheirOwnRedis() {
-        List<String> writtenA = RedisDeployment.provision(client,
+        List<String> writtenA = RedisKube.provision(client,
                 RedisKube.tenant("tenant-a").memory("8Gi").pods(10).build(), MOCK);
-        RedisDeployment.provision(client, RedisKube.tenant("tenant-b").memory("8Gi").pods(10).build(), MOCK);
+        RedisKube.provision(client, RedisKube.tenant("tenant-b").memory("8Gi").pods(10).build(), MOCK);
         RedisKube.deploy(client, RedisKube.replication("cache").namespace("tenant-a")
                 .passwordGenerator(PasswordGenerator.fixed("aaaaaaaaaaaaaaaaaaaa")).build(), MOCK);
         RedisKube.deploy(client, RedisKube.replication("cache").namespace("tenant-b")
@@ -31,7 +31,7 @@ class TenantIsolationTest {
 
         assertThat(writtenA).containsExactly("Namespace/tenant-a", "ResourceQuota/redis-kube-tenant",
                 "NetworkPolicy/redis-kube-tenant");
-        assertThat(RedisDeployment.provision(client, RedisKube.tenant("tenant-a").memory("8Gi").pods(10).build(), MOCK))
+        assertThat(RedisKube.provision(client, RedisKube.tenant("tenant-a").memory("8Gi").pods(10).build(), MOCK))
                 .as("provisioning again writes nothing").isEmpty();
         for (String tenant : List.of("tenant-a", "tenant-b")) {
             assertThat(client.apps().statefulSets().inNamespace(tenant).list().getItems())
@@ -44,7 +44,7 @@ class TenantIsolationTest {
                 .get("password");
         assertThat(passwordA).isNotEqualTo(passwordB);
 
-        RedisDeployment.attach(client, "tenant-a", "cache", MOCK).delete();
+        RedisKube.attach(client, "tenant-a", "cache", MOCK).delete();
 
         assertThat(client.apps().statefulSets().inNamespace("tenant-a").list().getItems()).isEmpty();
         assertThat(client.apps().statefulSets().inNamespace("tenant-b").list().getItems())
