@@ -53,7 +53,10 @@ final class MockApiServer implements AutoCloseable {
         this.dir = dir;
     }
 
-    /** Starts the mock on 127.0.0.1 and a TLS front for it on every interface, with a certificate for {@code ip}. */
+    /**
+     * Starts the mock on 127.0.0.1 and a TLS front for it on {@code ip} only (the run's gateway address, which
+     * {@link PodmanCluster#create()} has put on the network's bridge), with a certificate for that address.
+     */
     static MockApiServer start(String ip) {
         MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
@@ -77,7 +80,7 @@ final class MockApiServer implements AutoCloseable {
             keys.init(store, PASSWORD.toCharArray());
             SSLContext ssl = SSLContext.getInstance("TLS");
             ssl.init(keys.getKeyManagers(), null, null);
-            ServerSocket tls = ssl.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getByName("0.0.0.0"));
+            ServerSocket tls = ssl.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getByName(ip));
             MockApiServer api = new MockApiServer(server, tls, ip, pem, dir);
             Thread acceptor = new Thread(api::accept, "mock-api-tls");
             acceptor.setDaemon(true);

@@ -56,7 +56,7 @@ final class Podman {
             return;
         }
         String help = "container tier: " + missing + ". Install them (Debian: apt-get install -y podman runc "
-                + "debootstrap) and run as root; .ci/run does this.";
+                + "debootstrap iproute2) and run as root; .ci/run does this.";
         if (required) {
             throw new AssertionError(help + " This run requires the tier (CI=true or -Drediskube.requirePodman=true).");
         }
@@ -66,7 +66,7 @@ final class Podman {
     /** @return what the tier lacks on this PATH and user, or null when nothing */
     static String missing(String path, String user) {
         List<String> absent = new ArrayList<>();
-        for (String binary : List.of("podman", "runc", "debootstrap")) {
+        for (String binary : List.of("podman", "runc", "debootstrap", "ip")) {
             if (!onPath(path, binary)) {
                 absent.add(binary);
             }

@@ -104,15 +104,34 @@ final class PodmanCluster implements AutoCloseable {
             if (used.contains(subnet + ".0/")) {
                 continue;
             }
-            // Not --internal: on an internal netavark bridge the host has no address, so neither the test JVM
-            // (a client outside the pods) nor an API server on the host could reach the pods.
-            Podman.Result created = Podman.run("network", "create", "--disable-dns", "--subnet", subnet + ".0/24",
-                    prefix + "net");
+            // --internal: no route out of the network and no NAT. netavark gives an internal bridge no address,
+            // so the host (the test JVM, the mock API server) gets the gateway address by hand, on a bridge held
+            // up by a pod of its own (netavark removes the bridge when its last container leaves).
+            Podman.Result created = Podman.run("network", "create", "--internal", "--disable-dns", "--subnet",
+                    subnet + ".0/24", prefix + "net");
             if (created.ok()) {
-                return new PodmanCluster(prefix, subnet);
+                PodmanCluster cluster = new PodmanCluster(prefix, subnet);
+                try {
+                    cluster.holdBridge();
+                } catch (RuntimeException | Error e) {
+                    cluster.close();
+                    throw e;
+                }
+                return cluster;
             }
         }
         throw new IllegalStateException("no free 10.231.x.0/24 subnet for the podman network " + prefix + "net");
+    }
+
+    /** Starts the pod that keeps the network's bridge up and gives the host the gateway address on it. */
+    private void holdBridge() {
+        Podman.run(Duration.ofSeconds(60), null, List.of("pod", "create", "--name", prefix + "bridge", "--network",
+                network, "--ip", subnet + ".2")).orThrow();
+        Podman.run(Duration.ofSeconds(60), null, List.of("pod", "start", prefix + "bridge")).orThrow();
+        String bridge = Podman.run("network", "inspect", "--format", "{{.NetworkInterface}}", network).orThrow()
+                .stdout().strip();
+        Podman.exec(List.of("ip", "addr", "add", gateway() + "/24", "dev", bridge), Duration.ofSeconds(30), null)
+                .orThrow();
     }
 
     /** @return the host's address on the run's network (the bridge's gateway), reachable from every pod */

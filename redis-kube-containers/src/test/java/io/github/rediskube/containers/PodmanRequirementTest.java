@@ -18,9 +18,9 @@ class PodmanRequirementTest {
     @Test
     void withoutPodmanTheTierIsSkippedNamingWhatIsMissingAndHowToInstallIt(@TempDir Path empty) {
         String missing = Podman.missing(empty.toString(), "root");
-        assertThat(missing).isEqualTo("not on PATH: podman, runc, debootstrap");
+        assertThat(missing).isEqualTo("not on PATH: podman, runc, debootstrap, ip");
         assertThatThrownBy(() -> Podman.require(missing, false)).isInstanceOf(TestAbortedException.class)
-                .hasMessageContaining("apt-get install -y podman runc debootstrap");
+                .hasMessageContaining("apt-get install -y podman runc debootstrap iproute2");
     }
 
     @Test
@@ -32,7 +32,7 @@ class PodmanRequirementTest {
 
     @Test
     void withTheBinariesButNotRootTheTierSaysItNeedsRoot(@TempDir Path bin) throws IOException {
-        for (String binary : new String[] {"podman", "runc", "debootstrap"}) {
+        for (String binary : new String[] {"podman", "runc", "debootstrap", "ip"}) {
             Files.createFile(bin.resolve(binary), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         }
         assertThat(Podman.missing("/nonexistent" + File.pathSeparator + bin, "alice"))
