@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +56,8 @@ public final class Kubeconfig {
     /**
      * @return a client of the configured or reachable current cluster (the caller closes it), or empty
      * @throws UncheckedIOException when {@value #KUBECONFIG_PROPERTY} names a file that cannot be read
+     * @throws IllegalStateException when {@value #KUBECONFIG_PROPERTY} is {@code current} but there is no
+     *         kubeconfig file to take the current context from (and no in-cluster service account)
      */
     public static Optional<KubernetesClient> find() {
         String configured = System.getProperty(KUBECONFIG_PROPERTY, "").trim();
@@ -62,13 +65,23 @@ public final class Kubeconfig {
             return Optional.empty();
         }
         if (!configured.isEmpty()) {
-            return Optional.of(fromSetting(configured));
+            return Optional.of(fromSetting(configured, System.getenv(), Path.of(System.getProperty("user.home"))));
         }
         return reachableCurrentContext();
     }
 
-    private static KubernetesClient fromSetting(String configured) {
+    /** The client a {@value #KUBECONFIG_PROPERTY} setting names, given the environment and home directory. */
+    static KubernetesClient fromSetting(String configured, Map<String, String> env, Path home) {
         if ("current".equals(configured)) {
+            Path file = currentKubeconfigFile(env, home);
+            if (!Files.isReadable(file) && env.get("KUBERNETES_SERVICE_HOST") == null) {
+                throw new IllegalStateException("-D" + KUBECONFIG_PROPERTY + "=current names the current context of"
+                        + " the kubeconfig, but " + file + " does not exist or cannot be read ("
+                        + (env.get("KUBECONFIG") == null ? "KUBECONFIG is not set" : "from KUBECONFIG")
+                        + ") and this is not a pod with a service account. Fix: set KUBECONFIG to your kubeconfig file"
+                        + " (or create ~/.kube/config, e.g. with your cluster's CLI), or name the file with -D"
+                        + KUBECONFIG_PROPERTY + "=<kubeconfig file>");
+            }
             return new KubernetesClientBuilder().build();
         }
         try {
@@ -80,10 +93,15 @@ public final class Kubeconfig {
         }
     }
 
+    /** @return the first file of {@code $KUBECONFIG}, else {@code ~/.kube/config} */
+    private static Path currentKubeconfigFile(Map<String, String> env, Path home) {
+        String files = env.get("KUBECONFIG");
+        return files != null && !files.isBlank() ? Path.of(files.split(File.pathSeparator)[0])
+                : home.resolve(".kube").resolve("config");
+    }
+
     private static Optional<KubernetesClient> reachableCurrentContext() {
-        String env = System.getenv("KUBECONFIG");
-        Path file = env != null && !env.isBlank() ? Path.of(env.split(File.pathSeparator)[0])
-                : Path.of(System.getProperty("user.home"), ".kube", "config");
+        Path file = currentKubeconfigFile(System.getenv(), Path.of(System.getProperty("user.home")));
         if (!Files.isReadable(file)) {
             return Optional.empty();
         }
