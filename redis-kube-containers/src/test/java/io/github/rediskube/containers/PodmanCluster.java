@@ -64,6 +64,7 @@ final class PodmanCluster implements AutoCloseable {
         return thread;
     });
     private Path yaml;
+    private String playOutput = "";
     private long playStartedMillis;
     private long playMillis;
 
@@ -208,9 +209,29 @@ final class PodmanCluster implements AutoCloseable {
         }
         args.add(yaml.toString());
         playStartedMillis = System.currentTimeMillis();
-        Podman.run(Duration.ofMinutes(3), null, args).orThrow();
+        Podman.Result played = Podman.run(Duration.ofMinutes(3), null, args).orThrow();
         playMillis = System.currentTimeMillis() - playStartedMillis;
+        pods.values().forEach(this::startNotRunning);
         pods.values().forEach(this::startProbers);
+        playOutput = (played.stdout() + played.stderr()).strip();
+    }
+
+    /**
+     * A container that kube play created but that is not running (a CI run once had a master container that never
+     * ran, with an empty log) is what a kubelet starts again, with a back-off. Here: once, at once, saying so, with
+     * podman's state and error; kube play's own output goes into every timeout's diagnosis.
+     */
+    private void startNotRunning(KubeletPods.Planned pod) {
+        for (Container container : pod.played().getSpec().getContainers()) {
+            String name = pod.container(container.getName());
+            String state = Podman.run("inspect", "--format",
+                    "{{.State.Status}} exit={{.State.ExitCode}} error={{.State.Error}}", name).stdout().strip();
+            if (!state.startsWith("running")) {
+                Podman.Result started = Podman.run(Duration.ofSeconds(60), null, List.of("start", name));
+                System.out.printf("container tier: %s was not running after kube play (%s); started again as a kubelet"
+                        + " would: %s%n", name, state, started.ok() ? "ok" : (started.stdout() + started.stderr()).strip());
+            }
+        }
     }
 
     private static int replicas(StatefulSet sts) {
@@ -413,7 +434,8 @@ final class PodmanCluster implements AutoCloseable {
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("not within " + bound + ": " + what + "; " + state.get() + "\nprobes:\n"
-                        + probers.stream().map(Prober::toString).collect(Collectors.joining("\n")) + "\nlogs:\n" + logs());
+                        + probers.stream().map(Prober::toString).collect(Collectors.joining("\n")) + "\nkube play said:\n"
+                        + playOutput + "\nlogs:\n" + logs());
             }
             try {
                 Thread.sleep(50);
