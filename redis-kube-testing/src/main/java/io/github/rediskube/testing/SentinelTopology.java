@@ -218,10 +218,18 @@ public final class SentinelTopology implements AutoCloseable {
      * directory is gone (a new emptyDir); only a state volume (STORAGE mode) keeps what they knew.
      */
     public void restartSentinels() {
+        replaceSentinels();
+        sentinels.forEach(s -> s.awaitPing(Duration.ofSeconds(30)));
+    }
+
+    /**
+     * Like {@link #restartSentinels()}, without waiting for the new Sentinels to answer: each decides
+     * whom to monitor (ha.sh sentinel) in its own time, as new pods do.
+     */
+    public void replaceSentinels() {
         sentinels.forEach(RedisNode::kill);
         sentinels.forEach(SentinelTopology::wipeRuntime);
         sentinels.forEach(RedisNode::launch);
-        sentinels.forEach(s -> s.awaitPing(Duration.ofSeconds(30)));
     }
 
     /**
