@@ -157,7 +157,7 @@ peer_master() {
     [ "$status" != 1 ] || continue
     off="$(printf '%s\n' "$info" | field master_repl_offset)"
     case "$(printf '%s\n' "$info" | field role)" in
-      master) echo "$h $p master $(printf '%s\n' "$info" | field connected_slaves) ${off:-0}" ;;
+      master) n="$(printf '%s\n' "$info" | field connected_slaves)"; echo "$h $p master ${n:-0} ${off:-0}" ;;
       slave) echo "$h $p follows $(printf '%s\n' "$info" | field master_host):$(printf '%s\n' "$info" | field master_port) ${off:-0}" ;;
       *) echo "$h $p silent" ;;
     esac >> "$peers_seen"
@@ -175,13 +175,15 @@ peer_master() {
 # After peer_master: what speaks against this pod (ME, host:port) starting as a master although the
 # Sentinels name it, one reason a line: Sentinels that did not answer in time (SILENT), that name another
 # master or are failing over (DOUBT), Redis pods that did not answer in time (either may be the master),
-# and pods that replicate another pod (so another master exists). A pod that answers as a master with no
-# replica and no data holds nothing a second master could lose; nothing listening is no master either.
+# and pods that replicate another pod that is not itself a replica (so another master may exist). A pod
+# that answers as a master with no replica and no data holds nothing a second master could lose; a pod
+# where nothing listens serves as no master.
 start_doubts() {
   [ "$2" = 0 ] || echo "$2 Sentinel(s) did not answer in time"
   [ "$3" = 0 ] || echo "$3 Sentinel(s) name another master or are failing over"
   awk -v me="$1" '$3 == "silent" { print $1 ":" $2 " did not answer in time" }
-    $3 == "follows" && $4 != me { print $1 ":" $2 " replicates " $4 }' "$peers_seen"
+    $3 == "follows" { replica[$1 ":" $2] = 1; if ($4 != me) follows[$1 ":" $2] = $4 }
+    END { for (r in follows) if (!(follows[r] in replica)) print r " replicates " follows[r] }' "$peers_seen"
 }
 
 # Redis' own files, not "anything in the volume": a fresh ext4 volume already holds lost+found.
@@ -217,9 +219,6 @@ choose_start() {
         printf 'replica %s %s\n' "$1" "$2" > "$decision"
         return 0
       fi
-      # pods that still replicate this one with data count as known replicas, whatever the Sentinels know
-      held="$(awk -v me="$me" '$3 == "follows" && $4 == me && $5 > 0' "$peers_seen" | wc -l)"
-      [ "$held" -le "$known" ] || known="$held"
       doubts="$(start_doubts "$me" "$5" "$6" | awk '{ printf "%s%s", (NR > 1 ? "; " : ""), $0 }')"
       if [ -n "$doubts" ]; then
         msg="the Sentinels name this pod the master, but $doubts: waiting (never a second master)"
