@@ -3,11 +3,13 @@
 #   ha.sh start       Redis pod: ask the Sentinels who the master is and start as its replica; start as
 #                     the master only when the Sentinels name this pod and no replica can hold data
 #                     (first bootstrap) and no other pod already serves as a master with data, so an
-#                     ex-master never comes back empty and wipes its replicas
+#                     ex-master never comes back empty and wipes its replicas; a Sentinel or Redis pod
+#                     that does not answer in time is never taken for one that knows nothing
 #   ha.sh sentinel    Sentinel pod: write a writable sentinel.conf (Sentinel rewrites it) and run Sentinel.
 #                     The master to monitor: the state this Sentinel kept (SENTINEL_STATE_DIR, a volume in
 #                     STORAGE mode), else what the other Sentinels say, else the master the Redis pods
-#                     themselves report (INFO replication), else the bootstrap master
+#                     themselves report (INFO replication; a silent pod is asked again, and replicas name
+#                     their master when it is down), else the bootstrap master
 #   ha.sh readiness   Redis pod readiness: a master the Sentinels do not name is not ready (and steps down
 #                     to a replica of the one they name); record the live role for the labeler, require the
 #                     pod's role label to match it (when REDIS_ROLE_DIR is set), then probe.sh readiness
