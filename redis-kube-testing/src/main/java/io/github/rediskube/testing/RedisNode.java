@@ -98,6 +98,37 @@ public final class RedisNode implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Stops the process with SIGSTOP: it keeps its port and the kernel still accepts connections, but it
+     * answers nothing, as a hung or starved pod does (a client sees a timeout, not a refusal).
+     * {@link #resume()} lets it go on; {@link #kill()} ends it either way.
+     */
+    public void pause() {
+        signal("STOP");
+    }
+
+    /** Continues a process {@link #pause() paused} with SIGSTOP (SIGCONT). */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException(this + " does not run: cannot send SIG" + name);
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed for " + this);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run kill for " + this, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     /** Kills the server with SIGKILL (no shutdown, no save). */
     public void kill() {
         if (process != null) {

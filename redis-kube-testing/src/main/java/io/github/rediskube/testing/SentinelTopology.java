@@ -125,11 +125,13 @@ public final class SentinelTopology implements AutoCloseable {
 
     /**
      * @return the master's port as the Sentinels agree on it, the way ha.sh asks: of the live Sentinels that
-     *         answer, the one with the highest config epoch, and its {@code get-master-addr-by-name} (a
-     *         Sentinel whose failover is still reconfiguring replicas already names the promoted one there)
+     *         answer, the highest config epoch, and its {@code get-master-addr-by-name} (a Sentinel whose
+     *         failover is still reconfiguring replicas already names the promoted one there); at a tie, the
+     *         port most of them name (a Sentinel whose own failover ends after it took a newer epoch from the
+     *         others switches to its promoted replica at that same epoch, and stays apart until the next one)
      */
     public Optional<Integer> masterPortFromSentinels() {
-        Optional<Integer> best = Optional.empty();
+        Map<Integer, Integer> votes = new java.util.LinkedHashMap<>();
         long bestEpoch = -1;
         for (RedisNode sentinel : sentinels) {
             if (!sentinel.alive()) {
@@ -138,15 +140,18 @@ public final class SentinelTopology implements AutoCloseable {
             try (StatefulRedisSentinelConnection<String, String> connection = client.connectSentinel(sentinel.uri())) {
                 long epoch = Long.parseLong(connection.sync().master(masterName()).getOrDefault("config-epoch", "0"));
                 SocketAddress address = connection.sync().getMasterAddrByName(masterName());
-                if (address instanceof InetSocketAddress inet && epoch > bestEpoch) {
-                    best = Optional.of(inet.getPort());
-                    bestEpoch = epoch;
+                if (address instanceof InetSocketAddress inet && epoch >= bestEpoch) {
+                    if (epoch > bestEpoch) {
+                        votes.clear();
+                        bestEpoch = epoch;
+                    }
+                    votes.merge(inet.getPort(), 1, Integer::sum);
                 }
             } catch (RuntimeException e) {
                 // this Sentinel cannot answer now: ask the next one
             }
         }
-        return best;
+        return votes.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey);
     }
 
     /** @return the node the Sentinels name master */
@@ -218,10 +223,18 @@ public final class SentinelTopology implements AutoCloseable {
      * directory is gone (a new emptyDir); only a state volume (STORAGE mode) keeps what they knew.
      */
     public void restartSentinels() {
+        replaceSentinels();
+        sentinels.forEach(s -> s.awaitPing(Duration.ofSeconds(30)));
+    }
+
+    /**
+     * Like {@link #restartSentinels()}, without waiting for the new Sentinels to answer: each decides
+     * whom to monitor (ha.sh sentinel) in its own time, as new pods do.
+     */
+    public void replaceSentinels() {
         sentinels.forEach(RedisNode::kill);
         sentinels.forEach(SentinelTopology::wipeRuntime);
         sentinels.forEach(RedisNode::launch);
-        sentinels.forEach(s -> s.awaitPing(Duration.ofSeconds(30)));
     }
 
     /**

@@ -3,11 +3,13 @@
 #   ha.sh start       Redis pod: ask the Sentinels who the master is and start as its replica; start as
 #                     the master only when the Sentinels name this pod and no replica can hold data
 #                     (first bootstrap) and no other pod already serves as a master with data, so an
-#                     ex-master never comes back empty and wipes its replicas
+#                     ex-master never comes back empty and wipes its replicas; a Sentinel or Redis pod
+#                     that does not answer in time is never taken for one that knows nothing
 #   ha.sh sentinel    Sentinel pod: write a writable sentinel.conf (Sentinel rewrites it) and run Sentinel.
 #                     The master to monitor: the state this Sentinel kept (SENTINEL_STATE_DIR, a volume in
 #                     STORAGE mode), else what the other Sentinels say, else the master the Redis pods
-#                     themselves report (INFO replication), else the bootstrap master
+#                     themselves report (INFO replication; a silent pod is asked again, and replicas name
+#                     their master when it is down), else the bootstrap master
 #   ha.sh readiness   Redis pod readiness: a master the Sentinels do not name is not ready (and steps down
 #                     to a replica of the one they name); record the live role for the labeler, require the
 #                     pod's role label to match it (when REDIS_ROLE_DIR is set), then probe.sh readiness
@@ -32,6 +34,7 @@ set -eu
 
 config_dir="${REDIS_CONFIG_DIR:-/etc/redis-kube}"
 runtime_dir="${REDIS_RUNTIME_DIR:-/run/redis-kube}"
+peers_seen="$runtime_dir/peers-seen"
 set_name="${REDIS_MASTER_SET:-}"
 # REDIS_PASSWORD and REDISCLI_AUTH by the same rule as start.sh (one trailing newline stripped)
 . "$config_dir/password.sh"
@@ -74,34 +77,62 @@ interruptible() {
   return "$status"
 }
 
-# Prints "epoch host port known-replicas" of the master the Sentinels agree on (the highest config
-# epoch among those that answer); fails when none answers. The address is get-master-addr-by-name's:
-# a Sentinel leading a failover already reports the new epoch in SENTINEL master, but the promoted
-# replica's address only there, until the failover ends (which waits for every replica to follow).
+# ask HOST PORT ARGS...: one bounded redis-cli call that tells "no answer" from "nothing runs there".
+# Prints the reply (without \r); returns 0 with a reply, 1 when nothing listens there (connection refused,
+# a name that does not resolve), 2 when the server did not answer in time: a stopped, hung or starved
+# process accepts the connection and never replies, so it may well know something. Never read 2 as empty.
+ask() {
+  status=0
+  out="$(cli "$@")" || status=$?
+  printf '%s\n' "$out" | tr -d '\r'
+  [ "$status" = 0 ] && return 0
+  [ "$status" = 124 ] && return 2
+  return 1
+}
+
+# Prints "epoch host port known silent doubt" of the master the Sentinels agree on: the highest config
+# epoch among those that answer (at a tie, the master most of them name) and its address as
+# get-master-addr-by-name gives it (a Sentinel leading a failover keeps the old master in SENTINEL master
+# until the failover ends, and names the promoted replica only there). known: the most replicas a
+# Sentinel naming that master knows; silent: Sentinels that did not answer both questions in time (they
+# may know a newer configuration); doubt: Sentinels that answer but name another master, or are failing
+# over. Fails when no Sentinel answers.
 ask_sentinels() {
-  best=""
-  best_epoch=-1
+  seen=""
+  silent=0
   for s in ${REDIS_SENTINELS:?REDIS_SENTINELS must list the Sentinels}; do
-    reply="$(cli "${s%:*}" "${s##*:}" SENTINEL master "$set_name" | tr -d '\r')" || continue
-    line="$(printf '%s\n' "$reply" | awk '
-      prev == "ip" { ip = $0 } prev == "port" { port = $0 } prev == "num-slaves" { n = $0 }
-      prev == "config-epoch" { e = $0 } { prev = $0 }
-      END { if (ip != "" && port ~ /^[0-9]+$/ && e ~ /^[0-9]+$/) print e, ip, port, (n == "" ? 0 : n) }')"
-    [ -n "$line" ] || continue
-    addr="$(cli "${s%:*}" "${s##*:}" SENTINEL get-master-addr-by-name "$set_name" | tr -d '\r' | tr '\n' ' ')" \
-      || addr=""
-    # shellcheck disable=SC2086
-    set -- $line $addr
-    if [ $# -eq 6 ]; then
-      line="$1 $5 $6 $4"
+    status=0
+    reply="$(ask "${s%:*}" "${s##*:}" SENTINEL master "$set_name")" || status=$?
+    [ "$status" != 1 ] || continue
+    if [ "$status" = 2 ]; then
+      silent=$((silent + 1))
+      continue
     fi
-    epoch="${line%% *}"
-    if [ "$epoch" -gt "$best_epoch" ]; then
-      best="$line"
-      best_epoch="$epoch"
+    addr="$(ask "${s%:*}" "${s##*:}" SENTINEL get-master-addr-by-name "$set_name")" || status=$?
+    # shellcheck disable=SC2046,SC2086
+    set -- $(printf '%s\n' "$reply" | awk '
+      prev == "num-slaves" { n = $0 } prev == "config-epoch" { e = $0 } prev == "flags" { f = $0 } { prev = $0 }
+      END { if (e ~ /^[0-9]+$/) print e, (n ~ /^[0-9]+$/ ? n : 0), (f == "" ? "-" : f) }') $addr
+    if [ "$status" != 0 ] || [ $# -ne 5 ] || ! [ "$5" -gt 0 ] 2>/dev/null; then
+      silent=$((silent + 1))
+      continue
     fi
+    seen="$seen$1 $4 $5 $2 $3
+"
   done
-  [ -n "$best" ] && printf '%s\n' "$best"
+  printf '%s' "$seen" | awk -v silent="$silent" '
+    { e[NR] = $1 + 0; a[NR] = $2 " " $3; n[NR] = $4 + 0; f[NR] = $5; if ($1 + 0 > top || NR == 1) top = $1 + 0 }
+    END {
+      if (NR == 0) exit 1
+      for (i = 1; i <= NR; i++) if (e[i] == top && ++votes[a[i]] > most) { most = votes[a[i]]; best = a[i] }
+      known = 0; doubt = 0
+      for (i = 1; i <= NR; i++) {
+        if (a[i] != best) doubt++
+        else if (n[i] > known) known = n[i]
+        if (f[i] ~ /failover_in_progress/) doubt++
+      }
+      print top, best, known, silent, doubt
+    }'
 }
 
 # Prints "host port" for each Redis pod of this deployment but EXCLUDE (host:port), from redis-peers.
@@ -112,35 +143,49 @@ peers() {
   done < "$config_dir/redis-peers"
 }
 
-# Asks the Redis pods themselves (INFO replication) and prints "host port replicas offset" of the master
-# to follow: of the pods that answer as master, the one with the most replicas, then the highest
-# replication offset; fails when none answers as a master with data (replicas or a non-zero offset).
-# With FOLLOWERS=file, writes "host port" of each pod that answers as a replica of that master there.
+# Asks the Redis pods but EXCLUDE themselves (INFO replication) and writes what each said to $peers_seen,
+# a line each: "host port master REPLICAS OFFSET", "host port follows MHOST:MPORT OFFSET", or "host port
+# silent" (no answer in time, or no role: it may be a master); a pod where nothing runs is left out.
+# Prints "host port replicas offset" of the master to follow: of the pods that answer as master, the one
+# with the most replicas, then the highest replication offset; fails when none answers as a master with
+# data (replicas or a non-zero offset). With FOLLOWERS=file, writes "host port" of each pod that answers
+# as a replica of that master there.
 peer_master() {
-  best=""
-  all=""
+  : > "$peers_seen"
   for peer in $(peers "${1:-}" | tr ' ' ':'); do
     h="${peer%:*}"; p="${peer##*:}"
-    info="$(CLI_TIMEOUT=1 cli "$h" "$p" INFO replication)" || continue
-    role="$(printf '%s\n' "$info" | field role)"
-    if [ "$role" = master ]; then
-      n="$(printf '%s\n' "$info" | field connected_slaves)"
-      off="$(printf '%s\n' "$info" | field master_repl_offset)"
-      all="$all$h $p ${n:-0} ${off:-0}
-"
-    elif [ "$role" = slave ]; then
-      all="$all$h $p follows $(printf '%s\n' "$info" | field master_host):$(printf '%s\n' "$info" | field master_port)
-"
-    fi
+    status=0
+    info="$(CLI_TIMEOUT=1 ask "$h" "$p" INFO replication)" || status=$?
+    [ "$status" != 1 ] || continue
+    off="$(printf '%s\n' "$info" | field master_repl_offset)"
+    case "$(printf '%s\n' "$info" | field role)" in
+      master) n="$(printf '%s\n' "$info" | field connected_slaves)"; echo "$h $p master ${n:-0} ${off:-0}" ;;
+      slave) echo "$h $p follows $(printf '%s\n' "$info" | field master_host):$(printf '%s\n' "$info" | field master_port) ${off:-0}" ;;
+      *) echo "$h $p silent" ;;
+    esac >> "$peers_seen"
   done
-  best="$(printf '%s' "$all" | awk '$3 != "follows" && ($3 > 0 || $4 > 0)' | sort -k3,3nr -k4,4nr | head -n 1)"
+  best="$(awk '$3 == "master" && ($4 > 0 || $5 > 0)' "$peers_seen" | sort -k4,4nr -k5,5nr | head -n 1)"
   [ -n "$best" ] || return 1
+  # shellcheck disable=SC2086
+  set -- $best
   if [ -n "${FOLLOWERS:-}" ]; then
-    # shellcheck disable=SC2086
-    set -- $best
-    printf '%s' "$all" | awk -v m="$1:$2" '$3 == "follows" && $4 == m { print $1, $2 }' > "$FOLLOWERS"
+    awk -v m="$1:$2" '$3 == "follows" && $4 == m { print $1, $2 }' "$peers_seen" > "$FOLLOWERS"
   fi
-  printf '%s\n' "$best"
+  printf '%s %s %s %s\n' "$1" "$2" "$4" "$5"
+}
+
+# After peer_master: what speaks against this pod (ME, host:port) starting as a master although the
+# Sentinels name it, one reason a line: Sentinels that did not answer in time (SILENT), that name another
+# master or are failing over (DOUBT), Redis pods that did not answer in time (either may be the master),
+# and pods that replicate another pod that is not itself a replica (so another master may exist). A pod
+# that answers as a master with no replica and no data holds nothing a second master could lose; a pod
+# where nothing listens serves as no master.
+start_doubts() {
+  [ "$2" = 0 ] || echo "$2 Sentinel(s) did not answer in time"
+  [ "$3" = 0 ] || echo "$3 Sentinel(s) name another master or are failing over"
+  awk -v me="$1" '$3 == "silent" { print $1 ":" $2 " did not answer in time" }
+    $3 == "follows" { replica[$1 ":" $2] = 1; if ($4 != me) follows[$1 ":" $2] = $4 }
+    END { for (r in follows) if (!(follows[r] in replica)) print r " replicates " follows[r] }' "$peers_seen"
 }
 
 # Redis' own files, not "anything in the volume": a fresh ext4 volume already holds lost+found.
@@ -154,6 +199,8 @@ has_data() {
 }
 
 # choose_start: waits until this pod's role is known and writes "master" or "replica HOST PORT" to $decision.
+# A Sentinel or Redis pod that does not answer is never taken for one that knows nothing: this pod starts
+# as a master only when the Sentinels name it and nothing that answers, or fails to answer, speaks against it.
 choose_start() {
   me="${REDIS_ANNOUNCE_HOST:?REDIS_ANNOUNCE_HOST must name this pod}:${REDIS_PORT:-6379}"
   tries=0
@@ -174,17 +221,20 @@ choose_start() {
         printf 'replica %s %s\n' "$1" "$2" > "$decision"
         return 0
       fi
-      if [ "$known" = 0 ]; then
+      doubts="$(start_doubts "$me" "$5" "$6" | awk '{ printf "%s%s", (NR > 1 ? "; " : ""), $0 }')"
+      if [ -n "$doubts" ]; then
+        msg="the Sentinels name this pod the master, but $doubts: waiting (never a second master)"
+      elif [ "$known" = 0 ]; then
         say "the Sentinels name this pod the master and know no replica (first start): starting as master"
         echo master > "$decision"
         return 0
-      fi
-      if [ "${REDIS_MODE:-cache}" = storage ] && has_data; then
+      elif [ "${REDIS_MODE:-cache}" = storage ] && has_data; then
         say "the Sentinels name this pod the master; it restarts from its own data on disk"
         echo master > "$decision"
         return 0
+      else
+        msg="the Sentinels still name this pod the master and $known replica(s) hold the data: waiting for them to promote one (never starting empty)"
       fi
-      msg="the Sentinels still name this pod the master and $known replica(s) hold the data: waiting for them to promote one (never starting empty)"
     else
       msg="no Sentinel of [${REDIS_SENTINELS}] answers yet: waiting (a master is only chosen with them)"
     fi
@@ -211,7 +261,8 @@ start_redis() {
 }
 
 # choose_monitor: writes the master to monitor ("host port") to $decision, and Sentinel state lines to
-# keep ($state: the kept ones, or known-replica lines of the followers the Redis pods report).
+# keep ($state: the kept ones, or known-replica lines of the followers the Redis pods report). A Redis pod
+# that does not answer in time may be the master: ask again rather than fall back to the bootstrap master.
 choose_monitor() {
   kept="$1"
   : > "$state"
@@ -225,26 +276,45 @@ choose_monitor() {
       return 0
     fi
   fi
-  if answer="$(CLI_TIMEOUT=2 ask_sentinels)"; then
-    # shellcheck disable=SC2086
-    set -- $answer
-    say "the other Sentinels name $2:$3 the master (epoch $1)"
-    echo "$2 $3" > "$decision"
-    return 0
-  fi
   followers="$runtime_dir/followers"
-  if found="$(FOLLOWERS="$followers" peer_master)"; then
-    # shellcheck disable=SC2086
-    set -- $found
-    say "no other Sentinel answers; the Redis pods name $1:$2 the master ($3 replica(s), offset $4)"
-    echo "$1 $2" > "$decision"
-    awk -v s="$set_name" '{ print "sentinel known-replica", s, $1, $2 }' "$followers" > "$state"
-    return 0
+  tries=0
+  while :; do
+    if answer="$(CLI_TIMEOUT=2 ask_sentinels)"; then
+      # shellcheck disable=SC2086
+      set -- $answer
+      say "the other Sentinels name $2:$3 the master (epoch $1)"
+      echo "$2 $3" > "$decision"
+      return 0
+    fi
+    if found="$(FOLLOWERS="$followers" peer_master)"; then
+      # shellcheck disable=SC2086
+      set -- $found
+      say "no other Sentinel answers; the Redis pods name $1:$2 the master ($3 replica(s), offset $4)"
+      echo "$1 $2" > "$decision"
+      awk -v s="$set_name" '{ print "sentinel known-replica", s, $1, $2 }' "$followers" > "$state"
+      return 0
+    fi
+    silent="$(awk '$3 == "silent" { printf "%s%s:%s", (n++ ? " " : ""), $1, $2 }' "$peers_seen")"
+    [ -n "$silent" ] || break
+    if [ $((tries % 10)) -eq 0 ]; then
+      say "no other Sentinel answers and $silent did not answer in time (it may be the master): asking again"
+    fi
+    tries=$((tries + 1))
+    nap
+  done
+  # the master that the pods which answer replicate, though it does not answer: with them as its known
+  # replicas the Sentinels can fail over to one; the bootstrap master would know no replica
+  followed="$(awk '$3 == "follows" { print $4 }' "$peers_seen" | sort | uniq -c | sort -k1,1nr | awk '{ print $2; exit }')"
+  if [ -n "$followed" ]; then
+    say "no other Sentinel answers and no Redis pod serves as a master with data; the pods that answer replicate $followed: monitoring it"
+    set -- "${followed%:*}" "${followed##*:}"
+    awk -v s="$set_name" -v m="$followed" '$3 == "follows" && $4 == m { print "sentinel known-replica", s, $1, $2 }' \
+      "$peers_seen" > "$state"
+  else
+    say "no other Sentinel answers and no Redis pod serves as a master with data: monitoring the bootstrap master"
+    set -- "${REDIS_MASTER_HOST:?REDIS_MASTER_HOST must name the bootstrap master}" "${REDIS_MASTER_PORT:-6379}"
   fi
-  host="${REDIS_MASTER_HOST:?REDIS_MASTER_HOST must name the bootstrap master}"
-  say "no other Sentinel answers and no Redis pod serves as a master with data: monitoring the bootstrap master"
-  echo "$host ${REDIS_MASTER_PORT:-6379}" > "$decision"
-  set -- "$host"
+  echo "$1 $2" > "$decision"
   tries=0
   until getent hosts "$1" >/dev/null 2>&1 || [ "$1" = 127.0.0.1 ]; do
     if [ $((tries % 10)) -eq 0 ]; then

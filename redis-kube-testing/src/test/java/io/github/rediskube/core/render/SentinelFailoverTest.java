@@ -163,6 +163,31 @@ class SentinelFailoverTest {
     }
 
     @Test
+    void sentinelsReplacedWhileTheMasterIsDownMonitorTheMasterItsReplicasFollowAndFailOverToOne(@TempDir Path dir) {
+        try (SentinelTopology ha = SentinelTopology.start(spec(), dir)) {
+            RedisNode podZero = ha.currentMaster();
+            ha.redisNodes().stream().filter(n -> n != podZero).forEach(r -> ha.awaitLinked(r, FAILOVER));
+            ha.awaitSentinelsKnowReplicas(2, FAILOVER);
+            writeKeys(podZero, 2);
+            podZero.kill();
+            RedisNode promoted = ha.awaitMasterOtherThan(podZero, FAILOVER);
+            podZero.start();
+            ha.awaitOneMasterAllLinked(Duration.ofSeconds(30));
+
+            promoted.kill();                // the master is down (nothing listens) ...
+            ha.restartSentinels();          // ... when every Sentinel is replaced: no state, no other Sentinel
+            RedisNode next = ha.awaitMasterOtherThan(promoted, Duration.ofSeconds(30));
+            promoted.start();               // the kubelet restarts it: it follows the new master
+
+            assertThat(ha.awaitOneMasterAllLinked(Duration.ofSeconds(30))).isSameAs(next);
+            assertThat(ha.sentinelLogs()).contains("the pods that answer replicate 127.0.0.1:" + promoted.port());
+            for (RedisNode node : ha.redisNodes()) {
+                assertThat(keys(node)).as("keys on %s (master %s)", node, next).isEqualTo(KEYS);
+            }
+        }
+    }
+
+    @Test
     void storageRedeployWithKeptVolumesFollowsThePodWithTheNewestData(@TempDir Path dir) {
         RedisReplicationSpec spec = spec().toBuilder().storage(s -> s.size("1Gi")).build();
         try (SentinelTopology ha = SentinelTopology.start(spec, dir)) {
