@@ -6,8 +6,10 @@ import io.github.rediskube.core.RedisKube;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -86,23 +88,57 @@ class ValkeySentinelContainerTest {
                 .allMatch(p -> "kept".equals(redis.call(p, c -> c.get("before-failover")))), redis::roles);
 
         cluster.kill(exMaster, "redis");
+        AtomicReference<String> promoted = new AtomicReference<>();
         cluster.await("a replica promoted", FAILOVER, () -> {
-            String master = redis.masterOrNull();
-            return master != null && !master.equals(exMaster);
+            promoted.set(redis.masterOrNull());
+            return promoted.get() != null && !promoted.get().equals(exMaster);
         }, redis::roles);
-        String newMaster = redis.master();
+        String newMaster = promoted.get();
         assertThat(redis.call(newMaster, c -> c.get("before-failover"))).isEqualTo("kept");
-        assertThat(redis.call(newMaster, c -> c.set("after-failover", "written"))).isEqualTo("OK");
+        // min-replicas-to-write: NOREPLICAS until the Sentinels have the other replica follow the new master
+        AtomicReference<String> write = new AtomicReference<>("");
+        cluster.await(newMaster + " taking a write", FAILOVER, () -> {
+            try (StatefulRedisConnection<String, String> connection = client.connect(redis.uri(newMaster))) {
+                write.set(connection.sync().set("after-failover", "written"));
+            } catch (RuntimeException e) {
+                write.set(String.valueOf(e.getMessage()));
+            }
+            return "OK".equals(write.get());
+        }, () -> "last answer " + write.get() + "; " + redis.roles());
 
         // the kubelet restarts it (restartPolicy Always); here once the promotion is seen
         cluster.restart(exMaster, "redis");
         cluster.await(exMaster + " back as a linked, ready replica of " + newMaster, FAILOVER,
                 () -> redis.role(exMaster).equals("slave") && redis.linked(exMaster) && cluster.ready(exMaster),
                 redis::roles);
-        assertThat(redis.call(exMaster, c -> c.info("replication"))).as("it follows the new master by its pod DNS name")
-                .contains("master_host:" + newMaster + ".");
+        // the master it follows: the promoted one, unless the Sentinels failed over once more meanwhile (then said here)
+        String master = redis.master();
+        System.out.printf("container tier: Valkey Sentinel: %s killed, %s promoted, %s rejoined; master now %s (%s)%n"
+                + "the ex-master's start:%n%s%nthe Sentinels' events:%n%s%n", exMaster, newMaster, exMaster, master, redis.roles(),
+                startLines(exMaster), sentinelEvents());
+        assertThat(redis.call(exMaster, c -> c.info("replication"))).as("it follows the master by its pod DNS name")
+                .contains("master_host:" + master + ".");
         cluster.await(exMaster + " has the data of before and after the failover", Duration.ofSeconds(20),
                 () -> List.of("kept", "written").equals(List.of(redis.call(exMaster, c -> String.valueOf(c.get("before-failover"))),
                         redis.call(exMaster, c -> String.valueOf(c.get("after-failover"))))), redis::roles);
+    }
+
+    /** @return the lines of a Redis container's log that tell how it started (ha.sh's decisions, the server's role) */
+    private String startLines(String pod) {
+        return Podman.run("logs", "-t", cluster.pod(pod).container("redis")).stdout().lines()
+                .filter(l -> l.contains("redis-kube:") || l.contains("MASTER MODE") || l.contains("PRIMARY MODE")
+                        || l.contains("REPLICAOF") || l.contains("Full resync") || l.contains("Running mode"))
+                .collect(java.util.stream.Collectors.joining("\n"));
+    }
+
+    /** @return the failover events in the Sentinels' logs (down, election, promotion, switch of master) */
+    private String sentinelEvents() {
+        StringBuilder out = new StringBuilder();
+        for (String sentinel : redis.sentinels()) {
+            Podman.run("logs", "-t", cluster.pod(sentinel).container("sentinel")).stdout().lines()
+                    .filter(l -> l.matches(".*[+-](sdown|odown|try-failover|elected-leader|selected-slave|promoted-slave|switch-master).*"))
+                    .forEach(l -> out.append(sentinel).append(' ').append(l).append('\n'));
+        }
+        return out.toString().strip();
     }
 }
