@@ -6,8 +6,9 @@ import java.util.Set;
 /**
  * The container image of the Redis pods. The default is a pinned official {@code redis} tag that
  * carries the October 2025 Lua fixes (CVE-2025-49844, CVE-2025-46817/46818/46819). Valkey images work
- * too: only directives both servers accept are rendered, and their {@code redis-server}/{@code redis-cli}
- * names are used.
+ * too: only directives both servers accept are rendered, and the pods' scripts call {@code redis-server},
+ * {@code redis-cli} and {@code redis-sentinel}, names the official valkey images link to their {@code valkey-*}
+ * binaries (an image with only the {@code valkey-*} names does not start).
  *
  * @param reference  image reference, e.g. {@code redis:7.2.11} or {@code valkey/valkey:8.1.4}; checked against the
  *                   Docker/OCI grammar {@code [registry[:port]/]path[:tag][@sha256:<hex>]}
