@@ -387,10 +387,11 @@ final class PodmanCluster implements AutoCloseable {
     /**
      * What deleting a pod took.
      *
-     * @param hooks     each container's preStop result, by container
+     * @param hooks      each container's preStop result, by container
+     * @param hookMillis how long each container's preStop took, by container
      * @param stopMillis how long each container took to stop after SIGTERM, by container
      */
-    record Deletion(Map<String, Podman.Result> hooks, Map<String, Long> stopMillis) {
+    record Deletion(Map<String, Podman.Result> hooks, Map<String, Long> hookMillis, Map<String, Long> stopMillis) {
     }
 
     /**
@@ -401,13 +402,16 @@ final class PodmanCluster implements AutoCloseable {
         KubeletPods.Planned planned = pod(pod);
         long deadline = System.currentTimeMillis() + grace(planned) * 1000;
         Map<String, Podman.Result> hooks = new LinkedHashMap<>();
+        Map<String, Long> hookMillis = new LinkedHashMap<>();
         for (Container container : planned.original().getSpec().getContainers()) {
             if (container.getLifecycle() != null && container.getLifecycle().getPreStop() != null
                     && container.getLifecycle().getPreStop().getExec() != null) {
                 List<String> args = new ArrayList<>(List.of("exec", planned.container(container.getName())));
                 args.addAll(container.getLifecycle().getPreStop().getExec().getCommand());
+                long started = System.currentTimeMillis();
                 hooks.put(container.getName(), Podman.run(
                         Duration.ofMillis(Math.max(1000, deadline - System.currentTimeMillis())), null, args));
+                hookMillis.put(container.getName(), System.currentTimeMillis() - started);
             }
         }
         probers(pod).forEach(Prober::stop);
@@ -425,7 +429,7 @@ final class PodmanCluster implements AutoCloseable {
         Map<String, Long> stopMillis = new LinkedHashMap<>();
         stops.forEach((name, future) -> stopMillis.put(name, future.join()));
         Podman.run(Duration.ofSeconds(60), null, List.of("pod", "stop", "-t", "0", planned.podmanName())).orThrow();
-        return new Deletion(hooks, stopMillis);
+        return new Deletion(hooks, hookMillis, stopMillis);
     }
 
     /** Waits until the condition holds, polling; fails with the description and every probe's state. */

@@ -95,6 +95,26 @@ final class RedisPods {
         return true;
     }
 
+    /** @return whether every Sentinel names the pod the master of {@code masterName} (get-master-addr-by-name) */
+    boolean sentinelsName(String masterName, String pod) {
+        String host = cluster.pod(pod).ip();
+        for (String sentinel : sentinels()) {
+            RedisURI uri = RedisURI.builder().withHost(cluster.pod(sentinel).ip()).withPort(26379)
+                    .withPassword(password.toCharArray()).withTimeout(Duration.ofSeconds(2)).build();
+            try (var connection = client.connectSentinel(uri)) {
+                java.net.SocketAddress named = connection.sync().getMasterAddrByName(masterName);
+                if (!(named instanceof java.net.InetSocketAddress address)
+                        || !cluster.map(new io.github.rediskube.client.RedisEndpoints.Address(address.getHostString(),
+                                address.getPort())).host().equals(host)) {
+                    return false;
+                }
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     String roles() {
         StringBuilder out = new StringBuilder();
         names().forEach(p -> out.append(p).append('=').append(role(p)).append(' '));

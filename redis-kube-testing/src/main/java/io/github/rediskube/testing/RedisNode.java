@@ -137,6 +137,36 @@ public final class RedisNode implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the server's process with SIGSTOP, as a node that hangs does: connections stay open, nothing answers,
+     * replication acknowledges nothing. {@link #thaw()} lets it go on.
+     */
+    public void freeze() {
+        signal("STOP");
+    }
+
+    /** Resumes a {@link #freeze() frozen} server (SIGCONT). */
+    public void thaw() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException(this + " is not running");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " exited " + kill.exitValue());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run kill", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted signalling " + this, e);
+        }
+    }
+
     /** Stops the server with SIGTERM (graceful shutdown), SIGKILL after 15 s. */
     public void stop() {
         if (process != null && process.isAlive()) {

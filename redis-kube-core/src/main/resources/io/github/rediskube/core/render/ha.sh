@@ -10,16 +10,17 @@
 #                     STORAGE mode), else what the other Sentinels say, else the master the Redis pods
 #                     themselves report (INFO replication; a silent pod is asked again, and replicas name
 #                     their master when it is down), else the bootstrap master
-#   ha.sh readiness   Redis pod readiness: a master the Sentinels do not name is not ready (and steps down
-#                     to a replica of the one they name); record the live role for the labeler, require the
+#   ha.sh readiness   Redis pod readiness: a master the Sentinels do not name is not ready (and, when they
+#                     do not know it as their replica, steps down to the one they name); record the live
+#                     role for the labeler, require the
 #                     pod's role label to match it (when REDIS_ROLE_DIR is set), then probe.sh readiness
 #   ha.sh liveness    Redis pod liveness: probe.sh liveness, and a replica whose link is down while the
 #                     Sentinels name another master than the one it follows (they never knew it, e.g. it
 #                     joined in the last 10 s before a failover) fails, so the kubelet restarts it to follow
 #   ha.sh sentinel-probe   Sentinel answers PING
-#   ha.sh prestop     Redis pod about to stop: a master pauses writes, waits until its replicas hold every
-#                     write, asks the Sentinels to fail over, follows the new master as soon as they name
-#                     it, then lets the paused clients go on (they get READONLY); bounded
+#   ha.sh prestop     Redis pod about to stop: a master refuses writes (NOREPLICAS), waits until its replicas
+#                     hold every write it acknowledged, asks the Sentinels to fail over, follows the new
+#                     master as soon as they name it (writes get READONLY from then on); bounded
 #   ha.sh label       sidecar: keep label rediskube.github.io/role of this pod equal to the recorded role
 # Waiting sub-commands (start, sentinel, label) end within a second of SIGTERM: a shell that is PID 1
 # has no default signal action, so they wait in a child process and trap the signal.
@@ -368,13 +369,32 @@ live_role() {
   esac
 }
 
-# A master that the Sentinels do not name is not ready; it steps down to a replica of the one they name
-# when that one answers as a master with at least as many replicas (never to an empty stray master).
+# Exits 0 when a Sentinel lists this pod among its replicas of the set. Such a master is the Sentinels' own
+# to handle: the replica their failover is promoting (they name it only once they see it answer as master,
+# up to a second after SLAVEOF NO ONE), or one that turned master by itself, which they make a replica
+# again (+convert-to-slave) while their master looks sane.
+sentinels_know_this_pod() {
+  self="${REDIS_ANNOUNCE_HOST:-}:${REDIS_PORT:-6379}"
+  for s in $REDIS_SENTINELS; do
+    CLI_TIMEOUT=1 cli "${s%:*}" "${s##*:}" SENTINEL replicas "$set_name" | tr -d '\r' | awk -v self="$self" '
+      NR % 2 == 1 { key = $0; next } key == "ip" { ip = $0 } key == "port" && ip ":" $0 == self { found = 1 }
+      END { exit !found }' && return 0
+  done
+  return 1
+}
+
+# A master that the Sentinels do not name is not ready. When they do not know it either (e.g. an ex-master
+# that came back as master after they restarted), it steps down to a replica of the one they name, if that
+# one answers as a master with at least as many replicas (never to an empty stray master).
 master_named_elsewhere() {
   answer="$(CLI_TIMEOUT=1 ask_sentinels)" || return 1
   # shellcheck disable=SC2086
   set -- $answer
   [ "$2:$3" != "${REDIS_ANNOUNCE_HOST:-}:${REDIS_PORT:-6379}" ] || return 1
+  if sentinels_know_this_pod; then
+    echo "not ready: the Sentinels name $2:$3 the master (epoch $1) and know this pod as their replica: theirs to promote or turn back, no step-down"
+    return 0
+  fi
   mine="$(printf '%s\n' "$info" | sed -n 's/^connected_slaves://p')"
   theirs="$(CLI_TIMEOUT=1 cli "$2" "$3" INFO replication)" || theirs=""
   if [ "$(printf '%s\n' "$theirs" | field role)" = master ] \
@@ -428,12 +448,21 @@ liveness() {
   exit 0
 }
 
-# Exits 0 once every replica linked to this master has acknowledged its whole replication offset.
-replicas_caught_up() {
-  cli 127.0.0.1 "${REDIS_PORT:-6379}" INFO replication | tr -d '\r' | awk -F'[:,=]' '
-    $1 == "master_repl_offset" { offset = $2 }
-    $1 ~ /^slave[0-9]+$/ { for (i = 2; i < NF; i += 2) if ($i == "offset") acked[$1] = $(i + 1) }
-    END { for (r in acked) if (acked[r] + 0 < offset + 0) exit 1; exit (offset == "") }'
+# Exits 0 once every replica linked to this master has acknowledged replication offset $1.
+replicas_hold() {
+  cli 127.0.0.1 "${REDIS_PORT:-6379}" INFO replication | tr -d '\r' | awk -F'[:,=]' -v want="$1" '
+    $1 ~ /^slave[0-9]+$/ { for (i = 2; i < NF; i += 2) if ($i == "offset" && $(i + 1) + 0 < want + 0) behind = 1 }
+    END { exit (want == "" || behind) }'
+}
+
+# named_master SENTINEL: prints "host port" of the master the Sentinel at host:port names (get-master-addr-by-name).
+named_master() {
+  CLI_TIMEOUT=1 cli "${1%:*}" "${1##*:}" SENTINEL get-master-addr-by-name "$set_name" | tr -d '\r' | tr '\n' ' '
+}
+
+# config_value NAME: this server's CONFIG GET NAME value.
+config_value() {
+  cli 127.0.0.1 "${REDIS_PORT:-6379}" CONFIG GET "$1" | tr -d '\r' | sed -n 2p
 }
 
 prestop() {
@@ -448,49 +477,73 @@ prestop() {
     say "no replica is linked: nothing to fail over to, shutting down"
     exit 0
   fi
-  # Writes wait (not fail) from here on; the pause ends by itself after the bound if this script dies.
-  if [ "$(cli 127.0.0.1 "$port" CLIENT PAUSE "$((bound * 1000))" WRITE)" != OK ]; then
-    say "cannot pause writes; failing over without the pause"
+  # From here on this master refuses writes (NOREPLICAS: it demands more replicas than exist), so every write
+  # it acknowledged is below the offset read next. Not CLIENT PAUSE WRITE: that also holds the Sentinels'
+  # hello PUBLISH and the PINGs queued behind it, so after down-after they see this master down and may start
+  # a failover of their own, at a newer epoch, promoting another replica than this one's failover does.
+  to_write="$(config_value min-replicas-to-write)"
+  max_lag="$(config_value min-replicas-max-lag)"
+  # (min-replicas-max-lag 0 would turn the check off; one parameter per CONFIG SET, as before Redis 7)
+  [ "${max_lag:-0}" -gt 0 ] || cli 127.0.0.1 "$port" CONFIG SET min-replicas-max-lag 10 >/dev/null || true
+  if [ "$(cli 127.0.0.1 "$port" CONFIG SET min-replicas-to-write 2147483647 | tr -d '\r')" != OK ]; then
+    say "cannot make this master refuse writes; failing over without that"
   fi
+  offset="$(cli 127.0.0.1 "$port" INFO replication | field master_repl_offset)"
   start="$(date +%s)"
-  until replicas_caught_up; do
+  until replicas_hold "$offset"; do
     if [ $(($(date +%s) - start)) -ge 5 ]; then
-      say "replicas still behind this master's offset after 5s: failing over anyway"
+      say "replicas still behind offset $offset after 5s: failing over anyway"
       break
     fi
     sleep 0.1
   done
+  # Ask for a failover only while the Sentinel still names this pod: SENTINEL FAILOVER fails over whatever
+  # it names, and if the Sentinels have moved on already, asking again would fail over their new master.
   asked=""
   for s in $REDIS_SENTINELS; do
-    if [ "$(CLI_TIMEOUT=2 cli "${s%:*}" "${s##*:}" SENTINEL failover "$set_name" | tr -d '\r')" = OK ]; then
-      say "writes paused, replicas caught up; asked the Sentinel at $s to fail over before this master stops"
+    # shellcheck disable=SC2046
+    set -- $(named_master "$s") none
+    if [ "$1:${2:-}" = "$me" ]; then
+      if [ "$(CLI_TIMEOUT=2 cli "${s%:*}" "${s##*:}" SENTINEL failover "$set_name" | tr -d '\r')" = OK ]; then
+        say "writes refused, replicas hold offset $offset; asked the Sentinel at $s to fail over before this master stops"
+        asked="$s"
+        break
+      fi
+    elif [ $# -eq 3 ] && [ "$(CLI_TIMEOUT=1 cli "$1" "$2" INFO replication | field role)" = master ]; then
+      say "writes refused, replicas hold offset $offset; the Sentinel at $s names $1:$2 the master already: no failover asked"
       asked="$s"
       break
     fi
   done
   while [ -n "$asked" ] && [ $(($(date +%s) - start)) -lt "$bound" ]; do
     for s in $REDIS_SENTINELS; do
-      addr="$(CLI_TIMEOUT=1 cli "${s%:*}" "${s##*:}" SENTINEL get-master-addr-by-name "$set_name" | tr -d '\r' \
-        | tr '\n' ' ')" || continue
-      # shellcheck disable=SC2086
-      set -- $addr
+      # shellcheck disable=SC2046
+      set -- $(named_master "$s")
       if [ $# -ne 2 ] || [ "$1:$2" = "$me" ]; then
         continue
       fi
       if [ "$(CLI_TIMEOUT=1 cli "$1" "$2" INFO replication | field role)" = master ]; then
         cli 127.0.0.1 "$port" REPLICAOF "$1" "$2" >/dev/null || true
-        cli 127.0.0.1 "$port" CLIENT UNPAUSE >/dev/null || true
+        allow_writes
         say "failed over: this pod is a replica of $1:$2 now, shutting down"
         exit 0
       fi
     done
     sleep 0.1
   done
-  cli 127.0.0.1 "$port" CLIENT UNPAUSE >/dev/null || true
+  allow_writes
   if [ -z "$asked" ]; then
     say "no Sentinel accepted the failover; shutting down anyway (the Sentinels fail over after down-after)"
   else
     say "no failover within ${bound}s; shutting down anyway (the Sentinels fail over after down-after)"
+  fi
+}
+
+# allow_writes: the min-replicas settings prestop found (a replica by now, or a master that stays one).
+allow_writes() {
+  if [ -n "$to_write" ] && [ -n "$max_lag" ]; then
+    cli 127.0.0.1 "$port" CONFIG SET min-replicas-to-write "$to_write" >/dev/null || true
+    cli 127.0.0.1 "$port" CONFIG SET min-replicas-max-lag "$max_lag" >/dev/null || true
   fi
 }
 

@@ -48,7 +48,7 @@ class SentinelScriptsTest {
     }
 
     @Test
-    void preStopPausesWritesSoEveryAcknowledgedWriteIsOnTheNewMaster() throws Exception {
+    void preStopHoldsWritesSoEveryAcknowledgedWriteIsOnTheNewMaster() throws Exception {
         try (SentinelTopology ha = SentinelTopology.start(SentinelFailoverTest.spec(), dir.resolve("ha"))) {
             RedisNode master = ha.currentMaster();
             ha.redisNodes().stream().filter(n -> n != master).forEach(r -> ha.awaitLinked(r, BOUND));
@@ -66,14 +66,14 @@ class SentinelScriptsTest {
             List<String> acknowledged = writer.acknowledged();
             long lost = promoted.call(client, c -> acknowledged.stream().filter(k -> c.exists(k) == 0).count());
             System.out.printf("preStop took %d ms; %d writes acknowledged by the old master, %d of them lost; "
-                    + "after the pause: %s%n", preStopMillis, acknowledged.size(), lost, writer.lastRefusal());
+                    + "after preStop: %s%n", preStopMillis, acknowledged.size(), lost, writer.lastRefusal());
             assertThat(lost).as("acknowledged writes missing on the new master %s", promoted).isZero();
             assertThat(preStop.exitCode()).as(preStop.output()).isZero();
-            assertThat(preStop.output()).contains("writes paused, replicas caught up", "asked the Sentinel",
+            assertThat(preStop.output()).contains("writes refused, replicas hold offset", "asked the Sentinel",
                     "failed over: this pod is a replica of");
             String oldRole = master.call(client, c -> c.role().get(0).toString());
             assertThat(oldRole).isEqualTo("slave");
-            assertThat(writer.lastRefusal()).as("writes after the pause are refused, not dropped").contains("READONLY");
+            assertThat(writer.lastRefusal()).as("writes after preStop are refused, not dropped").contains("READONLY");
             assertThat(preStopMillis).as("preStop well inside the 45 s grace period").isLessThan(10_000);
         }
     }
@@ -88,7 +88,7 @@ class SentinelScriptsTest {
 
         ContinuousWriter(RedisClient client, RedisNode master) {
             StatefulRedisConnection<String, String> connection = client.connect(master.uri());
-            connection.setTimeout(Duration.ofSeconds(30));   // paused writes wait, they do not time out
+            connection.setTimeout(Duration.ofSeconds(30));
             thread = new Thread(() -> {
                 try (connection) {
                     for (int n = 0; running.get(); n++) {
@@ -144,14 +144,23 @@ class SentinelScriptsTest {
         }
     }
 
+    /**
+     * A master the Sentinels neither name nor know (here: a replica turned master, then forgotten by a SENTINEL
+     * RESET, as an ex-master that came back as master after they restarted) is not ready and steps down.
+     */
     @Test
-    void aMasterTheSentinelsDoNotNameIsNotReadyAndStepsDownToTheirs() {
+    void aMasterTheSentinelsNeitherNameNorKnowIsNotReadyAndStepsDownToTheirs() {
         try (SentinelTopology ha = SentinelTopology.start(SentinelFailoverTest.spec(), dir.resolve("ha"))) {
             RedisNode master = ha.currentMaster();
             RedisNode stray = ha.redisNodes().get(1);
             ha.awaitLinked(stray, BOUND);
             ha.awaitLinked(ha.redisNodes().get(2), BOUND);
             stray.call(client, c -> c.replicaofNoOne());   // a second master, as after a missed failover
+            for (RedisNode sentinel : ha.sentinels()) {
+                try (var connection = client.connectSentinel(sentinel.uri())) {
+                    connection.sync().reset(ha.masterName());   // they forget their replicas, the stray with them
+                }
+            }
 
             ProbeResult real = ha.runScript(master, Map.of(), BOUND, "readiness");
             ProbeResult strayReadiness = ha.runScript(stray, Map.of(), BOUND, "readiness");
@@ -161,6 +170,36 @@ class SentinelScriptsTest {
             assertThat(strayReadiness.output()).contains("the Sentinels name 127.0.0.1:" + master.port()
                     + " the master", "stepping down to its replica");
             ha.awaitLinked(stray, BOUND);
+            assertThat(ha.liveMasters()).containsExactly(master);
+        }
+    }
+
+    /**
+     * A replica of the Sentinels' that answers as master while they still name the old one is what a failover of
+     * theirs looks like for up to a second after SLAVEOF NO ONE, before the leader sees the promotion: it is not
+     * ready, but must not step down — in the container tier that step-down undid the Sentinels' promotion twice
+     * in a row, so the planned failover did not happen within preStop. A replica that turned master by itself is
+     * theirs to turn back (+convert-to-slave), which they do.
+     */
+    @Test
+    void aReplicaTheSentinelsKnowThatAnswersAsMasterIsNotReadyButLeftToThemNotSteppedDown() {
+        try (SentinelTopology ha = SentinelTopology.start(SentinelFailoverTest.spec(), dir.resolve("ha"))) {
+            RedisNode master = ha.currentMaster();
+            RedisNode promoted = ha.redisNodes().get(1);
+            ha.awaitLinked(promoted, BOUND);
+            ha.awaitLinked(ha.redisNodes().get(2), BOUND);
+            ha.awaitSentinelsKnowReplicas(2, BOUND);
+            promoted.call(client, c -> c.replicaofNoOne());   // what the failover's leader sends first
+
+            ProbeResult readiness = ha.runScript(promoted, Map.of(), BOUND, "readiness");
+
+            assertThat(readiness.exitCode()).isEqualTo(1);
+            assertThat(readiness.output()).contains("the Sentinels name 127.0.0.1:" + master.port() + " the master",
+                    "know this pod as their replica").doesNotContain("stepping down");
+            String role = promoted.call(client, c -> c.role().get(0).toString());
+            assertThat(role).as("right after readiness").isEqualTo("master");
+            ha.awaitLinked(promoted, Duration.ofSeconds(40));   // the Sentinels' +convert-to-slave
+            assertThat(ha.sentinelLogs()).contains("+convert-to-slave slave 127.0.0.1:" + promoted.port());
             assertThat(ha.liveMasters()).containsExactly(master);
         }
     }
