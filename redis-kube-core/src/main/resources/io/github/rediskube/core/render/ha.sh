@@ -24,7 +24,7 @@
 #
 # Environment: REDIS_SENTINELS ("host:port host:port ..."), REDIS_MASTER_SET, REDIS_ROLE (the StatefulSet's
 # role: master-0 bootstraps as master), REDIS_MASTER_HOST/PORT (the bootstrap master), REDIS_ANNOUNCE_HOST,
-# REDIS_PORT, REDIS_MODE (cache|storage), REDIS_PASSWORD (optional, also the Sentinels' password),
+# REDIS_PORT, REDIS_MODE (cache|storage), REDIS_PASSWORD_FILE (optional, also the Sentinels' password),
 # REDIS_CONFIG_DIR (its file redis-peers lists every Redis pod as host:port), REDIS_RUNTIME_DIR,
 # REDIS_ROLE_DIR (optional), SENTINEL_PORT, SENTINEL_QUORUM, SENTINEL_ANNOUNCE_HOST, SENTINEL_STATE_DIR
 # (optional), POD_NAME, PRESTOP_WAIT_SECONDS (default 15).
@@ -33,7 +33,8 @@ set -eu
 config_dir="${REDIS_CONFIG_DIR:-/etc/redis-kube}"
 runtime_dir="${REDIS_RUNTIME_DIR:-/run/redis-kube}"
 set_name="${REDIS_MASTER_SET:-}"
-# REDIS_PASSWORD and REDISCLI_AUTH by the same rule as start.sh (one trailing newline stripped)
+# REDIS_PASSWORD and REDISCLI_AUTH by the same rule as start.sh (one trailing newline stripped), read
+# from the mounted Secret now and again at each cli call (redis_kube_password): a rotation reaches them
 . "$config_dir/password.sh"
 
 say() {
@@ -47,6 +48,7 @@ quoted() {
 # cli HOST PORT ARGS...: one redis-cli call, bounded.
 cli() {
   h="$1"; p="$2"; shift 2
+  redis_kube_password
   timeout "${CLI_TIMEOUT:-3}" redis-cli --no-auth-warning --raw -h "$h" -p "$p" "$@" 2>/dev/null
 }
 
@@ -268,6 +270,7 @@ start_sentinel() {
   set -- $(cat "$decision")
   host="$1"
   mport="$2"
+  redis_kube_password
   umask 077
   {
     cat "$config_dir/sentinel.conf"
