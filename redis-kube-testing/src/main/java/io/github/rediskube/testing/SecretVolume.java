@@ -9,6 +9,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -56,35 +58,55 @@ public final class SecretVolume {
     }
 
     /**
-     * Replaces the file's content atomically, mode 0440 (owner and group read, as {@code defaultMode: 0440}).
+     * Replaces one file's content atomically, keeping the volume's other files, mode 0440 (owner and group
+     * read, as {@code defaultMode: 0440}).
      *
      * @param name  the file (the Secret volume's item path)
      * @param value the Secret's value, bytes as stored (UTF-8)
      * @return this volume
      */
     public SecretVolume write(String name, String value) {
+        Map<String, String> files = new TreeMap<>(current());
+        files.put(name, value);
+        return write(files);
+    }
+
+    /**
+     * Replaces the volume's files with these, in one atomic swap (a new version directory, then {@code ..data}).
+     *
+     * @param files file name to content (UTF-8)
+     * @return this volume
+     */
+    public SecretVolume write(Map<String, String> files) {
         try {
             Path version = Files.createDirectory(dir.resolve("..version-" + VERSIONS.incrementAndGet()));
-            Path file = version.resolve(name);
-            Files.writeString(file, value, StandardCharsets.UTF_8);
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--r-----"));
+            GroupPrincipal principal = group == null ? null : dir.getFileSystem().getUserPrincipalLookupService()
+                    .lookupPrincipalByGroupName(String.valueOf(group));
+            for (Map.Entry<String, String> entry : files.entrySet()) {
+                Path file = version.resolve(entry.getKey());
+                Files.writeString(file, entry.getValue(), StandardCharsets.UTF_8);
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--r-----"));
+                if (principal != null) {
+                    Files.getFileAttributeView(file, PosixFileAttributeView.class).setGroup(principal);
+                }
+            }
             Files.setPosixFilePermissions(version, PosixFilePermissions.fromString("r-xr-x---"));
-            if (group != null) {
-                GroupPrincipal principal = dir.getFileSystem().getUserPrincipalLookupService()
-                        .lookupPrincipalByGroupName(String.valueOf(group));
-                Files.getFileAttributeView(file, PosixFileAttributeView.class).setGroup(principal);
+            if (principal != null) {
                 Files.getFileAttributeView(version, PosixFileAttributeView.class).setGroup(principal);
             }
-            Path old = Files.isSymbolicLink(dir.resolve("..data")) ? Files.readSymbolicLink(dir.resolve("..data")) : null;
+            Path data = dir.resolve("..data");
+            Path old = Files.isSymbolicLink(data) ? Files.readSymbolicLink(data) : null;
             Path link = Files.createSymbolicLink(dir.resolve("..data_tmp"), version.getFileName());
-            Files.move(link, dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            if (!Files.isSymbolicLink(dir.resolve(name))) {
-                Files.createSymbolicLink(dir.resolve(name), Path.of("..data").resolve(name));
+            Files.move(link, data, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            for (String name : files.keySet()) {
+                if (!Files.isSymbolicLink(dir.resolve(name))) {
+                    Files.createSymbolicLink(dir.resolve(name), Path.of("..data").resolve(name));
+                }
             }
             if (old != null) {
                 Path previous = dir.resolve(old);
-                try (var files = Files.list(previous)) {
-                    for (Path each : files.toList()) {
+                try (var stale = Files.list(previous)) {
+                    for (Path each : stale.toList()) {
                         Files.delete(each);
                     }
                 }
@@ -92,7 +114,24 @@ public final class SecretVolume {
             }
             return this;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + name + " into the Secret volume " + dir, e);
+            throw new UncheckedIOException("cannot write " + files.keySet() + " into the Secret volume " + dir, e);
+        }
+    }
+
+    /** @return the files of the current version */
+    private Map<String, String> current() {
+        Path data = dir.resolve("..data");
+        Map<String, String> files = new TreeMap<>();
+        if (!Files.isSymbolicLink(data)) {
+            return files;
+        }
+        try (var list = Files.list(data)) {
+            for (Path file : list.toList()) {
+                files.put(file.getFileName().toString(), Files.readString(file, StandardCharsets.UTF_8));
+            }
+            return files;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the Secret volume " + dir, e);
         }
     }
 }
