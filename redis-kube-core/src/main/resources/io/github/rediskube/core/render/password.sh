@@ -22,11 +22,11 @@ redis_kube_password() {
         "that the Secret exists with its key and that the pod's fsGroup may read the volume" >&2
       exit 66
     fi
-    # $(..) drops every trailing newline and, silently, every NUL: keep the former, count the latter
+    # $(..) drops every trailing newline and, silently, every NUL: keep the former, look for the latter
     REDIS_PASSWORD="$(cat "$REDIS_PASSWORD_FILE"; printf x)"
     REDIS_PASSWORD="${REDIS_PASSWORD%x}"
-    if [ -z "$REDIS_PASSWORD" ] \
-        || [ "$(tr -d '\000' < "$REDIS_PASSWORD_FILE" | wc -c)" -ne "$(wc -c < "$REDIS_PASSWORD_FILE")" ]; then
+    # shellcheck disable=SC2094 # both only read it
+    if [ -z "$REDIS_PASSWORD" ] || ! tr -d '\000' < "$REDIS_PASSWORD_FILE" | cmp -s - "$REDIS_PASSWORD_FILE"; then
       redis_kube_refuse
     fi
   fi

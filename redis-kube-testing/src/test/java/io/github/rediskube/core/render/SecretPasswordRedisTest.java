@@ -81,6 +81,17 @@ class SecretPasswordRedisTest {
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("kept-in", "a-file-0123456789"));
     }
 
+    @Test
+    void aNulByteInTheSecretFileIsRefusedNotSilentlyDropped(@TempDir Path dir) {
+        String stored = "kept-in\u0000a-file-0123456789";   // the shell would drop the NUL and run another password
+
+        assertThatThrownBy(() -> RedisTopology.start(spec(), dir, stored))
+                .isInstanceOf(RuntimeException.class)
+                .hasMessageContaining("exited with 65")
+                .hasMessageContaining("is refused")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("kept-in", "a-file-0123456789"));
+    }
+
     private static void awaitValue(RedisNode replica, String key, String value) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while (!value.equals(replica.call(client, c -> c.get(key)))) {
