@@ -132,6 +132,24 @@ class StorePasswordTest {
     }
 
     @Test
+    void aMasterStatefulSetRenderedBeforeThePasswordFileStillNamesItsSecretThroughTheEnv() {
+        RedisDeployment deployment = RedisKube.deploy(client, spec(Auth.generated()), ControlPlane.MOCK_OPTIONS);
+        client.apps().statefulSets().inNamespace(namespace).withName("orders-master").edit(sts -> {
+            var pod = sts.getSpec().getTemplate().getSpec();
+            pod.getVolumes().removeIf(v -> v.getName().equals(RedisManifests.PASSWORD_VOLUME));
+            pod.getContainers().get(0).getEnv().removeIf(e -> e.getName().equals("REDIS_PASSWORD_FILE"));
+            pod.getContainers().get(0).getEnv().add(new io.fabric8.kubernetes.api.model.EnvVarBuilder()
+                    .withName("REDIS_PASSWORD").withNewValueFrom().withNewSecretKeyRef("password", "orders-auth", false)
+                    .endValueFrom().build());
+            return sts;
+        });
+
+        assertThat(RedisKube.attach(client, namespace, "orders").password()).isEqualTo(FIRST);
+        deployment.storePassword(ROTATED);
+        assertThat(RedisKube.attach(client, namespace, "orders").password()).isEqualTo(ROTATED);
+    }
+
+    @Test
     void aPasswordBreakingTheRuleIsRefusedBeforeAnyApiCall() throws InterruptedException {
         RedisDeployment deployment = RedisKube.deploy(client, spec(Auth.generated()), ControlPlane.MOCK_OPTIONS);
         ControlPlane.recordedRequests(server);   // drain
