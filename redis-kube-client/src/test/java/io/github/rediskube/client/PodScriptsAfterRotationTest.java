@@ -133,7 +133,7 @@ class PodScriptsAfterRotationTest {
             RedisTopology.ProbeResult notReady = ha.runScript(stale, Map.of(), BOUND, "readiness");
             assertThat(notReady.exitCode()).as("a pod whose file still holds the old password: %s", notReady.output())
                     .isEqualTo(1);
-            assertThat(notReady.output()).startsWith("not ready");
+            assertThat(notReady.output()).startsWith("not ready").contains("WRONGPASS");
 
             stale.secretPassword(NEW);   // the kubelet catches up
             assertScript(ha, stale, 0, "readiness");

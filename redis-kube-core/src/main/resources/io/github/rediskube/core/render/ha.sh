@@ -323,7 +323,9 @@ master_named_elsewhere() {
 readiness() {
   info="$(cli 127.0.0.1 "${REDIS_PORT:-6379}" info replication | tr -d '\r')" || info=""
   if ! role="$(live_role)"; then
-    echo "not ready: no reply to INFO replication"
+    # say why (refused connection, or a password the server no longer takes: WRONGPASS)
+    echo "not ready: no reply to INFO replication: $(timeout "${CLI_TIMEOUT:-3}" redis-cli --no-auth-warning \
+      -h 127.0.0.1 -p "${REDIS_PORT:-6379}" ping 2>&1 | tr '\n' ' ')"
     exit 1
   fi
   if [ "$role" = master ] && master_named_elsewhere; then
