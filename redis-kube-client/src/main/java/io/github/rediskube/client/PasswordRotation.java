@@ -30,8 +30,10 @@ import org.slf4j.LoggerFactory;
  *   <li>replication and Sentinel links use the new one when they next connect ({@code CONFIG SET masterauth},
  *       {@code SENTINEL CONFIG SET sentinel-pass}, {@code SENTINEL SET <set> auth-pass}); links already up stay;</li>
  *   <li>the {@link RotatingPassword} switches: new connections authenticate with the new password;</li>
- *   <li>the new password is stored (the Secret, read by a pod when it starts): a pod restarted from now on
- *       runs with it, and every server accepts it;</li>
+ *   <li>the new password is stored (the Secret, mounted into the pods as the file their start script, probes
+ *       and Sentinel scripts read at each use): a pod restarted from now on runs with it, and every server
+ *       accepts it. The store returns only once every pod can read it ({@code RedisDeployment.storePassword}
+ *       waits the kubelets' refresh bound), since the next step makes the old password fail;</li>
  *   <li>the servers, found again (one restarted meanwhile, a replica added), accept the new password only
  *       ({@code ACL SETUSER default >new <old}; steps 1–2 repeated for them).</li>
  * </ol>

@@ -271,8 +271,8 @@ public final class RedisKubeConnections {
      * Moves a running set to a new password while clients keep reading and writing: every server first
      * accepts both passwords, replication follows ({@code CONFIG SET masterauth} on every server), the
      * endpoints' {@link RotatingPassword} switches so new connections (reconnects, replicas found later)
-     * use the new one, {@code store} records it (e.g. writes the deployment's Secret, which pods read when they
-     * start), and only then every server — found again, so one restarted meanwhile counts — stops accepting
+     * use the new one, {@code store} records it (e.g. writes the deployment's Secret, which pods read as a mounted
+     * file at start and at every probe, and waits until their kubelets refreshed that file), and only then every server — found again, so one restarted meanwhile counts — stops accepting
      * the old one. Connections already authenticated stay open: no command fails. Servers are reached at the
      * endpoints' addresses after {@code addressMapper}: the master, the listed replicas and those the master
      * reports. See the README's "Password rotation" for what this does not cover.
@@ -288,8 +288,11 @@ public final class RedisKubeConnections {
      * @param endpoints   the set, built with {@code credentials(RotatingPassword)}; every connection built from
      *                    them follows the rotation
      * @param newPassword the password to move to: {@code Auth.PASSWORD_RULE}, not the current one
-     * @param store       records the new password where restarting servers read it; called once every server
-     *                    accepts it and before the old one is retired; when it throws, nothing is retired
+     * @param store       records the new password where restarting servers and the pods' scripts read it, and
+     *                    returns once all of them can (the old one is retired right after);
+     *                    {@code deployment::storePassword} waits the kubelets' refresh bound
+     *                    ({@code DeployOptions.passwordFileRefresh}); called once every server accepts the new
+     *                    password; when it throws, nothing is retired
      * @throws IllegalArgumentException before any command, when the endpoints have no {@link RotatingPassword}
      *                                  or the new password breaks the rule or is the current one
      * @throws io.lettuce.core.RedisException naming the servers a step failed on, and what state it left

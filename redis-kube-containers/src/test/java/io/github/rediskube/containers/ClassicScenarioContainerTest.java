@@ -75,7 +75,7 @@ class ClassicScenarioContainerTest {
 
     private boolean replicasLinked() {
         return replicas().stream().allMatch(r -> cluster.exec(r, "redis", "sh", "-c",
-                "REDISCLI_AUTH=\"$REDIS_PASSWORD\" redis-cli info replication").stdout().contains("master_link_status:up"));
+                "REDISCLI_AUTH=\"$(cat \"$REDIS_PASSWORD_FILE\")\" redis-cli info replication").stdout().contains("master_link_status:up"));
     }
 
     private String onPod(String pod, Function<io.lettuce.core.api.sync.RedisCommands<String, String>, String> call) {

@@ -58,6 +58,7 @@ final class PodmanCluster implements AutoCloseable {
     private final Map<String, KubeletPods.Planned> pods = new LinkedHashMap<>();
     private final List<Prober> probers = new ArrayList<>();
     private final List<String> secrets = new ArrayList<>();
+    private PodSecrets podSecrets;
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(3, r -> {
         Thread thread = new Thread(r, "podman-prober");
         thread.setDaemon(true);
@@ -181,9 +182,11 @@ final class PodmanCluster implements AutoCloseable {
         }
 
         StringBuilder play = new StringBuilder();
+        podSecrets = PodSecrets.create(prefix);
         for (HasMetadata object : objects) {
             if (object instanceof Secret secret) {
                 createSecret(secret);
+                podSecrets.add(secret);
             } else if (object instanceof ConfigMap configMap) {
                 play.append(document(new ConfigMapBuilder(configMap).editMetadata()
                         .withName(prefix + configMap.getMetadata().getName()).endMetadata().build()));
@@ -194,8 +197,9 @@ final class PodmanCluster implements AutoCloseable {
             for (int i = 0; i < replicas(sts); i++) {
                 String pod = KubeletPods.podName(sts, i);
                 KubeletPods.Planned planned = KubeletPods.plan(sts, i, new KubeletPods.Context(prefix, ips.get(pod),
-                        aliases, extraEnv, options.projectedFiles()));
+                        aliases, extraEnv, options.projectedFiles(), podSecrets.root()));
                 pods.put(pod, planned);
+                podSecrets.write(planned, null);
                 planned.extra().forEach(c -> play.append(document(c)));
                 play.append(document(planned.played()));
                 args.addAll(List.of("--ip", planned.ip()));
@@ -257,6 +261,20 @@ final class PodmanCluster implements AutoCloseable {
         String name = prefix + secret.getMetadata().getName();
         Podman.run(Duration.ofSeconds(30), json, List.of("secret", "create", name, "-")).orThrow();
         secrets.add(name);
+    }
+
+    /**
+     * The Secret changed and the kubelet of each given pod refreshed its volumes: their files hold the new value
+     * (the pods' scripts read it at their next use). Pods not given keep the old files, as a kubelet that has not
+     * synced them yet.
+     *
+     * @param secretName the Secret (its name in the rendered objects)
+     * @param key        the key changed
+     * @param value      its new value
+     * @param podNames   the pods whose kubelet refreshed them now
+     */
+    void refreshSecret(String secretName, String key, String value, List<String> podNames) {
+        podSecrets.refresh(secretName, key, value, podNames.stream().map(this::pod).toList());
     }
 
     private void startProbers(KubeletPods.Planned pod) {
@@ -474,6 +492,9 @@ final class PodmanCluster implements AutoCloseable {
         probers.forEach(Prober::stop);
         scheduler.shutdownNow();
         PodmanSweep.removeRun(prefix);
+        if (podSecrets != null) {
+            podSecrets.close();
+        }
         if (yaml != null) {
             try {
                 Files.deleteIfExists(yaml);

@@ -6,7 +6,9 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.github.rediskube.client.RedisKubeConnections;
 import io.github.rediskube.client.RedisSentinels;
+import io.github.rediskube.client.RotatingPassword;
 import io.github.rediskube.core.RedisKube;
+import io.github.rediskube.core.render.RedisManifests;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.github.rediskube.core.spec.Role;
 import io.lettuce.core.RedisClient;
@@ -283,6 +285,59 @@ class SentinelContainerTest {
                 .getItems().stream().map(p -> p.getMetadata().getName()).filter(cluster::ready).sorted().toList();
     }
 
+    /**
+     * A live rotation on the Sentinel pods: the store plays each kubelet's refresh of every pod's mounted password
+     * file (Redis, Sentinel) before it returns; the pods' ha.sh readiness (role label, Sentinels asked) and
+     * sentinel-probe keep passing after the old password is retired, no write fails, the old one is refused.
+     */
+    @Test
+    void aRotatedPasswordReachesEveryPodsFileTheirHaScriptsStayReadyAndTheOldOneIsRefused() {
+        String old = spec.auth().password();
+        String rotated = "rotated-password-0123456789abcdef";
+        List<String> pods = List.copyOf(cluster.pods().keySet());
+        RedisSentinels sentinels = RedisSentinels.of(spec).toBuilder().credentials(RotatingPassword.of(old))
+                .addressMapper(cluster::map).build();
+        long retired;
+        try (StatefulRedisMasterReplicaConnection<String, String> split = RedisKubeConnections.connect(client, sentinels);
+             Writer writer = new Writer(split)) {
+            writer.awaitAcked(50);
+            RedisKubeConnections.rotatePassword(client, sentinels, rotated, stored -> cluster.refreshSecret(
+                    RedisManifests.secretName(spec), RedisManifests.secretKey(spec), stored, pods));
+            retired = System.currentTimeMillis();
+            writer.awaitAcked(writer.acked() + 50);
+            writer.close();
+            assertThat(writer.failures()).as("failed writes during and after the rotation (of %d)", writer.acked())
+                    .isZero();
+        }
+        cluster.await("two readiness runs of every container after the rotation", FAILOVER, () -> pods.stream()
+                .flatMap(p -> cluster.probers(p).stream()).filter(p -> p.kind().equals("readiness"))
+                .allMatch(p -> p.runs().stream().filter(r -> r.atMillis() > retired).count() >= 2), () -> "");
+        for (String pod : pods) {
+            assertThat(cluster.ready(pod)).as(pod + " Ready").isTrue();
+            for (Prober prober : cluster.probers(pod)) {
+                if (prober.kind().equals("readiness")) {
+                    assertThat(prober.runs()).filteredOn(r -> r.atMillis() > retired)
+                            .as(prober.container() + " readiness after the old password was retired")
+                            .allSatisfy(r -> assertThat(r.exitCode()).as(r.output()).isZero());
+                }
+            }
+            int port = pod.contains("-sentinel-") ? 26379 : 6379;
+            RedisURI oldUri = RedisURI.builder().withHost(cluster.pod(pod).ip()).withPort(port)
+                    .withPassword(old.toCharArray()).withTimeout(Duration.ofSeconds(10)).build();
+            Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() -> client.connect(oldUri).close());
+            assertThat(refused).as(pod + " refuses the old password").isNotNull();
+            assertThat(causes(refused)).as(pod).contains("WRONGPASS");
+        }
+    }
+
+    private static String causes(Throwable e) {
+        StringBuilder out = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            out.append(t).append("; ");
+        }
+        return out.toString();
+    }
+
     private StatefulRedisMasterReplicaConnection<String, String> connect() {
         RedisSentinels sentinels = RedisSentinels.of(spec).toBuilder().password(spec.auth().password())
                 .addressMapper(cluster::map).build();   // a spec carries no password (the Secret holds it)
@@ -293,6 +348,7 @@ class SentinelContainerTest {
     private static final class Writer implements AutoCloseable {
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final AtomicLong acked = new AtomicLong();
+        private final AtomicLong failures = new AtomicLong();
         private final Set<String> ackedKeys = ConcurrentHashMap.newKeySet();
         private volatile String lastAckedKey;
         private final Thread thread;
@@ -309,6 +365,7 @@ class SentinelContainerTest {
                             acked.incrementAndGet();
                         }
                     } catch (RuntimeException e) {
+                        failures.incrementAndGet();
                         sleep();
                     }
                 }
@@ -336,6 +393,11 @@ class SentinelContainerTest {
 
         long acked() {
             return acked.get();
+        }
+
+        /** @return how many writes failed (a failover makes some fail; a rotation must make none) */
+        long failures() {
+            return failures.get();
         }
 
         String lastAckedKey() {

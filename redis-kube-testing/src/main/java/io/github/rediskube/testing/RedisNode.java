@@ -24,15 +24,30 @@ public final class RedisNode implements AutoCloseable {
     private final Path home;
     private final Path log;
     private final ProcessBuilder launcher;
+    private final SecretVolume secret;
     private Process process;
 
-    RedisNode(String role, int port, String password, Path home, ProcessBuilder launcher) {
+    /** The file name of the password in a pod's Secret volume (the rendered volume's item path). */
+    static final String PASSWORD_FILE = "password";
+
+    RedisNode(String role, int port, String password, Path home, ProcessBuilder launcher, SecretVolume secret) {
         this.role = role;
         this.port = port;
         this.password = password;
         this.home = home;
         this.log = home.resolve("redis.log");
         this.launcher = launcher;
+        this.secret = secret;
+    }
+
+    /**
+     * The pod's Secret volume, written by the kubelet: its scripts read the password from this file
+     * ({@code REDIS_PASSWORD_FILE}) at each use.
+     *
+     * @return the file, or {@code null} when auth is off
+     */
+    public Path passwordFile() {
+        return secret == null ? null : secret.file(PASSWORD_FILE);
     }
 
     /** Starts (or restarts) the server and waits until it answers PING. */
@@ -86,15 +101,20 @@ public final class RedisNode implements AutoCloseable {
     }
 
     /**
-     * The password in the deployment's Secret changed: the next {@link #start()} runs with it (as a restarted
-     * pod reads {@code REDIS_PASSWORD} from the Secret), and {@link #uri()} authenticates with it from now on.
+     * The kubelet refreshed this pod's Secret volume after the Secret changed: {@link #passwordFile()} holds the
+     * new value (swapped atomically, as the kubelet does), so the pod's probes and scripts use it at their next
+     * run, the next {@link #start()} runs with it, and {@link #uri()} authenticates with it from now on.
      *
      * @param value the new password
      * @return this node
+     * @throws IllegalStateException when the node runs without auth
      */
     public RedisNode secretPassword(String value) {
+        if (secret == null) {
+            throw new IllegalStateException(this + " runs without auth: no Secret volume to refresh");
+        }
         this.password = value;
-        launcher.environment().put("REDIS_PASSWORD", value);
+        secret.write(PASSWORD_FILE, value);
         return this;
     }
 
@@ -134,36 +154,6 @@ public final class RedisNode implements AutoCloseable {
         if (process != null) {
             process.destroyForcibly();
             waitFor(Duration.ofSeconds(10));
-        }
-    }
-
-    /**
-     * Stops the server's process with SIGSTOP, as a node that hangs does: connections stay open, nothing answers,
-     * replication acknowledges nothing. {@link #thaw()} lets it go on.
-     */
-    public void freeze() {
-        signal("STOP");
-    }
-
-    /** Resumes a {@link #freeze() frozen} server (SIGCONT). */
-    public void thaw() {
-        signal("CONT");
-    }
-
-    private void signal(String name) {
-        if (process == null || !process.isAlive()) {
-            throw new IllegalStateException(this + " is not running");
-        }
-        try {
-            Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
-            if (kill.waitFor() != 0) {
-                throw new IllegalStateException("kill -" + name + " " + process.pid() + " exited " + kill.exitValue());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run kill", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted signalling " + this, e);
         }
     }
 

@@ -54,13 +54,13 @@ public final class RedisTopology implements AutoCloseable {
     }
 
     /**
-     * Like {@link #start(RedisReplicationSpec, Path)}, with {@code REDIS_PASSWORD} set to a Secret's value as
+     * Like {@link #start(RedisReplicationSpec, Path)}, with each pod's Secret volume holding a Secret's value as
      * stored (e.g. with the trailing newline {@code kubectl create secret --from-file} keeps), for a spec
      * whose password lives in an existing Secret.
      *
      * @param spec           the spec whose rendered config to run
      * @param root           a scratch directory
-     * @param storedPassword the Secret's value exactly as the pods' environment gets it, or {@code null}
+     * @param storedPassword the Secret's value exactly as the pods' password file holds it, or {@code null}
      * @return the running topology; its clients use the password as {@link Auth#secretPassword} reads it
      */
     public static RedisTopology start(RedisReplicationSpec spec, Path root, String storedPassword) {
@@ -146,10 +146,12 @@ public final class RedisTopology implements AutoCloseable {
                 env.put("REDIS_MASTER_HOST", "127.0.0.1");
                 env.put("REDIS_MASTER_PORT", String.valueOf(masterPort));
             }
+            SecretVolume secret = null;
             if (storedPassword != null) {
-                env.put("REDIS_PASSWORD", storedPassword);
+                secret = SecretVolume.create(home.resolve("secret"), null).write(RedisNode.PASSWORD_FILE, storedPassword);
+                env.put("REDIS_PASSWORD_FILE", secret.file(RedisNode.PASSWORD_FILE).toString());
             }
-            RedisNode node = new RedisNode(role.label(), port, clientPassword(), home, launcher);
+            RedisNode node = new RedisNode(role.label(), port, clientPassword(), home, launcher, secret);
             nodes.add(node);
             return node;
         } catch (IOException e) {
@@ -175,8 +177,8 @@ public final class RedisTopology implements AutoCloseable {
             env.put("PATH", binDir + java.io.File.pathSeparator + env.getOrDefault("PATH", ""));
             env.put("REDIS_ROLE", node.role());
             env.put("REDIS_PORT", String.valueOf(node.port()));
-            if (storedPassword != null) {
-                env.put("REDIS_PASSWORD", storedPassword);
+            if (node.passwordFile() != null) {
+                env.put("REDIS_PASSWORD_FILE", node.passwordFile().toString());
             }
             Process process = builder.start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

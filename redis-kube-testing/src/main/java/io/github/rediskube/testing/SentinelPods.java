@@ -60,12 +60,13 @@ final class SentinelPods {
             Files.writeString(script, RenderedConfig.of(spec).file(RedisManifests.HA_SCRIPT_KEY), StandardCharsets.UTF_8);
             ProcessBuilder launcher = new ProcessBuilder("sh", script.toString(), "start").directory(home.toFile());
             Map<String, String> env = environment(launcher, config, runtime);
+            SecretVolume secret = secretVolume(home, env);
             env.put("REDIS_ROLE", role.label());
             env.put("REDIS_PORT", String.valueOf(port));
             env.put("REDIS_ANNOUNCE_HOST", "127.0.0.1");
             env.put("REDIS_MODE", spec.mode().name().toLowerCase(java.util.Locale.ROOT));
             env.put("REDIS_DATA_DIR", data.toString());
-            RedisNode node = new RedisNode(role.label(), port, spec.auth().password(), home, launcher);
+            RedisNode node = new RedisNode(role.label(), port, spec.auth().password(), home, launcher, secret);
             environments.put(node, Map.copyOf(env));
             return node;
         } catch (IOException e) {
@@ -86,13 +87,14 @@ final class SentinelPods {
             Files.writeString(script, RenderedConfig.of(spec).file(RedisManifests.HA_SCRIPT_KEY), StandardCharsets.UTF_8);
             ProcessBuilder launcher = new ProcessBuilder("sh", script.toString(), "sentinel").directory(home.toFile());
             Map<String, String> env = environment(launcher, config, runtime);
+            SecretVolume secret = secretVolume(home, env);
             env.put("SENTINEL_PORT", String.valueOf(port));
             env.put("SENTINEL_QUORUM", String.valueOf(spec.sentinel().quorum()));
             env.put("SENTINEL_ANNOUNCE_HOST", "127.0.0.1");
             if (spec.mode() == Mode.STORAGE) {
                 env.put("SENTINEL_STATE_DIR", Files.createDirectories(home.resolve("data")).toString());
             }
-            RedisNode node = new RedisNode("sentinel", port, spec.auth().password(), home, launcher);
+            RedisNode node = new RedisNode("sentinel", port, spec.auth().password(), home, launcher, secret);
             environments.put(node, Map.copyOf(env));
             return node;
         } catch (IOException e) {
@@ -109,10 +111,18 @@ final class SentinelPods {
         env.put("REDIS_MASTER_SET", spec.name());
         env.put("REDIS_MASTER_HOST", "127.0.0.1");
         env.put("REDIS_MASTER_PORT", String.valueOf(redisPorts.get(0)));
-        if (spec.auth().password() != null) {
-            env.put("REDIS_PASSWORD", spec.auth().password());
-        }
         return env;
+    }
+
+    /** The pod's Secret volume holding the password, named by REDIS_PASSWORD_FILE; {@code null} without auth. */
+    private SecretVolume secretVolume(Path home, Map<String, String> env) {
+        if (spec.auth().password() == null) {
+            return null;
+        }
+        SecretVolume secret = SecretVolume.create(home.resolve("secret"), null)
+                .write(RedisNode.PASSWORD_FILE, spec.auth().password());
+        env.put("REDIS_PASSWORD_FILE", secret.file(RedisNode.PASSWORD_FILE).toString());
+        return secret;
     }
 
     /** The rendered {@code redis-peers} lists pod DNS names; here every pod is 127.0.0.1 on its own port. */

@@ -10,6 +10,7 @@ import java.time.Duration;
  * DeployOptions.DEFAULT.withStrategy(ApplyStrategy.CREATE_OR_UPDATE)   // API servers without SSA (mocks)
  *                      .withCreateNamespace(true);
  * DeployOptions.DEFAULT.withEphemeral(true);               // burn after use: close() deletes it all
+ * DeployOptions.DEFAULT.withPasswordFileRefresh(Duration.ofMinutes(5));   // kubelets with a longer sync period
  * }</pre>
  *
  * @param strategy        how objects are written
@@ -26,19 +27,34 @@ import java.time.Duration;
  * @param ephemeral       burn after use: {@link RedisDeployment#close()} deletes the deployment with its
  *                        volumes ({@code true}); or close releases only what the handle opened and the
  *                        deployment keeps running ({@code false}, default)
+ * @param passwordFileRefresh how long {@link RedisDeployment#storePassword} waits after writing the Secret,
+ *                        before it returns and a rotation retires the old password: the time every kubelet may
+ *                        take to refresh the pods' mounted password file ({@link #DEFAULT_PASSWORD_FILE_REFRESH});
+ *                        zero or more
  */
 public record DeployOptions(ApplyStrategy strategy, boolean forceConflicts, boolean createNamespace,
-                            Duration deleteTimeout, boolean adoptExisting, boolean ephemeral) {
+                            Duration deleteTimeout, boolean adoptExisting, boolean ephemeral,
+                            Duration passwordFileRefresh) {
 
     /** The field manager of every server-side apply. */
     public static final String FIELD_MANAGER = "redis-kube";
 
     /**
-     * Server-side apply, conflicts fail, namespace must exist, 2 minutes to delete, other people's objects
-     * refused, kept on close.
+     * How long a kubelet with default settings may take to write a changed Secret into the volumes of the pods
+     * that mount it: it refreshes a pod's volumes when it syncs the pod, every {@code syncFrequency} (1 minute
+     * by default) stretched by its pod workers' jitter (up to 1.5 times, so 90 s), with the Secret taken from
+     * its cache (the default {@code Watch} strategy is current within seconds). 2 minutes leave a margin. The
+     * kubelet reports no such refresh anywhere an API client can see, hence a bound rather than a check; raise
+     * it for kubelets with a longer {@code syncFrequency} or the {@code Cache} strategy (add the node's TTL).
      */
-    public static final DeployOptions DEFAULT =
-            new DeployOptions(ApplyStrategy.SERVER_SIDE_APPLY, false, false, Duration.ofMinutes(2), false, false);
+    public static final Duration DEFAULT_PASSWORD_FILE_REFRESH = Duration.ofMinutes(2);
+
+    /**
+     * Server-side apply, conflicts fail, namespace must exist, 2 minutes to delete, other people's objects
+     * refused, kept on close, 2 minutes for the kubelets to refresh a stored password's file.
+     */
+    public static final DeployOptions DEFAULT = new DeployOptions(ApplyStrategy.SERVER_SIDE_APPLY, false, false,
+            Duration.ofMinutes(2), false, false, DEFAULT_PASSWORD_FILE_REFRESH);
 
     /**
      * Checks the fields.
@@ -56,6 +72,8 @@ public record DeployOptions(ApplyStrategy strategy, boolean forceConflicts, bool
      * @param ephemeral burn after use: {@link RedisDeployment#close()} deletes the deployment with its volumes
      *                  ({@code true}); or close releases only what the handle opened and the deployment keeps running
      *                  ({@code false}, default)
+     * @param passwordFileRefresh how long {@link RedisDeployment#storePassword} waits for the kubelets to refresh
+     *                            the pods' password file, zero or more
      */
     public DeployOptions {
         if (strategy == null) {
@@ -64,6 +82,10 @@ public record DeployOptions(ApplyStrategy strategy, boolean forceConflicts, bool
         if (deleteTimeout == null || deleteTimeout.isNegative() || deleteTimeout.isZero()) {
             throw new IllegalArgumentException("deleteTimeout must be positive, was " + deleteTimeout
                     + ": use e.g. Duration.ofMinutes(2)");
+        }
+        if (passwordFileRefresh == null || passwordFileRefresh.isNegative()) {
+            throw new IllegalArgumentException("passwordFileRefresh must be zero or more, was " + passwordFileRefresh
+                    + ": use DeployOptions.DEFAULT_PASSWORD_FILE_REFRESH, or the kubelets' syncFrequency x 1.5 plus a margin");
         }
     }
 
@@ -80,7 +102,8 @@ public record DeployOptions(ApplyStrategy strategy, boolean forceConflicts, bool
      * @return a copy with this strategy
      */
     public DeployOptions withStrategy(ApplyStrategy value) {
-        return new DeployOptions(value, forceConflicts, createNamespace, deleteTimeout, adoptExisting, ephemeral);
+        return new DeployOptions(value, forceConflicts, createNamespace, deleteTimeout, adoptExisting, ephemeral,
+                passwordFileRefresh);
     }
 
     /**
@@ -88,7 +111,8 @@ public record DeployOptions(ApplyStrategy strategy, boolean forceConflicts, bool
      * @return a copy that does or does not take over conflicting fields
      */
     public DeployOptions withForceConflicts(boolean value) {
-        return new DeployOptions(strategy, value, createNamespace, deleteTimeout, adoptExisting, ephemeral);
+        return new DeployOptions(strategy, value, createNamespace, deleteTimeout, adoptExisting, ephemeral,
+                passwordFileRefresh);
     }
 
     /**
@@ -96,7 +120,8 @@ public record DeployOptions(ApplyStrategy strategy, boolean forceConflicts, bool
      * @return a copy that does or does not create a missing namespace
      */
     public DeployOptions withCreateNamespace(boolean value) {
-        return new DeployOptions(strategy, forceConflicts, value, deleteTimeout, adoptExisting, ephemeral);
+        return new DeployOptions(strategy, forceConflicts, value, deleteTimeout, adoptExisting, ephemeral,
+                passwordFileRefresh);
     }
 
     /**
@@ -104,7 +129,8 @@ public record DeployOptions(ApplyStrategy strategy, boolean forceConflicts, bool
      * @return a copy with another deletion bound
      */
     public DeployOptions withDeleteTimeout(Duration value) {
-        return new DeployOptions(strategy, forceConflicts, createNamespace, value, adoptExisting, ephemeral);
+        return new DeployOptions(strategy, forceConflicts, createNamespace, value, adoptExisting, ephemeral,
+                passwordFileRefresh);
     }
 
     /**
@@ -112,7 +138,8 @@ public record DeployOptions(ApplyStrategy strategy, boolean forceConflicts, bool
      * @return a copy that does or does not adopt them (see {@link #adoptExisting()})
      */
     public DeployOptions withAdoptExisting(boolean value) {
-        return new DeployOptions(strategy, forceConflicts, createNamespace, deleteTimeout, value, ephemeral);
+        return new DeployOptions(strategy, forceConflicts, createNamespace, deleteTimeout, value, ephemeral,
+                passwordFileRefresh);
     }
 
     /**
@@ -120,6 +147,18 @@ public record DeployOptions(ApplyStrategy strategy, boolean forceConflicts, bool
      * @return a copy that does or does not burn the deployment after use (see {@link #ephemeral()})
      */
     public DeployOptions withEphemeral(boolean value) {
-        return new DeployOptions(strategy, forceConflicts, createNamespace, deleteTimeout, adoptExisting, value);
+        return new DeployOptions(strategy, forceConflicts, createNamespace, deleteTimeout, adoptExisting, value,
+                passwordFileRefresh);
+    }
+
+    /**
+     * @param value how long {@link RedisDeployment#storePassword} waits for the kubelets to refresh the pods'
+     *              password file before a rotation retires the old password, zero or more (zero: pods that do not
+     *              see the new password yet fail their probes once the old one is retired)
+     * @return a copy with another bound (see {@link #DEFAULT_PASSWORD_FILE_REFRESH})
+     */
+    public DeployOptions withPasswordFileRefresh(Duration value) {
+        return new DeployOptions(strategy, forceConflicts, createNamespace, deleteTimeout, adoptExisting, ephemeral,
+                value);
     }
 }

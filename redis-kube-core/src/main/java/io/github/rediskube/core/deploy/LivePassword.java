@@ -13,16 +13,24 @@ import io.github.rediskube.core.spec.Auth;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.github.rediskube.core.spec.Role;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The password a deployment's pods actually run with: the one in its live Secret, which outlives the
  * spec's (a spec built again, after a restart or in another process, generates another one).
  */
 final class LivePassword {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LivePassword.class);
+    /** How often the wait for the kubelets reports what is left. */
+    private static final long PROGRESS_MILLIS = 30_000;
 
     private LivePassword() {
     }
@@ -138,6 +146,39 @@ final class LivePassword {
             instance.client().secrets().inNamespace(namespace).resource(edited).update();
         } catch (KubernetesClientException e) {
             throw Errors.of(instance.client(), "writing the password to", "Secret", namespace, ref.getName(), e, List.of());
+        }
+    }
+
+    /**
+     * Waits the time the kubelets may take to write a stored password into the pods' password files (see
+     * {@link DeployOptions#DEFAULT_PASSWORD_FILE_REFRESH} for why a bound, not a check), logging what is left
+     * every 30 s.
+     *
+     * @throws RedisKubeException with {@link Reason#OTHER} when interrupted (the interrupt flag is kept)
+     */
+    static void awaitFileRefresh(Instance instance, Duration bound) {
+        if (bound.isZero()) {
+            return;
+        }
+        String what = instance.namespace() + "/" + instance.name();
+        LOG.info("{}: waiting {} s for every kubelet to refresh the pods' password file before the old password"
+                + " is retired (DeployOptions.passwordFileRefresh)", what, bound.toSeconds());
+        long deadline = System.nanoTime() + bound.toNanos();
+        try {
+            for (long left = bound.toNanos(); left > 0; left = deadline - System.nanoTime()) {
+                Thread.sleep(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), PROGRESS_MILLIS)));
+                long remaining = deadline - System.nanoTime();
+                if (remaining > 0) {
+                    LOG.info("{}: {} s left before the old password may be retired", what,
+                            TimeUnit.NANOSECONDS.toSeconds(remaining));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RedisKubeException(Reason.OTHER, "Secret", instance.namespace(), null, "interrupted while waiting"
+                    + " for the kubelets to refresh the password file of " + what + "'s pods: the Secret holds the new"
+                    + " password, but some pods may still read the old one. Fix: keep the old password accepted for "
+                    + bound.toSeconds() + " s more (rotate again, or wait before retiring it)", null, List.of(), e);
         }
     }
 

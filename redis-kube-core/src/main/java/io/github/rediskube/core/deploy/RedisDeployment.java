@@ -205,19 +205,31 @@ public final class RedisDeployment implements AutoCloseable {
     }
 
     /**
-     * Writes a new password into the deployment's Secret, the one its pods read when they start: the store
+     * Writes a new password into the deployment's Secret, then waits until every pod can read it: the store
      * step of a live rotation ({@code RedisKubeConnections.rotatePassword(client, endpoints, newPassword,
-     * deployment::storePassword)} in redis-kube-client), called once every server accepts the new password.
-     * No pod restarts: the pod templates are left as they are (the running servers take the new password
+     * deployment::storePassword)} in redis-kube-client), called once every server accepts the new password; the
+     * rotation retires the old one as soon as this returns.
+     *
+     * <p>The pods read the password from the Secret mounted as a file, at each probe and script run. The kubelet
+     * of each node writes a changed Secret into its pods' volumes some time later and reports that nowhere an
+     * API client can see, so this waits {@link DeployOptions#passwordFileRefresh()} (by default
+     * {@link DeployOptions#DEFAULT_PASSWORD_FILE_REFRESH}, 2 minutes: a kubelet's default sync period with its
+     * jitter, plus a margin), logging what is left every 30 s. Retiring the old password sooner would fail the
+     * probes of every pod whose file still holds it (its Service endpoints gone) and, with Sentinel, its
+     * scripts' calls. During the wait every server accepts both passwords and clients already use the new one.
+     *
+     * <p>No pod restarts: the pod templates are left as they are (the running servers take the new password
      * live, through {@code ACL SETUSER}); a pod that restarts later starts with it. The next {@code deploy()}
-     * or {@link #update} then sees the Secret's password differ from the one the templates were stamped with
-     * and rolls the pods onto it (see the README's "Password rotation"). Called alone, outside a rotation,
-     * a restarting pod would run a password its peers refuse.
+     * or {@link #update} sees the Secret's password differ from the one the templates were stamped with and
+     * rolls the pods (see the README's "Password rotation"). Called alone, outside a rotation, a restarting pod
+     * would run a password its peers refuse.
      *
      * @param newPassword the new password ({@link Auth#PASSWORD_RULE})
-     * @return this handle
+     * @return this handle, once the wait is over
      * @throws IllegalArgumentException before any API call, when the password breaks the rule
-     * @throws RedisKubeException with {@link Reason#NOT_FOUND} when auth is off or the Secret is missing
+     * @throws RedisKubeException with {@link Reason#NOT_FOUND} when auth is off or the Secret is missing; with
+     *                            {@link Reason#OTHER} when interrupted during the wait (the Secret holds the new
+     *                            password; retiring the old one now could fail pods' probes)
      */
     public RedisDeployment storePassword(String newPassword) {
         Errors.requireArgument(newPassword, "newPassword", "use PasswordGenerator.secureRandom().generate()");
@@ -227,6 +239,7 @@ public final class RedisDeployment implements AutoCloseable {
         }
         LivePassword.store(instance, newPassword);
         LOG.info("{}/{}: stored a new password in its Secret (no pod restarted)", namespace, name);
+        LivePassword.awaitFileRefresh(instance, options.passwordFileRefresh());
         return this;
     }
 

@@ -3,9 +3,12 @@ package io.github.rediskube.core.deploy;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
+import io.fabric8.kubernetes.api.model.SecretVolumeSource;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.github.rediskube.core.render.RedisManifests;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.github.rediskube.core.spec.ResourceNames;
 import io.github.rediskube.core.spec.Role;
@@ -58,9 +61,24 @@ final class StatusReader {
                 + names.namespace() + ".svc." + names.clusterDomain(), ready ? null : PodDiagnosis.reason(pod, List.of()));
     }
 
-    /** @return the Secret key the pods read their password from, or {@code null} without auth (or master) */
+    /**
+     * @return the Secret key the pods read their password from, or {@code null} without auth (or master): the
+     *         mounted Secret volume's item, or {@code REDIS_PASSWORD}'s secretKeyRef on a StatefulSet rendered
+     *         before the password became a file
+     */
     static SecretKeySelector passwordRef(StatefulSet master) {
-        EnvVar password = master == null ? null : env(master, "REDIS_PASSWORD");
+        if (master == null) {
+            return null;
+        }
+        List<Volume> volumes = master.getSpec().getTemplate().getSpec().getVolumes();
+        for (Volume volume : volumes == null ? List.<Volume>of() : volumes) {
+            SecretVolumeSource secret = volume.getSecret();
+            if (RedisManifests.PASSWORD_VOLUME.equals(volume.getName()) && secret != null
+                    && secret.getItems() != null && secret.getItems().size() == 1) {
+                return new SecretKeySelector(secret.getItems().get(0).getKey(), secret.getSecretName(), false);
+            }
+        }
+        EnvVar password = env(master, "REDIS_PASSWORD");
         return password == null ? null : password.getValueFrom().getSecretKeyRef();
     }
 

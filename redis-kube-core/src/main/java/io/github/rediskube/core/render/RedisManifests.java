@@ -50,6 +50,11 @@ public final class RedisManifests {
     public static final String PASSWORD_SCRIPT_KEY = RedisConfig.PASSWORD_SCRIPT;
     /** Key of the probe script in the ConfigMap. */
     public static final String PROBE_SCRIPT_KEY = RedisConfig.PROBE_SCRIPT;
+    /**
+     * The pod volume of every Redis and Sentinel pod that mounts the password's Secret (its key as one file
+     * the scripts read at each use), when auth is on.
+     */
+    public static final String PASSWORD_VOLUME = PasswordFile.VOLUME;
 
     /**
      * Pod-template annotation of every Redis and Sentinel pod when the password is generated: a salted,

@@ -328,6 +328,7 @@ final class Sentinels {
 
     private static List<VolumeMount> sentinelMounts(RedisReplicationSpec spec) {
         List<VolumeMount> mounts = new ArrayList<>(Workloads.scriptMounts());
+        mounts.addAll(PasswordFile.mounts(spec));
         if (keepsState(spec)) {
             mounts.add(new VolumeMountBuilder().withName("data").withMountPath(STATE_DIR).build());
         }
@@ -351,12 +352,12 @@ final class Sentinels {
         if (keepsState(spec)) {
             env.add(new EnvVar("SENTINEL_STATE_DIR", STATE_DIR, null));
         }
-        env.addAll(Workloads.passwordEnv(spec));
+        env.addAll(PasswordFile.env(spec));
         return env;
     }
 
     private static List<Volume> sentinelVolumes(RedisReplicationSpec spec) {
-        return List.of(
+        List<Volume> volumes = new ArrayList<>(List.of(
                 new VolumeBuilder()
                         .withName("config")
                         .withNewConfigMap()
@@ -376,9 +377,10 @@ final class Sentinels {
                         .withNewEmptyDir()
                             .withSizeLimit(new Quantity("16Mi"))
                         .endEmptyDir()
-                        .build());
+                        .build()));
+        volumes.addAll(PasswordFile.volumes(spec));
+        return volumes;
     }
-
 
     private static Probe exec(List<String> command, int initialDelay, int period, int failures) {
         return new ProbeBuilder()

@@ -193,6 +193,7 @@ final class Workloads {
                     .withMountPath(RedisConfig.DATA_DIR)
                 .endVolumeMount()
                 .addAllToVolumeMounts(scriptMounts())
+                .addAllToVolumeMounts(PasswordFile.mounts(spec))
                 .addAllToVolumeMounts(spec.sentinelEnabled() ? List.of(Sentinels.roleMount()) : List.of())
                 .build();
     }
@@ -262,7 +263,7 @@ final class Workloads {
         if (spec.sentinelEnabled()) {
             env.addAll(Sentinels.redisEnv(spec));
         }
-        env.addAll(passwordEnv(spec));
+        env.addAll(PasswordFile.env(spec));
         return env;
     }
 
@@ -276,23 +277,6 @@ final class Workloads {
                     .endFieldRef()
                 .endValueFrom()
                 .build();
-    }
-
-    /** {@code REDIS_PASSWORD} from the deployment's Secret, when auth is on (the scripts read it from there). */
-    static List<EnvVar> passwordEnv(RedisReplicationSpec spec) {
-        if (!spec.auth().enabled()) {
-            return List.of();
-        }
-        return List.of(new EnvVarBuilder()
-                .withName("REDIS_PASSWORD")
-                .withNewValueFrom()
-                    .withNewSecretKeyRef()
-                        .withName(RedisManifests.secretName(spec))
-                        .withKey(RedisManifests.secretKey(spec))
-                        .withOptional(false)
-                    .endSecretKeyRef()
-                .endValueFrom()
-                .build());
     }
 
     private static ResourceRequirements resources(RedisReplicationSpec spec, NodeResources r) {
@@ -366,6 +350,7 @@ final class Workloads {
                     .withSizeLimit(new Quantity("16Mi"))
                 .endEmptyDir()
                 .build());
+        volumes.addAll(PasswordFile.volumes(spec));
         if (spec.sentinelEnabled()) {
             volumes.addAll(Sentinels.redisVolumes());
         }

@@ -27,7 +27,7 @@
 #
 # Environment: REDIS_SENTINELS ("host:port host:port ..."), REDIS_MASTER_SET, REDIS_ROLE (the StatefulSet's
 # role: master-0 bootstraps as master), REDIS_MASTER_HOST/PORT (the bootstrap master), REDIS_ANNOUNCE_HOST,
-# REDIS_PORT, REDIS_MODE (cache|storage), REDIS_PASSWORD (optional, also the Sentinels' password),
+# REDIS_PORT, REDIS_MODE (cache|storage), REDIS_PASSWORD_FILE (optional, also the Sentinels' password),
 # REDIS_CONFIG_DIR (its file redis-peers lists every Redis pod as host:port), REDIS_RUNTIME_DIR,
 # REDIS_ROLE_DIR (optional), SENTINEL_PORT, SENTINEL_QUORUM, SENTINEL_ANNOUNCE_HOST, SENTINEL_STATE_DIR
 # (optional), POD_NAME, PRESTOP_WAIT_SECONDS (default 15).
@@ -37,7 +37,8 @@ config_dir="${REDIS_CONFIG_DIR:-/etc/redis-kube}"
 runtime_dir="${REDIS_RUNTIME_DIR:-/run/redis-kube}"
 peers_seen="$runtime_dir/peers-seen"
 set_name="${REDIS_MASTER_SET:-}"
-# REDIS_PASSWORD and REDISCLI_AUTH by the same rule as start.sh (one trailing newline stripped)
+# REDIS_PASSWORD and REDISCLI_AUTH by the same rule as start.sh (one trailing newline stripped), read
+# from the mounted Secret now and again at each cli call (redis_kube_password): a rotation reaches them
 . "$config_dir/password.sh"
 
 say() {
@@ -51,6 +52,7 @@ quoted() {
 # cli HOST PORT ARGS...: one redis-cli call, bounded.
 cli() {
   h="$1"; p="$2"; shift 2
+  redis_kube_password
   timeout "${CLI_TIMEOUT:-3}" redis-cli --no-auth-warning --raw -h "$h" -p "$p" "$@" 2>/dev/null
 }
 
@@ -339,6 +341,7 @@ start_sentinel() {
   set -- $(cat "$decision")
   host="$1"
   mport="$2"
+  redis_kube_password
   umask 077
   {
     cat "$config_dir/sentinel.conf"
@@ -410,7 +413,9 @@ master_named_elsewhere() {
 readiness() {
   info="$(cli 127.0.0.1 "${REDIS_PORT:-6379}" info replication | tr -d '\r')" || info=""
   if ! role="$(live_role)"; then
-    echo "not ready: no reply to INFO replication"
+    # say why (refused connection, or a password the server no longer takes: WRONGPASS)
+    echo "not ready: no reply to INFO replication: $(timeout "${CLI_TIMEOUT:-3}" redis-cli --no-auth-warning \
+      -h 127.0.0.1 -p "${REDIS_PORT:-6379}" ping 2>&1 | tr '\n' ' ')"
     exit 1
   fi
   if [ "$role" = master ] && master_named_elsewhere; then

@@ -3,11 +3,12 @@
 #   probe.sh readiness   PING answers PONG (with auth); a replica must also be linked to its master
 #   probe.sh liveness    the server answers at all: any reply, PONG or an error such as LOADING (a big
 #                        dataset still loading), counts as alive, so a slow start is not killed
-# Environment: REDIS_ROLE, REDIS_PORT (default 6379), REDIS_PASSWORD (optional), PROBE_TIMEOUT (seconds).
+# Environment: REDIS_ROLE, REDIS_PORT (default 6379), REDIS_PASSWORD_FILE (optional: the mounted Secret, read
+# at every run, so a rotated password reaches the probes of running pods), PROBE_TIMEOUT (seconds).
 set -u
 
 port="${REDIS_PORT:-6379}"
-# REDIS_PASSWORD and REDISCLI_AUTH by the same rule as start.sh (one trailing newline stripped)
+# REDIS_PASSWORD and REDISCLI_AUTH from the file, by the same rule as start.sh (one trailing newline stripped)
 . "$(dirname "$0")/password.sh"
 
 cli() {

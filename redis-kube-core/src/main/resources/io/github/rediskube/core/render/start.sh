@@ -4,14 +4,15 @@
 # becomes redis-server so that it receives SIGTERM and shuts down gracefully.
 #
 # Environment: REDIS_ROLE (master|replica), REDIS_MASTER_HOST, REDIS_MASTER_PORT, REDIS_ANNOUNCE_HOST,
-# REDIS_PASSWORD (optional), REDIS_CONFIG_DIR, REDIS_RUNTIME_DIR.
+# REDIS_PASSWORD_FILE (optional: the mounted Secret), REDIS_CONFIG_DIR, REDIS_RUNTIME_DIR.
 set -eu
 
 config_dir="${REDIS_CONFIG_DIR:-/etc/redis-kube}"
 runtime_dir="${REDIS_RUNTIME_DIR:-/run/redis-kube}"
 role="${REDIS_ROLE:?REDIS_ROLE must be master or replica}"
 runtime_conf="$runtime_dir/redis.conf"
-# REDIS_PASSWORD as Redis and redis-cli use it (one trailing newline stripped, control characters refused)
+# REDIS_PASSWORD from the file, as Redis and redis-cli use it (one trailing newline stripped, control
+# characters refused)
 . "$config_dir/password.sh"
 
 case "$role" in

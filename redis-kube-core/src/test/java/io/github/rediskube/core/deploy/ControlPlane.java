@@ -26,7 +26,8 @@ final class ControlPlane {
      * bounded at 10 s.
      */
     static final DeployOptions MOCK_OPTIONS = DeployOptions.DEFAULT
-            .withStrategy(DeployOptions.ApplyStrategy.CREATE_OR_UPDATE).withDeleteTimeout(Duration.ofSeconds(10));
+            .withStrategy(DeployOptions.ApplyStrategy.CREATE_OR_UPDATE).withDeleteTimeout(Duration.ofSeconds(10))
+            .withPasswordFileRefresh(Duration.ZERO);   // no kubelet here: storePassword returns at once
 
     private ControlPlane() {
     }

@@ -14,14 +14,18 @@ import io.github.rediskube.core.render.RedisManifests;
 import io.github.rediskube.core.spec.Auth;
 import io.github.rediskube.core.spec.PasswordGenerator;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
+import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Control plane: the store step of a live password rotation writes the Secret the pods read at start and
- * restarts no pod (the running servers already took the new password through ACL).
+ * Control plane: the store step of a live password rotation writes the Secret the pods read (a mounted file),
+ * waits the kubelets' refresh bound before it returns, and restarts no pod (the running servers already took
+ * the new password through ACL).
  */
 @EnableKubernetesMockClient(crud = true)
 class StorePasswordTest {
@@ -69,6 +73,36 @@ class StorePasswordTest {
     }
 
     @Test
+    void storingWaitsForTheKubeletsToRefreshThePasswordFileAfterWritingTheSecret() throws Exception {
+        Duration refresh = Duration.ofSeconds(6);
+        RedisDeployment deployment = RedisKube.deploy(client, spec(Auth.generated()),
+                ControlPlane.MOCK_OPTIONS.withPasswordFileRefresh(refresh));
+        long started = System.nanoTime();
+
+        CompletableFuture<RedisDeployment> stored = CompletableFuture.supplyAsync(() -> deployment.storePassword(ROTATED));
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!ROTATED.equals(RedisKube.attach(client, namespace, "orders").password())) {
+            assertThat(System.nanoTime()).as("the Secret holds the new password within 20 s").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        boolean returnedWhenWritten = stored.isDone();
+        stored.get(60, TimeUnit.SECONDS);
+
+        assertThat(returnedWhenWritten).as("storePassword returns only after the kubelets' refresh bound, not once"
+                + " the Secret is written (the rotation retires the old password right after)").isFalse();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(refresh);
+    }
+
+    @Test
+    void aNegativePasswordFileRefreshIsRefusedNamingTheFieldAndTheFix() {
+        assertThatThrownBy(() -> DeployOptions.DEFAULT.withPasswordFileRefresh(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("passwordFileRefresh must be zero or more, was PT-1S: use"
+                        + " DeployOptions.DEFAULT_PASSWORD_FILE_REFRESH, or the kubelets' syncFrequency x 1.5 plus a margin");
+        assertThat(DeployOptions.DEFAULT.passwordFileRefresh()).isEqualTo(Duration.ofMinutes(2));
+    }
+
+    @Test
     void aLaterDeployRollsThePodsOntoTheStoredPasswordTheyAlreadyRun() {
         RedisDeployment deployment = RedisKube.deploy(client, spec(Auth.generated()), ControlPlane.MOCK_OPTIONS);
         deployment.storePassword(ROTATED);
@@ -79,7 +113,7 @@ class StorePasswordTest {
         assertThat(deployment.password()).as("the Secret is kept").isEqualTo(ROTATED);
         assertThat(templates().values()).extracting(t -> t.getMetadata().getAnnotations()
                         .get(RedisManifests.PASSWORD_HASH_ANNOTATION))
-                .as("the templates now name the stored password: the pods roll onto it (and their probes' env)")
+                .as("the templates now name the stored password: the pods roll onto it")
                 .containsOnly(RedisManifests.passwordHash(restarted, ROTATED));
     }
 
@@ -95,6 +129,24 @@ class StorePasswordTest {
         deployment.storePassword(ROTATED);
 
         assertThat(deployment.password()).isEqualTo(ROTATED);
+    }
+
+    @Test
+    void aMasterStatefulSetRenderedBeforeThePasswordFileStillNamesItsSecretThroughTheEnv() {
+        RedisDeployment deployment = RedisKube.deploy(client, spec(Auth.generated()), ControlPlane.MOCK_OPTIONS);
+        client.apps().statefulSets().inNamespace(namespace).withName("orders-master").edit(sts -> {
+            var pod = sts.getSpec().getTemplate().getSpec();
+            pod.getVolumes().removeIf(v -> v.getName().equals(RedisManifests.PASSWORD_VOLUME));
+            pod.getContainers().get(0).getEnv().removeIf(e -> e.getName().equals("REDIS_PASSWORD_FILE"));
+            pod.getContainers().get(0).getEnv().add(new io.fabric8.kubernetes.api.model.EnvVarBuilder()
+                    .withName("REDIS_PASSWORD").withNewValueFrom().withNewSecretKeyRef("password", "orders-auth", false)
+                    .endValueFrom().build());
+            return sts;
+        });
+
+        assertThat(RedisKube.attach(client, namespace, "orders").password()).isEqualTo(FIRST);
+        deployment.storePassword(ROTATED);
+        assertThat(RedisKube.attach(client, namespace, "orders").password()).isEqualTo(ROTATED);
     }
 
     @Test

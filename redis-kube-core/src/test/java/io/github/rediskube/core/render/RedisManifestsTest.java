@@ -115,10 +115,9 @@ class RedisManifestsTest {
         assertThat(env(redis, "REDIS_MASTER_HOST"))
                 .isEqualTo("orders-master-0.orders-headless.tenant-a.svc.cluster.local");
         assertThat(replicas.getSpec().getServiceName()).isEqualTo("orders-headless");
-        EnvVar password = redis.getEnv().stream().filter(e -> e.getName().equals("REDIS_PASSWORD")).findFirst()
-                .orElseThrow();
-        assertThat(password.getValueFrom().getSecretKeyRef().getName()).isEqualTo("orders-auth");
-        assertThat(password.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("password");
+        assertThat(env(redis, "REDIS_PASSWORD_FILE")).isEqualTo("/etc/redis-kube-auth/password");
+        assertThat(replicas.getSpec().getTemplate().getSpec().getVolumes()).filteredOn(v -> v.getSecret() != null)
+                .singleElement().satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("orders-auth"));
         assertThat(RedisManifests.startScript()).contains("masterauth", "requirepass", "replicaof");
     }
 
@@ -140,16 +139,17 @@ class RedisManifestsTest {
         Container redis = redisContainer(find(fromSecret, StatefulSet.class, "orders-master"));
 
         assertThat(fromSecret).noneMatch(o -> o instanceof Secret);
-        assertThat(redis.getEnv()).anySatisfy(e -> {
-            assertThat(e.getName()).isEqualTo("REDIS_PASSWORD");
-            assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("shared-redis");
-            assertThat(e.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("pass");
-        });
+        assertThat(find(fromSecret, StatefulSet.class, "orders-master").getSpec().getTemplate().getSpec().getVolumes())
+                .filteredOn(v -> v.getSecret() != null).singleElement().satisfies(v -> {
+                    assertThat(v.getSecret().getSecretName()).isEqualTo("shared-redis");
+                    assertThat(v.getSecret().getItems().get(0).getKey()).isEqualTo("pass");
+                });
+        assertThat(env(redis, "REDIS_PASSWORD_FILE")).isNotNull();
 
         List<HasMetadata> open = orders().auth(Auth.disabled()).build().manifests();
         assertThat(open).noneMatch(o -> o instanceof Secret);
         assertThat(redisContainer(find(open, StatefulSet.class, "orders-master")).getEnv())
-                .noneMatch(e -> e.getName().equals("REDIS_PASSWORD"));
+                .noneMatch(e -> e.getName().startsWith("REDIS_PASSWORD"));
     }
 
     @Test

@@ -75,10 +75,8 @@ class SentinelManifestsTest {
             assertThat(m.getMountPath()).isEqualTo("/run/redis-kube");
             assertThat(m.getReadOnly()).isNotEqualTo(Boolean.TRUE);
         });
-        assertThat(container.getEnv()).anySatisfy(e -> {
-            assertThat(e.getName()).isEqualTo("REDIS_PASSWORD");
-            assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("orders-auth");
-        });
+        assertThat(env(container, "REDIS_PASSWORD_FILE")).isEqualTo("/etc/redis-kube-auth/password");
+        assertThat(container.getVolumeMounts()).anySatisfy(m -> assertThat(m.getName()).isEqualTo("auth"));
     }
 
     @Test

@@ -75,8 +75,20 @@ class SecretPasswordRedisTest {
         assertThatThrownBy(() -> RedisTopology.start(spec(), dir, stored))
                 .isInstanceOf(RuntimeException.class)
                 .hasMessageContaining("exited with 65")
-                .hasMessageContaining("redis-kube: the password in the Secret (REDIS_PASSWORD) is refused")
+                .hasMessageContaining("redis-kube: the password in the Secret (")
+                .hasMessageContaining("/secret/password) is refused")
                 .hasMessageContaining("--from-literal")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("kept-in", "a-file-0123456789"));
+    }
+
+    @Test
+    void aNulByteInTheSecretFileIsRefusedNotSilentlyDropped(@TempDir Path dir) {
+        String stored = "kept-in\u0000a-file-0123456789";   // the shell would drop the NUL and run another password
+
+        assertThatThrownBy(() -> RedisTopology.start(spec(), dir, stored))
+                .isInstanceOf(RuntimeException.class)
+                .hasMessageContaining("exited with 65")
+                .hasMessageContaining("is refused")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("kept-in", "a-file-0123456789"));
     }
 

@@ -59,7 +59,7 @@ class SentinelPreStopTest {
 
             ProbeResult preStop;
             String refusal;
-            replicas.forEach(RedisNode::freeze);
+            replicas.forEach(RedisNode::pause);
             try {
                 CompletableFuture<ProbeResult> running = CompletableFuture.supplyAsync(
                         () -> ha.runScript(master, Map.of(), Duration.ofSeconds(40), "prestop"));
@@ -72,7 +72,7 @@ class SentinelPreStopTest {
                 });
                 preStop = running.join();
             } finally {
-                replicas.forEach(RedisNode::thaw);
+                replicas.forEach(RedisNode::resume);
             }
             String during = ha.sentinelLogs().substring(logged);
 

@@ -1,0 +1,67 @@
+package io.github.rediskube.core.render;
+
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.github.rediskube.core.spec.RedisReplicationSpec;
+import java.util.List;
+
+/**
+ * The deployment's password as a file: the Secret mounted read-only into every container that runs Redis or
+ * Sentinel (not the labeler, which needs none), and {@code REDIS_PASSWORD_FILE} naming it. The scripts
+ * ({@code password.sh}) read it at each use, so a password stored in the Secret during a live rotation reaches
+ * the probes and scripts of running pods once their kubelet refreshes the file, without a restart (an env var
+ * is fixed when the container starts). Adds nothing when auth is off.
+ */
+final class PasswordFile {
+
+    /** The pod volume holding the Secret. */
+    static final String VOLUME = "auth";
+    /** Where it is mounted; outside the ConfigMap's directory so that neither volume shadows the other. */
+    static final String DIR = "/etc/redis-kube-auth";
+    /** The file name of the password in {@link #DIR}, whatever the key in the Secret. */
+    static final String FILE = "password";
+    /** The scripts' variable naming the file. */
+    static final String ENV = "REDIS_PASSWORD_FILE";
+    /**
+     * Owner (root) and group (the pod's fsGroup, the image's uid 999) may read, nobody else; the kubelet gives
+     * the files of a Secret volume the fsGroup as their group.
+     */
+    static final int MODE = 0440;
+
+    private PasswordFile() {
+    }
+
+    /** @return {@code REDIS_PASSWORD_FILE}, when auth is on */
+    static List<EnvVar> env(RedisReplicationSpec spec) {
+        return spec.auth().enabled() ? List.of(new EnvVar(ENV, DIR + "/" + FILE, null)) : List.of();
+    }
+
+    /** @return the read-only mount of {@link #VOLUME}, when auth is on */
+    static List<VolumeMount> mounts(RedisReplicationSpec spec) {
+        return spec.auth().enabled()
+                ? List.of(new VolumeMountBuilder().withName(VOLUME).withMountPath(DIR).withReadOnly(true).build())
+                : List.of();
+    }
+
+    /** @return the Secret volume with the password's key as {@link #FILE}, when auth is on */
+    static List<Volume> volumes(RedisReplicationSpec spec) {
+        if (!spec.auth().enabled()) {
+            return List.of();
+        }
+        return List.of(new VolumeBuilder()
+                .withName(VOLUME)
+                .withNewSecret()
+                    .withSecretName(RedisManifests.secretName(spec))
+                    .withDefaultMode(MODE)
+                    .withOptional(false)
+                    .addNewItem()
+                        .withKey(RedisManifests.secretKey(spec))
+                        .withPath(FILE)
+                    .endItem()
+                .endSecret()
+                .build());
+    }
+}
