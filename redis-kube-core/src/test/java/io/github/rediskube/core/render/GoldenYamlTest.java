@@ -12,21 +12,44 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The classic scenario's YAML, byte for byte. A deliberate rendering change is recorded with
+ * Every mode's YAML, byte for byte: the classic scenario (CACHE), STORAGE, and Sentinel (CACHE and STORAGE), so a change
+ * to any mode's rendering shows in a diff. A deliberate rendering change is recorded with
  * {@code ./mvnw test -pl redis-kube-core -Dtest=GoldenYamlTest -Drediskube.updateGolden=true} and reviewed in the diff.
  */
 class GoldenYamlTest {
 
-    private static final Path GOLDEN = Path.of("src/test/resources/golden/classic-walkthrough.yaml");
+    private static final Path GOLDEN_DIR = Path.of("src/test/resources/golden");
 
     @Test
     void classicScenarioRendersTheGoldenYaml() throws IOException {
-        String yaml = RedisManifestsTest.classic().toYaml();
+        assertGolden("classic-walkthrough.yaml", RedisManifestsTest.classic());
+    }
+
+    @Test
+    void storageModeRendersTheGoldenYaml() throws IOException {
+        assertGolden("storage.yaml", RedisManifestsTest.classic().toBuilder().storage("10Gi").build());
+    }
+
+    @Test
+    void sentinelModeRendersTheGoldenYaml() throws IOException {
+        assertGolden("sentinel.yaml", RedisManifestsTest.classic().toBuilder().sentinel(s -> s.sentinels(3)).build());
+    }
+
+    @Test
+    void sentinelStorageModeRendersTheGoldenYaml() throws IOException {
+        assertGolden("sentinel-storage.yaml",
+                RedisManifestsTest.classic().toBuilder().storage("10Gi").sentinel(s -> s.sentinels(3)).build());
+    }
+
+    private static void assertGolden(String file, RedisReplicationSpec spec) throws IOException {
+        Path golden = GOLDEN_DIR.resolve(file);
+        String yaml = spec.toYaml();
         if (Boolean.getBoolean("rediskube.updateGolden")) {
-            Files.writeString(GOLDEN, yaml, StandardCharsets.UTF_8);
+            Files.writeString(golden, yaml, StandardCharsets.UTF_8);
         }
 
-        assertThat(yaml).isEqualTo(Files.readString(GOLDEN, StandardCharsets.UTF_8));
+        assertThat(yaml).as("%s (regenerate with -Drediskube.updateGolden=true when the change is deliberate)", golden)
+                .isEqualTo(Files.readString(golden, StandardCharsets.UTF_8));
     }
 
     @Test
