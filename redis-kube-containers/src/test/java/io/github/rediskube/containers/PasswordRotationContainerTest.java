@@ -114,15 +114,7 @@ class PasswordRotationContainerTest {
 
     /** @return PONG, or the refusal with its causes */
     private static String authenticate(PodmanCluster cluster, RedisClient client, String pod, String password) {
-        try (StatefulRedisConnection<String, String> c = client.connect(uri(cluster, pod, password))) {
-            return c.sync().ping();
-        } catch (RuntimeException refused) {
-            StringBuilder causes = new StringBuilder();
-            for (Throwable t = refused; t != null; t = t.getCause()) {
-                causes.append(t).append("; ");
-            }
-            return causes.toString();
-        }
+        return RedisPods.authenticate(client, uri(cluster, pod, password));
     }
 
     private static RedisURI uri(PodmanCluster cluster, String pod, String password) {
