@@ -30,9 +30,9 @@ import java.util.regex.Pattern;
  * runs podman's health checks; the harness runs them), emptyDirs renamed per pod (podman makes each a named
  * volume called after the volume, shared by every pod), Secret and ConfigMap references prefixed (podman's
  * secrets and volumes are machine-wide), projected volumes (the service-account token) turned into a
- * ConfigMap of the files the pod expects, Secret volumes turned into a host directory of the pod's own that
- * the harness writes and refreshes as the kubelet does ({@link #secretDir}; podman 4.3 would give a Secret
- * volume's files once, from a podman secret, never updated).
+ * ConfigMap of the files the pod expects, Secret and ConfigMap volumes turned into a host directory of the
+ * pod's own that the harness writes (and refreshes, for Secrets) as the kubelet does ({@link #volumeDir},
+ * {@link PodVolumes}; podman 4.3 would give a Secret volume's files once, from a podman secret, never updated).
  */
 final class KubeletPods {
 
@@ -46,15 +46,18 @@ final class KubeletPods {
      * @param hostAliases   /etc/hosts entries of every pod (pod and Service DNS names)
      * @param extraEnv      what the kubelet adds to every container (KUBERNETES_SERVICE_HOST/PORT)
      * @param projectedFiles files of every projected volume (token, ca.crt, namespace); empty: none mounted
-     * @param secretRoot    the host directory under which each pod's Secret volumes are ({@link #secretDir})
+     * @param volumeRoot    the host directory under which each pod's Secret and ConfigMap volumes are ({@link #volumeDir})
      */
     record Context(String prefix, String ip, List<HostAlias> hostAliases, Map<String, String> extraEnv,
-                   Map<String, String> projectedFiles, java.nio.file.Path secretRoot) {
+                   Map<String, String> projectedFiles, java.nio.file.Path volumeRoot) {
     }
 
-    /** @return the host directory standing for a pod's Secret volume, which the harness writes as the kubelet does */
-    static java.nio.file.Path secretDir(java.nio.file.Path secretRoot, String pod, String volume) {
-        return secretRoot.resolve(pod).resolve(volume);
+    /**
+     * @return the host directory standing for a pod's Secret or ConfigMap volume, which the harness writes as the
+     *         kubelet does
+     */
+    static java.nio.file.Path volumeDir(java.nio.file.Path volumeRoot, String pod, String volume) {
+        return volumeRoot.resolve(pod).resolve(volume);
     }
 
     /**
@@ -130,12 +133,9 @@ final class KubeletPods {
             if (volume.getEmptyDir() != null) {
                 volumeNames.put(volume.getName(), renamed);
                 volumes.add(new VolumeBuilder(volume).withName(renamed).build());
-            } else if (volume.getConfigMap() != null) {
-                volumes.add(new VolumeBuilder(volume).editConfigMap()
-                        .withName(context.prefix() + volume.getConfigMap().getName()).endConfigMap().build());
-            } else if (volume.getSecret() != null) {
+            } else if (volume.getConfigMap() != null || volume.getSecret() != null) {
                 volumes.add(new VolumeBuilder().withName(volume.getName()).withNewHostPath()
-                        .withPath(secretDir(context.secretRoot(), name, volume.getName()).toString())
+                        .withPath(volumeDir(context.volumeRoot(), name, volume.getName()).toString())
                         .withType("Directory").endHostPath().build());
             } else if (volume.getProjected() != null) {
                 if (context.projectedFiles().isEmpty()) {

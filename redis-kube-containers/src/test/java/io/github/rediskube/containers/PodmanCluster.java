@@ -58,7 +58,7 @@ final class PodmanCluster implements AutoCloseable {
     private final Map<String, KubeletPods.Planned> pods = new LinkedHashMap<>();
     private final List<Prober> probers = new ArrayList<>();
     private final List<String> secrets = new ArrayList<>();
-    private PodSecrets podSecrets;
+    private PodVolumes podVolumes;
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(3, r -> {
         Thread thread = new Thread(r, "podman-prober");
         thread.setDaemon(true);
@@ -182,12 +182,13 @@ final class PodmanCluster implements AutoCloseable {
         }
 
         StringBuilder play = new StringBuilder();
-        podSecrets = PodSecrets.create(prefix);
+        podVolumes = PodVolumes.create(prefix);
         for (HasMetadata object : objects) {
             if (object instanceof Secret secret) {
                 createSecret(secret);
-                podSecrets.add(secret);
+                podVolumes.add(secret);
             } else if (object instanceof ConfigMap configMap) {
+                podVolumes.add(configMap);      // mounted from the pods' own directories; played for configMapKeyRefs
                 play.append(document(new ConfigMapBuilder(configMap).editMetadata()
                         .withName(prefix + configMap.getMetadata().getName()).endMetadata().build()));
             }
@@ -197,9 +198,10 @@ final class PodmanCluster implements AutoCloseable {
             for (int i = 0; i < replicas(sts); i++) {
                 String pod = KubeletPods.podName(sts, i);
                 KubeletPods.Planned planned = KubeletPods.plan(sts, i, new KubeletPods.Context(prefix, ips.get(pod),
-                        aliases, extraEnv, options.projectedFiles(), podSecrets.root()));
+                        aliases, extraEnv, options.projectedFiles(), podVolumes.root()));
                 pods.put(pod, planned);
-                podSecrets.write(planned, null);
+                podVolumes.write(planned, null);
+                podVolumes.writeConfigMaps(planned);
                 planned.extra().forEach(c -> play.append(document(c)));
                 play.append(document(planned.played()));
                 args.addAll(List.of("--ip", planned.ip()));
@@ -274,7 +276,7 @@ final class PodmanCluster implements AutoCloseable {
      * @param podNames   the pods whose kubelet refreshed them now
      */
     void refreshSecret(String secretName, String key, String value, List<String> podNames) {
-        podSecrets.refresh(secretName, key, value, podNames.stream().map(this::pod).toList());
+        podVolumes.refresh(secretName, key, value, podNames.stream().map(this::pod).toList());
     }
 
     private void startProbers(KubeletPods.Planned pod) {
@@ -492,8 +494,8 @@ final class PodmanCluster implements AutoCloseable {
         probers.forEach(Prober::stop);
         scheduler.shutdownNow();
         PodmanSweep.removeRun(prefix);
-        if (podSecrets != null) {
-            podSecrets.close();
+        if (podVolumes != null) {
+            podVolumes.close();
         }
         if (yaml != null) {
             try {

@@ -14,7 +14,7 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A Secret volume of one pod, written as the kubelet writes it (its {@code AtomicWriter}): each version in a
+ * A Secret (or ConfigMap) volume of one pod, written as the kubelet writes it (its {@code AtomicWriter}): each version in a
  * directory of its own, {@code ..data} a symlink to the current one, swapped by a rename, and each file a
  * symlink through {@code ..data}. A script reading the file sees the old value or the new one, never a mix.
  * The kubelet refreshes a running pod's volume some time after the Secret changed; a test calls
@@ -26,10 +26,12 @@ public final class SecretVolume {
 
     private final Path dir;
     private final Integer group;
+    private final int mode;
 
-    private SecretVolume(Path dir, Integer group) {
+    private SecretVolume(Path dir, Integer group, int mode) {
         this.dir = dir;
         this.group = group;
+        this.mode = mode;
     }
 
     /**
@@ -39,9 +41,24 @@ public final class SecretVolume {
      * @return an empty volume
      */
     public static SecretVolume create(Path dir, Integer group) {
+        return create(dir, group, 0440);
+    }
+
+    /**
+     * @param dir   the volume's directory (created)
+     * @param group the gid its files belong to (the pod's fsGroup; needs root), or {@code null} to keep the
+     *              writer's
+     * @param mode  the files' mode, as the volume's {@code defaultMode} (e.g. {@code 0444}); the version
+     *              directory gets the search bit wherever the files can be read
+     * @return an empty volume
+     */
+    public static SecretVolume create(Path dir, Integer group, int mode) {
+        if ((mode & ~0777) != 0) {
+            throw new IllegalArgumentException("mode must be within 0777, was " + Integer.toOctalString(mode));
+        }
         try {
             Files.createDirectories(dir);
-            return new SecretVolume(dir, group);
+            return new SecretVolume(dir, group, mode);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + dir, e);
         }
@@ -58,8 +75,8 @@ public final class SecretVolume {
     }
 
     /**
-     * Replaces one file's content atomically, keeping the volume's other files, mode 0440 (owner and group
-     * read, as {@code defaultMode: 0440}).
+     * Replaces one file's content atomically, keeping the volume's other files, in the volume's mode (0440,
+     * owner and group read, unless created with another).
      *
      * @param name  the file (the Secret volume's item path)
      * @param value the Secret's value, bytes as stored (UTF-8)
@@ -85,12 +102,12 @@ public final class SecretVolume {
             for (Map.Entry<String, String> entry : files.entrySet()) {
                 Path file = version.resolve(entry.getKey());
                 Files.writeString(file, entry.getValue(), StandardCharsets.UTF_8);
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--r-----"));
+                Files.setPosixFilePermissions(file, permissions(mode));
                 if (principal != null) {
                     Files.getFileAttributeView(file, PosixFileAttributeView.class).setGroup(principal);
                 }
             }
-            Files.setPosixFilePermissions(version, PosixFilePermissions.fromString("r-xr-x---"));
+            Files.setPosixFilePermissions(version, permissions(mode | (mode & 0444) >> 2));
             if (principal != null) {
                 Files.getFileAttributeView(version, PosixFileAttributeView.class).setGroup(principal);
             }
@@ -116,6 +133,15 @@ public final class SecretVolume {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + files.keySet() + " into the Secret volume " + dir, e);
         }
+    }
+
+    private static java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions(int mode) {
+        StringBuilder text = new StringBuilder();
+        for (int shift = 6; shift >= 0; shift -= 3) {
+            int bits = mode >> shift;
+            text.append((bits & 4) != 0 ? 'r' : '-').append((bits & 2) != 0 ? 'w' : '-').append((bits & 1) != 0 ? 'x' : '-');
+        }
+        return PosixFilePermissions.fromString(text.toString());
     }
 
     /** @return the files of the current version */
