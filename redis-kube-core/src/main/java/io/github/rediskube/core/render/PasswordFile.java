@@ -24,7 +24,7 @@ final class PasswordFile {
     /** The file name of the password in {@link #DIR}, whatever the key in the Secret. */
     static final String FILE = "password";
     /** The scripts' variable naming the file. */
-    static final String ENV = "REDIS_PASSWORD_FILE";
+    static final String ENV = ScriptEnv.REDIS_PASSWORD_FILE.name();
     /**
      * Owner (root) and group (the pod's fsGroup, the image's uid 999) may read, nobody else; the kubelet gives
      * the files of a Secret volume the fsGroup as their group.
@@ -36,7 +36,7 @@ final class PasswordFile {
 
     /** @return {@code REDIS_PASSWORD_FILE}, when auth is on */
     static List<EnvVar> env(RedisReplicationSpec spec) {
-        return spec.auth().enabled() ? List.of(new EnvVar(ENV, DIR + "/" + FILE, null)) : List.of();
+        return spec.auth().enabled() ? List.of(ScriptEnv.REDIS_PASSWORD_FILE.is(DIR + "/" + FILE)) : List.of();
     }
 
     /** @return the read-only mount of {@link #VOLUME}, when auth is on */

@@ -92,10 +92,10 @@ final class Sentinels {
     /** What a Redis pod's start script needs to ask the Sentinels. */
     static List<EnvVar> redisEnv(RedisReplicationSpec spec) {
         return List.of(
-                new EnvVar("REDIS_SENTINELS", addresses(spec), null),
-                new EnvVar("REDIS_MASTER_SET", spec.name(), null),
-                new EnvVar("REDIS_MODE", spec.mode().name().toLowerCase(java.util.Locale.ROOT), null),
-                new EnvVar("REDIS_ROLE_DIR", ROLE_DIR, null));
+                ScriptEnv.REDIS_SENTINELS.is(addresses(spec)),
+                ScriptEnv.REDIS_MASTER_SET.is(spec.name()),
+                ScriptEnv.REDIS_MODE.is(spec.mode().name().toLowerCase(java.util.Locale.ROOT)),
+                ScriptEnv.REDIS_ROLE_DIR.is(ROLE_DIR));
     }
 
     static Probe readiness() {
@@ -172,7 +172,7 @@ final class Sentinels {
                 .withImage(spec.sentinel().labelerImage())
                 .withImagePullPolicy(spec.image().pullPolicy())
                 .withCommand("sh", RedisConfig.CONFIG_DIR + "/" + RedisConfig.HA_SCRIPT, "label")
-                .withEnv(Workloads.podNameEnv(), new EnvVar("REDIS_ROLE_DIR", ROLE_DIR, null), new EnvVar("HOME", "/tmp", null))
+                .withEnv(Workloads.podNameEnv(), ScriptEnv.REDIS_ROLE_DIR.is(ROLE_DIR), ScriptEnv.HOME.is("/tmp"))
                 .withNewResources()
                     .addToRequests("cpu", new Quantity("10m"))
                     .addToRequests("memory", new Quantity("64Mi"))
@@ -339,18 +339,18 @@ final class Sentinels {
         ResourceNames names = spec.names();
         List<EnvVar> env = new ArrayList<>();
         env.add(Workloads.podNameEnv());
-        env.add(new EnvVar("SENTINEL_PORT", String.valueOf(SentinelSpec.SENTINEL_PORT), null));
-        env.add(new EnvVar("SENTINEL_QUORUM", String.valueOf(spec.sentinel().quorum()), null));
-        env.add(new EnvVar("SENTINEL_ANNOUNCE_HOST", "$(POD_NAME)." + names.sentinelHeadlessService() + "."
-                + spec.namespace() + ".svc." + spec.clusterDomain(), null));
-        env.add(new EnvVar("REDIS_SENTINELS", addresses(spec), null));
-        env.add(new EnvVar("REDIS_MASTER_SET", spec.name(), null));
-        env.add(new EnvVar("REDIS_MASTER_HOST", names.masterHost(), null));
-        env.add(new EnvVar("REDIS_MASTER_PORT", String.valueOf(ResourceNames.REDIS_PORT), null));
-        env.add(new EnvVar("REDIS_CONFIG_DIR", RedisConfig.CONFIG_DIR, null));
-        env.add(new EnvVar("REDIS_RUNTIME_DIR", RedisConfig.RUNTIME_DIR, null));
+        env.add(ScriptEnv.SENTINEL_PORT.is(SentinelSpec.SENTINEL_PORT));
+        env.add(ScriptEnv.SENTINEL_QUORUM.is(spec.sentinel().quorum()));
+        env.add(ScriptEnv.SENTINEL_ANNOUNCE_HOST.is(ScriptEnv.POD_NAME.reference() + "." + names.sentinelHeadlessService() + "."
+                + spec.namespace() + ".svc." + spec.clusterDomain()));
+        env.add(ScriptEnv.REDIS_SENTINELS.is(addresses(spec)));
+        env.add(ScriptEnv.REDIS_MASTER_SET.is(spec.name()));
+        env.add(ScriptEnv.REDIS_MASTER_HOST.is(names.masterHost()));
+        env.add(ScriptEnv.REDIS_MASTER_PORT.is(ResourceNames.REDIS_PORT));
+        env.add(ScriptEnv.REDIS_CONFIG_DIR.is(RedisConfig.CONFIG_DIR));
+        env.add(ScriptEnv.REDIS_RUNTIME_DIR.is(RedisConfig.RUNTIME_DIR));
         if (keepsState(spec)) {
-            env.add(new EnvVar("SENTINEL_STATE_DIR", STATE_DIR, null));
+            env.add(ScriptEnv.SENTINEL_STATE_DIR.is(STATE_DIR));
         }
         env.addAll(PasswordFile.env(spec));
         return env;

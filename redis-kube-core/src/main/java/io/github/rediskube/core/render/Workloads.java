@@ -252,14 +252,14 @@ final class Workloads {
         ResourceNames names = spec.names();
         List<EnvVar> env = new ArrayList<>();
         env.add(podNameEnv());
-        env.add(new EnvVar("REDIS_ROLE", role.label(), null));
-        env.add(new EnvVar("REDIS_PORT", String.valueOf(ResourceNames.REDIS_PORT), null));
-        env.add(new EnvVar("REDIS_MASTER_HOST", names.masterHost(), null));
-        env.add(new EnvVar("REDIS_MASTER_PORT", String.valueOf(ResourceNames.REDIS_PORT), null));
-        env.add(new EnvVar("REDIS_ANNOUNCE_HOST", "$(POD_NAME)." + names.headlessService() + "."
-                + spec.namespace() + ".svc." + spec.clusterDomain(), null));
-        env.add(new EnvVar("REDIS_CONFIG_DIR", RedisConfig.CONFIG_DIR, null));
-        env.add(new EnvVar("REDIS_RUNTIME_DIR", RedisConfig.RUNTIME_DIR, null));
+        env.add(ScriptEnv.REDIS_ROLE.is(role.label()));
+        env.add(ScriptEnv.REDIS_PORT.is(ResourceNames.REDIS_PORT));
+        env.add(ScriptEnv.REDIS_MASTER_HOST.is(names.masterHost()));
+        env.add(ScriptEnv.REDIS_MASTER_PORT.is(ResourceNames.REDIS_PORT));
+        env.add(ScriptEnv.REDIS_ANNOUNCE_HOST.is(ScriptEnv.POD_NAME.reference() + "." + names.headlessService() + "."
+                + spec.namespace() + ".svc." + spec.clusterDomain()));
+        env.add(ScriptEnv.REDIS_CONFIG_DIR.is(RedisConfig.CONFIG_DIR));
+        env.add(ScriptEnv.REDIS_RUNTIME_DIR.is(RedisConfig.RUNTIME_DIR));
         if (spec.sentinelEnabled()) {
             env.addAll(Sentinels.redisEnv(spec));
         }
@@ -270,7 +270,7 @@ final class Workloads {
     /** {@code POD_NAME} from the downward API, for the scripts of every container that needs its pod's name. */
     static EnvVar podNameEnv() {
         return new EnvVarBuilder()
-                .withName("POD_NAME")
+                .withName(ScriptEnv.POD_NAME.name())
                 .withNewValueFrom()
                     .withNewFieldRef()
                         .withFieldPath("metadata.name")
