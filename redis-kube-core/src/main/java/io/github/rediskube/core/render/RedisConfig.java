@@ -80,11 +80,11 @@ final class RedisConfig {
         return role.label() + ".conf";
     }
 
-    static String render(RedisReplicationSpec spec, Role role) {
-        StringBuilder conf = new StringBuilder();
-        conf.append("# Rendered by redis-kube for ").append(spec.namespace()).append('/').append(spec.name())
-                .append(", role ").append(role.label()).append(".\n")
-                .append("# The start script includes this file and adds the password and, on replicas, replicaof.\n");
+    /**
+     * Appends the directives of replication to a role's redis.conf: port, memory, replication timing and
+     * buffers, persistence by mode; the {@link ReplicationContribution}'s part of it.
+     */
+    static void replication(RedisReplicationSpec spec, Role role, StringBuilder conf) {
         line(conf, "port", String.valueOf(ResourceNames.REDIS_PORT));
         line(conf, "bind", "* -::*");
         line(conf, "protected-mode", "no");
@@ -121,17 +121,6 @@ final class RedisConfig {
             line(conf, "repl-diskless-load", "on-empty-db");
             line(conf, "rdb-del-sync-files", "yes");
         }
-        SentinelSpec sentinel = spec.sentinel();
-        if (sentinel != null && sentinel.minReplicasToWrite() > 0) {
-            conf.append("# Durability: refuse writes unless enough replicas are linked and close behind\n");
-            line(conf, "min-replicas-to-write", String.valueOf(sentinel.minReplicasToWrite()));
-            line(conf, "min-replicas-max-lag", String.valueOf(sentinel.minReplicasMaxLagSeconds()));
-        }
-        if (!spec.redisConfig().isEmpty()) {
-            conf.append("# Directives from the spec\n");
-            spec.redisConfig().forEach((directive, value) -> line(conf, directive, value));
-        }
-        return conf.toString();
     }
 
     /** Sentinel's global directives (the start script adds the monitor line, secrets and announce-ip). */
@@ -161,7 +150,8 @@ final class RedisConfig {
         return conf.toString();
     }
 
-    private static void line(StringBuilder conf, String directive, String value) {
+    /** Appends {@code directive value} as a line. */
+    static void line(StringBuilder conf, String directive, String value) {
         conf.append(directive).append(' ').append(value).append('\n');
     }
 
