@@ -94,7 +94,7 @@ final class Containers {
                 .build();
     }
 
-    /** @return {@code $(POD_NAME).<service>.<namespace>.svc.<domain>}: the pod's stable name behind a headless Service */
+    /** @return {@code $(POD_NAME).<service>.<namespace>.svc.<domain>}: the pod's name behind a headless Service */
     static String podHost(RedisReplicationSpec spec, String headlessService) {
         return ScriptEnv.POD_NAME.reference() + "." + headlessService + "." + spec.namespace() + ".svc."
                 + spec.clusterDomain();

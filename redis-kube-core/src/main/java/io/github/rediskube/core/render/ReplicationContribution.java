@@ -55,9 +55,15 @@ final class ReplicationContribution implements Contribution {
     }
 
     @Override
+    public List<PodService> services(RedisReplicationSpec spec) {
+        return List.of(new PodService(PodDraft.Kind.REDIS, Network.headless(spec)),
+                new PodService(PodDraft.Kind.REDIS, Network.roleService(spec, Role.MASTER)),
+                new PodService(PodDraft.Kind.REDIS, Network.roleService(spec, Role.REPLICA)));
+    }
+
+    @Override
     public List<HasMetadata> objects(RedisReplicationSpec spec) {
-        List<HasMetadata> objects = new ArrayList<>(List.of(Network.headless(spec),
-                Network.roleService(spec, Role.MASTER), Network.roleService(spec, Role.REPLICA)));
+        List<HasMetadata> objects = new ArrayList<>();
         if (spec.podDisruptionBudget() && Labels.rolesMove(spec)) {
             objects.add(DisruptionBudgets.oneAtATime(
                     Labels.metadata(spec, spec.names().redisDisruptionBudget(), Labels.common(spec)),

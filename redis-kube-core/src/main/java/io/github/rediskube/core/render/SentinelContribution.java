@@ -76,16 +76,23 @@ final class SentinelContribution implements Contribution {
     }
 
     @Override
-    public List<HasMetadata> objects(RedisReplicationSpec spec) {
+    public List<PodService> services(RedisReplicationSpec spec) {
         List<ServicePort> ports = List.of(Services.port(CONTAINER, SentinelSpec.SENTINEL_PORT));
-        List<HasMetadata> objects = new ArrayList<>(List.of(
-                LabelerRbac.serviceAccount(spec), LabelerRbac.role(spec), LabelerRbac.roleBinding(spec),
+        return List.of(
                 // where Sentinel-aware clients ask for the master
-                Services.of(Labels.metadata(spec, spec.names().sentinel(), labels(spec)), "ClusterIP",
-                        selector(spec), ports),
+                new PodService(PodDraft.Kind.SENTINEL, Services.of(
+                        Labels.metadata(spec, spec.names().sentinel(), labels(spec)), "ClusterIP", selector(spec),
+                        ports)),
                 // every Sentinel pod's stable DNS name, so that the Sentinels find each other at start
-                Services.headless(Labels.metadata(spec, spec.names().sentinelHeadlessService(), labels(spec)),
-                        selector(spec), ports)));
+                new PodService(PodDraft.Kind.SENTINEL, Services.headless(
+                        Labels.metadata(spec, spec.names().sentinelHeadlessService(), labels(spec)), selector(spec),
+                        ports)));
+    }
+
+    @Override
+    public List<HasMetadata> objects(RedisReplicationSpec spec) {
+        List<HasMetadata> objects = new ArrayList<>(List.of(
+                LabelerRbac.serviceAccount(spec), LabelerRbac.role(spec), LabelerRbac.roleBinding(spec)));
         if (spec.podDisruptionBudget()) {
             // keeps a majority of Sentinels up through drains
             objects.add(DisruptionBudgets.oneAtATime(Labels.metadata(spec, spec.names().sentinel(), labels(spec)),
@@ -155,7 +162,8 @@ final class SentinelContribution implements Contribution {
         StringBuilder peers = new StringBuilder();
         peers.append(spec.names().podHost(Role.MASTER, 0)).append(':').append(ResourceNames.REDIS_PORT).append('\n');
         for (int i = 0; i < spec.replicas(); i++) {
-            peers.append(spec.names().podHost(Role.REPLICA, i)).append(':').append(ResourceNames.REDIS_PORT).append('\n');
+            peers.append(spec.names().podHost(Role.REPLICA, i)).append(':').append(ResourceNames.REDIS_PORT)
+                    .append('\n');
         }
         return peers.toString();
     }
