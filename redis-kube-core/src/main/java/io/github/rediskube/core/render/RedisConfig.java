@@ -4,15 +4,16 @@ import io.github.rediskube.core.spec.Mode;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.github.rediskube.core.spec.ResourceNames;
 import io.github.rediskube.core.spec.Role;
-import io.github.rediskube.core.spec.SentinelSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * redis.conf per role and the pod scripts. Only directives that Redis 7.0+ and Valkey 7.2+ both accept
- * are written; secrets and {@code replicaof} are added at start by the start script.
+ * The ConfigMap's file names and directories, the replication directives of redis.conf, the directive-line
+ * primitive every contribution writes config with, and the pod scripts (resources next to this class). Only
+ * directives that Redis 7.0+ and Valkey 7.2+ both accept are written; secrets and {@code replicaof} are added at
+ * start by the start script.
  */
 final class RedisConfig {
 
@@ -121,33 +122,6 @@ final class RedisConfig {
             line(conf, "repl-diskless-load", "on-empty-db");
             line(conf, "rdb-del-sync-files", "yes");
         }
-    }
-
-    /** Sentinel's global directives (the start script adds the monitor line, secrets and announce-ip). */
-    static String sentinelConf(RedisReplicationSpec spec) {
-        StringBuilder conf = new StringBuilder();
-        conf.append("# Rendered by redis-kube for ").append(spec.namespace()).append('/').append(spec.name())
-                .append(", Sentinel.\n")
-                .append("# ha.sh copies this into a writable file (Sentinel rewrites its config) and appends\n")
-                .append("# sentinel monitor, sentinel-master.conf, announce-ip and the passwords.\n");
-        line(conf, "port", String.valueOf(SentinelSpec.SENTINEL_PORT));
-        line(conf, "bind", "* -::*");
-        line(conf, "protected-mode", "no");
-        line(conf, "daemonize", "no");
-        line(conf, "sentinel resolve-hostnames", "yes");
-        line(conf, "sentinel announce-hostnames", "yes");
-        return conf.toString();
-    }
-
-    /** The per-master directives, which must follow {@code sentinel monitor <name> ...}. */
-    static String sentinelMasterConf(RedisReplicationSpec spec) {
-        SentinelSpec sentinel = spec.sentinel();
-        String set = spec.name();
-        StringBuilder conf = new StringBuilder();
-        line(conf, "sentinel down-after-milliseconds " + set, String.valueOf(sentinel.downAfterMillis()));
-        line(conf, "sentinel failover-timeout " + set, String.valueOf(sentinel.failoverTimeoutMillis()));
-        line(conf, "sentinel parallel-syncs " + set, String.valueOf(sentinel.parallelSyncs()));
-        return conf.toString();
     }
 
     /** Appends {@code directive value} as a line. */

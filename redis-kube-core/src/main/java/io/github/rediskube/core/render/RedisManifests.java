@@ -94,7 +94,7 @@ public final class RedisManifests {
      *         {@link #sentinelMasterConf(RedisReplicationSpec)}, announce-ip and the passwords
      */
     static String sentinelConf(RedisReplicationSpec spec) {
-        return RedisConfig.sentinelConf(spec);
+        return SentinelContribution.sentinelConf(spec);
     }
 
     /**
@@ -102,7 +102,7 @@ public final class RedisManifests {
      * @return Sentinel's per-master directives (down-after, failover-timeout, parallel-syncs)
      */
     static String sentinelMasterConf(RedisReplicationSpec spec) {
-        return RedisConfig.sentinelMasterConf(spec);
+        return SentinelContribution.sentinelMasterConf(spec);
     }
 
     /**

@@ -55,8 +55,8 @@ final class SentinelContribution implements Contribution {
     @Override
     public void configFiles(RedisReplicationSpec spec, Map<String, String> files) {
         files.put(RedisConfig.HA_SCRIPT, RedisConfig.script(RedisConfig.HA_SCRIPT));
-        files.put(RedisConfig.SENTINEL_CONF, RedisConfig.sentinelConf(spec));
-        files.put(RedisConfig.SENTINEL_MASTER_CONF, RedisConfig.sentinelMasterConf(spec));
+        files.put(RedisConfig.SENTINEL_CONF, sentinelConf(spec));
+        files.put(RedisConfig.SENTINEL_MASTER_CONF, sentinelMasterConf(spec));
         files.put(RedisConfig.PEERS, peers(spec));
     }
 
@@ -148,6 +148,33 @@ final class SentinelContribution implements Contribution {
                 .terminationGraceSeconds(REDIS_TERMINATION_GRACE_SECONDS)
                 .serviceAccount(spec.names().roleLabeler())
                 .reads(RedisConfig.HA_SCRIPT);
+    }
+
+    /** Sentinel's global directives (the start script adds the monitor line, secrets and announce-ip). */
+    static String sentinelConf(RedisReplicationSpec spec) {
+        StringBuilder conf = new StringBuilder();
+        conf.append("# Rendered by redis-kube for ").append(spec.namespace()).append('/').append(spec.name())
+                .append(", Sentinel.\n")
+                .append("# ha.sh copies this into a writable file (Sentinel rewrites its config) and appends\n")
+                .append("# sentinel monitor, sentinel-master.conf, announce-ip and the passwords.\n");
+        RedisConfig.line(conf, "port", String.valueOf(SentinelSpec.SENTINEL_PORT));
+        RedisConfig.line(conf, "bind", "* -::*");
+        RedisConfig.line(conf, "protected-mode", "no");
+        RedisConfig.line(conf, "daemonize", "no");
+        RedisConfig.line(conf, "sentinel resolve-hostnames", "yes");
+        RedisConfig.line(conf, "sentinel announce-hostnames", "yes");
+        return conf.toString();
+    }
+
+    /** The per-master directives, which must follow {@code sentinel monitor <name> ...}. */
+    static String sentinelMasterConf(RedisReplicationSpec spec) {
+        SentinelSpec sentinel = spec.sentinel();
+        String set = spec.name();
+        StringBuilder conf = new StringBuilder();
+        RedisConfig.line(conf, "sentinel down-after-milliseconds " + set, String.valueOf(sentinel.downAfterMillis()));
+        RedisConfig.line(conf, "sentinel failover-timeout " + set, String.valueOf(sentinel.failoverTimeoutMillis()));
+        RedisConfig.line(conf, "sentinel parallel-syncs " + set, String.valueOf(sentinel.parallelSyncs()));
+        return conf.toString();
     }
 
     /** @return {@code host:26379} of every Sentinel pod, space-separated, as ha.sh reads them */
