@@ -2,6 +2,7 @@ package io.github.rediskube.core.render;
 
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.github.rediskube.core.spec.LabelKeys;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.github.rediskube.core.spec.Role;
 import java.util.Map;
@@ -15,6 +16,12 @@ final class Labels {
     static final String COMPONENT = "app.kubernetes.io/component";
     static final String MANAGED_BY = "app.kubernetes.io/managed-by";
     static final String PART_OF = "app.kubernetes.io/part-of";
+
+    /**
+     * The pod label the master/replica Services select on when roles move ({@link #rolesMove}): {@code master} or
+     * {@code replica}, kept equal to the server's live role by the Sentinel contribution's labeler sidecar.
+     */
+    static final String ROLE_LABEL = LabelKeys.PREFIX + "role";
 
     static final String APP_NAME = "redis";
     static final String MANAGER = "redis-kube";
@@ -56,6 +63,15 @@ final class Labels {
         Map<String, String> labels = selector(spec);
         labels.put(COMPONENT, role.label());
         return labels;
+    }
+
+    /**
+     * Whether roles move between the Redis pods: with Sentinel a failover promotes a replica pod, so a pod may
+     * start in either role, the Services select on {@link #ROLE_LABEL} rather than the StatefulSet, and any
+     * Redis pod may be the master a drain takes down.
+     */
+    static boolean rolesMove(RedisReplicationSpec spec) {
+        return spec.sentinelEnabled();
     }
 
     static ObjectMeta metadata(RedisReplicationSpec spec, String name, Map<String, String> labels) {

@@ -2,7 +2,6 @@ package io.github.rediskube.core.render;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
@@ -16,70 +15,52 @@ import io.github.rediskube.core.spec.ResourceNames;
 import io.github.rediskube.core.spec.Role;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
-/** Services (headless, master, replicas) and the NetworkPolicy. */
+/** The Redis Services (headless, master, replicas) and the NetworkPolicy of every contribution's ports. */
 final class Network {
+
+    /** The name of the Redis port, on the containers and the Services. */
+    static final String PORT_NAME = "redis";
 
     private Network() {
     }
 
     /** Gives every pod a stable DNS name, published before the pod is ready (replicas resolve the master early). */
     static Service headless(RedisReplicationSpec spec) {
-        return new ServiceBuilder()
-                .withMetadata(Labels.metadata(spec, spec.names().headlessService(), Labels.common(spec)))
-                .withNewSpec()
-                    .withType("ClusterIP")
-                    .withClusterIP("None")
-                    .withPublishNotReadyAddresses(true)
-                    .withSelector(Labels.selector(spec))
-                    .addNewPort()
-                        .withName("redis")
-                        .withPort(ResourceNames.REDIS_PORT)
-                        .withTargetPort(new IntOrString("redis"))
-                        .withProtocol("TCP")
-                    .endPort()
-                .endSpec()
-                .build();
+        return Services.headless(Labels.metadata(spec, spec.names().headlessService(), Labels.common(spec)),
+                Labels.selector(spec), List.of(Services.port(PORT_NAME, ResourceNames.REDIS_PORT)));
     }
 
     /** The master Service (writes) or the replica Service (reads), exposed as the spec says. */
     static Service roleService(RedisReplicationSpec spec, Role role) {
         Exposure exposure = spec.exposure();
         Integer nodePort = role == Role.MASTER ? exposure.masterNodePort() : exposure.replicaNodePort();
-        return new ServiceBuilder()
-                .withMetadata(Labels.metadata(spec, spec.names().of(role), Labels.common(spec, role)))
-                .withNewSpec()
-                    .withType(exposure.type().kubernetesName())
-                    .withSelector(roleSelector(spec, role))
-                    .addNewPort()
-                        .withName("redis")
-                        .withPort(ResourceNames.REDIS_PORT)
-                        .withTargetPort(new IntOrString("redis"))
-                        .withProtocol("TCP")
-                        .withNodePort(exposure.type() == Exposure.Type.NODE_PORT ? nodePort : null)
-                    .endPort()
-                .endSpec()
-                .build();
+        return Services.of(Labels.metadata(spec, spec.names().of(role), Labels.common(spec, role)),
+                exposure.type().kubernetesName(), roleSelector(spec, role),
+                List.of(Services.port(PORT_NAME, ResourceNames.REDIS_PORT,
+                        exposure.type() == Exposure.Type.NODE_PORT ? nodePort : null)));
     }
 
     /**
-     * Without Sentinel a role's pods are its StatefulSet's; with Sentinel roles move, so the Services select
-     * on the live role label the sidecar keeps current.
+     * A role's pods are its StatefulSet's; when roles move, the Services select on the live role label the
+     * labeler sidecar keeps current.
      */
-    private static java.util.Map<String, String> roleSelector(RedisReplicationSpec spec, Role role) {
-        if (!spec.sentinelEnabled()) {
+    private static Map<String, String> roleSelector(RedisReplicationSpec spec, Role role) {
+        if (!Labels.rolesMove(spec)) {
             return Labels.selector(spec, role);
         }
-        java.util.Map<String, String> selector = Labels.selector(spec);
-        selector.put(Sentinels.ROLE_LABEL, role.label());
+        Map<String, String> selector = Labels.selector(spec);
+        selector.put(Labels.ROLE_LABEL, role.label());
         return selector;
     }
 
     /**
-     * Ingress to the Redis port (and the Sentinel port with Sentinel): the instance's own pods (replication), pods labelled as its clients,
-     * and whatever {@link NetworkAccess} adds. Everything else is denied.
+     * Ingress to the contributions' ports (Redis, and Sentinel's with Sentinel): the instance's own pods
+     * (replication), pods labelled as its clients, and whatever {@link NetworkAccess} adds. Everything else is
+     * denied.
      */
-    static NetworkPolicy networkPolicy(RedisReplicationSpec spec) {
+    static NetworkPolicy networkPolicy(RedisReplicationSpec spec, List<Integer> ports) {
         NetworkAccess access = spec.networkAccess();
         return new NetworkPolicyBuilder()
                 .withMetadata(Labels.metadata(spec, spec.names().networkPolicy(), Labels.common(spec)))
@@ -88,20 +69,17 @@ final class Network {
                         .withMatchLabels(Labels.selector(spec))
                     .endPodSelector()
                     .withPolicyTypes("Ingress")
-                    .withIngress(ingressRule(spec, access))
+                    .withIngress(ingressRule(spec, access, ports))
                 .endSpec()
                 .build();
     }
 
-    private static NetworkPolicyIngressRule ingressRule(RedisReplicationSpec spec, NetworkAccess access) {
-        NetworkPolicyIngressRuleBuilder rule = new NetworkPolicyIngressRuleBuilder()
-                .addNewPort()
-                    .withPort(new IntOrString(ResourceNames.REDIS_PORT))
-                    .withProtocol("TCP")
-                .endPort();
-        if (spec.sentinelEnabled()) {
+    private static NetworkPolicyIngressRule ingressRule(RedisReplicationSpec spec, NetworkAccess access,
+            List<Integer> ports) {
+        NetworkPolicyIngressRuleBuilder rule = new NetworkPolicyIngressRuleBuilder();
+        for (int port : ports) {
             rule.addNewPort()
-                    .withPort(new IntOrString(io.github.rediskube.core.spec.SentinelSpec.SENTINEL_PORT))
+                    .withPort(new IntOrString(port))
                     .withProtocol("TCP")
                 .endPort();
         }

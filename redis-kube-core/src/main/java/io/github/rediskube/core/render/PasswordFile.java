@@ -1,11 +1,16 @@
 package io.github.rediskube.core.render;
 
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.github.rediskube.core.spec.Auth;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 
 /**
@@ -13,7 +18,7 @@ import java.util.List;
  * Sentinel (not the labeler, which needs none), and {@code REDIS_PASSWORD_FILE} naming it. The scripts
  * ({@code password.sh}) read it at each use, so a password stored in the Secret during a live rotation reaches
  * the probes and scripts of running pods once their kubelet refreshes the file, without a restart (an env var
- * is fixed when the container starts). Adds nothing when auth is off.
+ * is fixed when the container starts). Adds nothing when auth is off. Also the Secret of a generated password.
  */
 final class PasswordFile {
 
@@ -24,7 +29,7 @@ final class PasswordFile {
     /** The file name of the password in {@link #DIR}, whatever the key in the Secret. */
     static final String FILE = "password";
     /** The scripts' variable naming the file. */
-    static final String ENV = "REDIS_PASSWORD_FILE";
+    static final String ENV = ScriptEnv.REDIS_PASSWORD_FILE.name();
     /**
      * Owner (root) and group (the pod's fsGroup, the image's uid 999) may read, nobody else; the kubelet gives
      * the files of a Secret volume the fsGroup as their group.
@@ -36,7 +41,7 @@ final class PasswordFile {
 
     /** @return {@code REDIS_PASSWORD_FILE}, when auth is on */
     static List<EnvVar> env(RedisReplicationSpec spec) {
-        return spec.auth().enabled() ? List.of(new EnvVar(ENV, DIR + "/" + FILE, null)) : List.of();
+        return spec.auth().enabled() ? List.of(ScriptEnv.REDIS_PASSWORD_FILE.is(DIR + "/" + FILE)) : List.of();
     }
 
     /** @return the read-only mount of {@link #VOLUME}, when auth is on */
@@ -44,6 +49,17 @@ final class PasswordFile {
         return spec.auth().enabled()
                 ? List.of(new VolumeMountBuilder().withName(VOLUME).withMountPath(DIR).withReadOnly(true).build())
                 : List.of();
+    }
+
+    /** @return the Secret of a generated password, under {@link Auth#DEFAULT_KEY} */
+    static Secret secret(RedisReplicationSpec spec) {
+        String password = spec.auth().password();
+        return new SecretBuilder()
+                .withMetadata(Labels.metadata(spec, spec.names().generatedSecret(), Labels.common(spec)))
+                .withType("Opaque")
+                .addToData(Auth.DEFAULT_KEY,
+                        Base64.getEncoder().encodeToString(password.getBytes(StandardCharsets.UTF_8)))
+                .build();
     }
 
     /** @return the Secret volume with the password's key as {@link #FILE}, when auth is on */

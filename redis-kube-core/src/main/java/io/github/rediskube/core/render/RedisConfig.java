@@ -4,15 +4,16 @@ import io.github.rediskube.core.spec.Mode;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.github.rediskube.core.spec.ResourceNames;
 import io.github.rediskube.core.spec.Role;
-import io.github.rediskube.core.spec.SentinelSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * redis.conf per role and the pod scripts. Only directives that Redis 7.0+ and Valkey 7.2+ both accept
- * are written; secrets and {@code replicaof} are added at start by the start script.
+ * The ConfigMap's file names and directories, the replication directives of redis.conf, the directive-line
+ * primitive every contribution writes config with, and the pod scripts (resources next to this class). Only
+ * directives that Redis 7.0+ and Valkey 7.2+ both accept are written; secrets and {@code replicaof} are added at
+ * start by the start script.
  */
 final class RedisConfig {
 
@@ -80,11 +81,11 @@ final class RedisConfig {
         return role.label() + ".conf";
     }
 
-    static String render(RedisReplicationSpec spec, Role role) {
-        StringBuilder conf = new StringBuilder();
-        conf.append("# Rendered by redis-kube for ").append(spec.namespace()).append('/').append(spec.name())
-                .append(", role ").append(role.label()).append(".\n")
-                .append("# The start script includes this file and adds the password and, on replicas, replicaof.\n");
+    /**
+     * Appends the directives of replication to a role's redis.conf: port, memory, replication timing and
+     * buffers, persistence by mode; the {@link ReplicationContribution}'s part of it.
+     */
+    static void replication(RedisReplicationSpec spec, Role role, StringBuilder conf) {
         line(conf, "port", String.valueOf(ResourceNames.REDIS_PORT));
         line(conf, "bind", "* -::*");
         line(conf, "protected-mode", "no");
@@ -121,47 +122,10 @@ final class RedisConfig {
             line(conf, "repl-diskless-load", "on-empty-db");
             line(conf, "rdb-del-sync-files", "yes");
         }
-        SentinelSpec sentinel = spec.sentinel();
-        if (sentinel != null && sentinel.minReplicasToWrite() > 0) {
-            conf.append("# Durability: refuse writes unless enough replicas are linked and close behind\n");
-            line(conf, "min-replicas-to-write", String.valueOf(sentinel.minReplicasToWrite()));
-            line(conf, "min-replicas-max-lag", String.valueOf(sentinel.minReplicasMaxLagSeconds()));
-        }
-        if (!spec.redisConfig().isEmpty()) {
-            conf.append("# Directives from the spec\n");
-            spec.redisConfig().forEach((directive, value) -> line(conf, directive, value));
-        }
-        return conf.toString();
     }
 
-    /** Sentinel's global directives (the start script adds the monitor line, secrets and announce-ip). */
-    static String sentinelConf(RedisReplicationSpec spec) {
-        StringBuilder conf = new StringBuilder();
-        conf.append("# Rendered by redis-kube for ").append(spec.namespace()).append('/').append(spec.name())
-                .append(", Sentinel.\n")
-                .append("# ha.sh copies this into a writable file (Sentinel rewrites its config) and appends\n")
-                .append("# sentinel monitor, sentinel-master.conf, announce-ip and the passwords.\n");
-        line(conf, "port", String.valueOf(SentinelSpec.SENTINEL_PORT));
-        line(conf, "bind", "* -::*");
-        line(conf, "protected-mode", "no");
-        line(conf, "daemonize", "no");
-        line(conf, "sentinel resolve-hostnames", "yes");
-        line(conf, "sentinel announce-hostnames", "yes");
-        return conf.toString();
-    }
-
-    /** The per-master directives, which must follow {@code sentinel monitor <name> ...}. */
-    static String sentinelMasterConf(RedisReplicationSpec spec) {
-        SentinelSpec sentinel = spec.sentinel();
-        String set = spec.name();
-        StringBuilder conf = new StringBuilder();
-        line(conf, "sentinel down-after-milliseconds " + set, String.valueOf(sentinel.downAfterMillis()));
-        line(conf, "sentinel failover-timeout " + set, String.valueOf(sentinel.failoverTimeoutMillis()));
-        line(conf, "sentinel parallel-syncs " + set, String.valueOf(sentinel.parallelSyncs()));
-        return conf.toString();
-    }
-
-    private static void line(StringBuilder conf, String directive, String value) {
+    /** Appends {@code directive value} as a line. */
+    static void line(StringBuilder conf, String directive, String value) {
         conf.append(directive).append(' ').append(value).append('\n');
     }
 

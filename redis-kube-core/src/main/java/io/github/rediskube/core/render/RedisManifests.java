@@ -1,10 +1,6 @@
 package io.github.rediskube.core.render;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.github.rediskube.core.spec.Auth;
 import io.github.rediskube.core.spec.LabelKeys;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
@@ -12,12 +8,8 @@ import io.github.rediskube.core.spec.Role;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -71,34 +63,7 @@ public final class RedisManifests {
      * @return every object to apply, in a stable order
      */
     public static List<HasMetadata> render(RedisReplicationSpec spec) {
-        ConfigMap config = configMap(spec);
-        List<HasMetadata> objects = new ArrayList<>();
-        if (spec.auth().kind() == Auth.Kind.GENERATED) {
-            objects.add(secret(spec));
-        }
-        objects.add(config);
-        boolean sentinel = spec.sentinelEnabled();
-        if (sentinel) {
-            objects.add(LabelerRbac.serviceAccount(spec));
-            objects.add(LabelerRbac.role(spec));
-            objects.add(LabelerRbac.roleBinding(spec));
-        }
-        objects.add(Network.headless(spec));
-        objects.add(Network.roleService(spec, Role.MASTER));
-        objects.add(Network.roleService(spec, Role.REPLICA));
-        if (sentinel) {
-            objects.add(Sentinels.service(spec));
-            objects.add(Sentinels.headlessService(spec));
-        }
-        objects.add(Network.networkPolicy(spec));
-        objects.addAll(DisruptionBudgets.render(spec));
-        objects.add(Workloads.statefulSet(spec, Role.MASTER, configHash(config, redisKeys(spec, Role.MASTER))));
-        objects.add(Workloads.statefulSet(spec, Role.REPLICA, configHash(config, redisKeys(spec, Role.REPLICA))));
-        if (sentinel) {
-            objects.add(Sentinels.statefulSet(spec, configHash(config, List.of(RedisConfig.SENTINEL_CONF,
-                    RedisConfig.SENTINEL_MASTER_CONF, RedisConfig.HA_SCRIPT, RedisConfig.PASSWORD_SCRIPT))));
-        }
-        return objects;
+        return Contributions.render(spec);
     }
 
     /**
@@ -107,7 +72,7 @@ public final class RedisManifests {
      * @return the redis.conf the role's pods include (without secrets and {@code replicaof})
      */
     static String redisConf(RedisReplicationSpec spec, Role role) {
-        return RedisConfig.render(spec, role);
+        return Contributions.redisConf(spec, role);
     }
 
     /** @return the POSIX sh script that starts a Redis pod (see its header for the environment it reads) */
@@ -129,7 +94,7 @@ public final class RedisManifests {
      *         {@link #sentinelMasterConf(RedisReplicationSpec)}, announce-ip and the passwords
      */
     static String sentinelConf(RedisReplicationSpec spec) {
-        return RedisConfig.sentinelConf(spec);
+        return SentinelContribution.sentinelConf(spec);
     }
 
     /**
@@ -137,7 +102,7 @@ public final class RedisManifests {
      * @return Sentinel's per-master directives (down-after, failover-timeout, parallel-syncs)
      */
     static String sentinelMasterConf(RedisReplicationSpec spec) {
-        return RedisConfig.sentinelMasterConf(spec);
+        return SentinelContribution.sentinelMasterConf(spec);
     }
 
     /**
@@ -146,12 +111,12 @@ public final class RedisManifests {
      *         ha.sh asks for the live master when no Sentinel answers
      */
     static String redisPeers(RedisReplicationSpec spec) {
-        return Sentinels.peers(spec);
+        return SentinelContribution.peers(spec);
     }
 
     /** @return the pod label the master and replica Services select on with Sentinel: the live role */
     public static String roleLabel() {
-        return Sentinels.ROLE_LABEL;
+        return Labels.ROLE_LABEL;
     }
 
     /**
@@ -205,7 +170,8 @@ public final class RedisManifests {
         return sha256(List.of("redis-kube password", spec.namespace(), spec.name(), password));
     }
 
-    private static String sha256(List<String> parts) {
+    /** @return the first 16 hex digits of SHA-256 over the parts, each followed by a NUL */
+    static String sha256(List<String> parts) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             for (String part : parts) {
@@ -216,71 +182,5 @@ public final class RedisManifests {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
-    }
-
-    private static Secret secret(RedisReplicationSpec spec) {
-        String password = spec.auth().password();
-        return new SecretBuilder()
-                .withMetadata(Labels.metadata(spec, spec.names().generatedSecret(), Labels.common(spec)))
-                .withType("Opaque")
-                .addToData(Auth.DEFAULT_KEY,
-                        Base64.getEncoder().encodeToString(password.getBytes(StandardCharsets.UTF_8)))
-                .build();
-    }
-
-    private static ConfigMap configMap(RedisReplicationSpec spec) {
-        Map<String, String> data = new TreeMap<>();
-        for (Role role : Role.values()) {
-            data.put(RedisConfig.fileName(role), RedisConfig.render(spec, role));
-        }
-        data.put(RedisConfig.START_SCRIPT, startScript());
-        data.put(RedisConfig.PROBE_SCRIPT, probeScript());
-        data.put(RedisConfig.PASSWORD_SCRIPT, passwordScript());
-        if (spec.sentinelEnabled()) {
-            data.put(RedisConfig.HA_SCRIPT, haScript());
-            data.put(RedisConfig.SENTINEL_CONF, sentinelConf(spec));
-            data.put(RedisConfig.SENTINEL_MASTER_CONF, RedisConfig.sentinelMasterConf(spec));
-            data.put(RedisConfig.PEERS, Sentinels.peers(spec));
-        }
-        return new ConfigMapBuilder()
-                .withMetadata(Labels.metadata(spec, spec.names().configMap(), Labels.common(spec)))
-                .withData(data)
-                .build();
-    }
-
-    /**
-     * What a pod of the role can read: its role's redis.conf and the scripts. With Sentinel a pod starts
-     * in whatever role the Sentinels give it (ha.sh includes that role's file), so every Redis pod's hash
-     * covers both roles' files: a change to either rolls them all.
-     */
-    private static List<String> redisKeys(RedisReplicationSpec spec, Role role) {
-        List<String> keys = new ArrayList<>();
-        if (spec.sentinelEnabled()) {
-            keys.add(RedisConfig.fileName(Role.MASTER));
-            keys.add(RedisConfig.fileName(Role.REPLICA));
-        } else {
-            keys.add(RedisConfig.fileName(role));
-        }
-        keys.add(RedisConfig.START_SCRIPT);
-        keys.add(RedisConfig.PROBE_SCRIPT);
-        keys.add(RedisConfig.PASSWORD_SCRIPT);
-        if (spec.sentinelEnabled()) {
-            keys.add(RedisConfig.HA_SCRIPT);
-        }
-        return keys;
-    }
-
-    /**
-     * A digest of what the pods read from the ConfigMap: a change rolls the pods. What follows the replica
-     * count is left out ({@link RedisConfig#withoutScaleHints}), so scaling the replicas never rolls the master
-     * (with Sentinel, a roll of the master is a failover).
-     */
-    private static String configHash(ConfigMap config, List<String> keys) {
-        List<String> parts = new ArrayList<>();
-        for (String key : keys) {
-            parts.add(key);
-            parts.add(RedisConfig.withoutScaleHints(config.getData().get(key)));
-        }
-        return sha256(parts);
     }
 }

@@ -3,6 +3,8 @@ package io.github.rediskube.core.arch;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -34,6 +36,20 @@ class LayeringTest {
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("java.util.UUID")
                 .because("the same spec must render byte-identical manifests")
                 .check(CORE);
+    }
+
+    @Test
+    void aRenderContributionNeverUsesAnotherContribution() {
+        noClasses().that().implement("io.github.rediskube.core.render.Contribution")
+                .should().dependOnClassesThat(implementContribution())
+                .because("shared parts of features go into the render primitives, so that a feature is one class")
+                .check(CORE);
+    }
+
+    private static DescribedPredicate<JavaClass> implementContribution() {
+        return DescribedPredicate.describe("implement Contribution",
+                c -> c.getAllRawInterfaces().stream().anyMatch(
+                        i -> i.getName().equals("io.github.rediskube.core.render.Contribution")));
     }
 
     @Test

@@ -167,7 +167,7 @@ class HighAvailabilityManifestsTest {
             assertThat(p.getPort()).isEqualTo(26379);
             assertThat(p.getTargetPort().getStrVal()).isEqualTo("sentinel");
         });
-        assertThat(headless.getSpec().getSelector()).isEqualTo(Sentinels.selector(sentinel()));
+        assertThat(headless.getSpec().getSelector()).isEqualTo(SentinelContribution.selector(sentinel()));
         assertThat(sentinels.getSpec().getServiceName()).isEqualTo("orders-sentinel-headless");
         assertThat(env(redisContainer(sentinels), "SENTINEL_ANNOUNCE_HOST"))
                 .isEqualTo("$(POD_NAME).orders-sentinel-headless.tenant-a.svc.cluster.local");
@@ -202,7 +202,7 @@ class HighAvailabilityManifestsTest {
     }
 
     private static String hash(StatefulSet sts) {
-        return sts.getSpec().getTemplate().getMetadata().getAnnotations().get(Workloads.CONFIG_HASH_ANNOTATION);
+        return sts.getSpec().getTemplate().getMetadata().getAnnotations().get(PodDraft.CONFIG_HASH_ANNOTATION);
     }
 
     private static Map<String, String> podLabels(List<HasMetadata> objects, String statefulSet) {

@@ -23,7 +23,7 @@ class OwnedKeysTest {
 
     @Test
     void everyLabelKeyTheRendererSetsIsRefusedAsAUserLabel() {
-        for (String key : List.of(Sentinels.ROLE_LABEL, NetworkAccess.CLIENT_LABEL, Labels.NAME, Labels.INSTANCE,
+        for (String key : List.of(Labels.ROLE_LABEL, NetworkAccess.CLIENT_LABEL, Labels.NAME, Labels.INSTANCE,
                 Labels.COMPONENT, Labels.MANAGED_BY)) {
             Throwable error = catchThrowable(() -> spec().label(key, "x").build());
 
@@ -34,22 +34,22 @@ class OwnedKeysTest {
 
     @Test
     void everyAnnotationKeyTheRendererSetsIsRefusedAsAUserAnnotation() {
-        Throwable error = catchThrowable(() -> spec().annotation(Workloads.CONFIG_HASH_ANNOTATION, "x").build());
+        Throwable error = catchThrowable(() -> spec().annotation(PodDraft.CONFIG_HASH_ANNOTATION, "x").build());
 
         assertThat(error).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("annotation key is set by redis-kube")
-                .hasMessageContaining("was \"" + Workloads.CONFIG_HASH_ANNOTATION + "\"");
+                .hasMessageContaining("was \"" + PodDraft.CONFIG_HASH_ANNOTATION + "\"");
     }
 
     @Test
     void theLibrarysOwnKeysSitUnderTheDomainOfItsGroupId() {
         assertThat(LabelKeys.PREFIX).isEqualTo("rediskube.github.io/");   // io.github.rediskube
-        assertThat(List.of(Sentinels.ROLE_LABEL, NetworkAccess.CLIENT_LABEL, Workloads.CONFIG_HASH_ANNOTATION,
+        assertThat(List.of(Labels.ROLE_LABEL, NetworkAccess.CLIENT_LABEL, PodDraft.CONFIG_HASH_ANNOTATION,
                 RedisManifests.PASSWORD_HASH_ANNOTATION)).allSatisfy(key -> assertThat(key).startsWith(LabelKeys.PREFIX));
     }
 
     @Test
     void theRoleLabelerPatchesTheLabelTheServicesSelectOn() {
-        assertThat(RedisManifests.haScript()).contains("--overwrite \"" + Sentinels.ROLE_LABEL + "=$role\"");
+        assertThat(RedisManifests.haScript()).contains("--overwrite \"" + Labels.ROLE_LABEL + "=$role\"");
     }
 }

@@ -33,7 +33,7 @@ class PasswordFileManifestsTest {
         StatefulSet master = RedisManifestsTest.find(SentinelManifestsTest.sentinel().manifests(), StatefulSet.class,
                 "orders-master");
         Container labeler = master.getSpec().getTemplate().getSpec().getContainers().stream()
-                .filter(c -> c.getName().equals(Sentinels.LABELER_CONTAINER)).findFirst().orElseThrow();
+                .filter(c -> c.getName().equals(SentinelContribution.LABELER_CONTAINER)).findFirst().orElseThrow();
 
         assertThat(labeler.getVolumeMounts()).noneMatch(m -> m.getName().equals(PasswordFile.VOLUME));
         assertThat(labeler.getEnv()).noneMatch(e -> e.getName().startsWith("REDIS_PASSWORD"));
