@@ -64,7 +64,8 @@ import java.util.function.Consumer;
  * instead of answering when a write since the previous WAIT went to an earlier master (after a failover): WAIT
  * on the new master would count replicas at once for writes it never saw; write again, then WAIT. A write
  * counts once it was handed to the master's connection without failing there: one rejected while the master
- * was disconnected never reached a server and does not count.
+ * was disconnected never reached a server and does not count. Pipelined commands and batches
+ * ({@code dispatch(Collection)}) are routed command by command as if each were sent alone.
  *
  * <p>Thread-safety: this class is stateless. A returned connection is as thread-safe as Lettuce's own: many
  * threads may send commands on it at once (the topology is an immutable snapshot swapped atomically; the

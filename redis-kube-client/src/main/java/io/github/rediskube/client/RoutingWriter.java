@@ -15,7 +15,9 @@ import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.ClientResources;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -43,6 +45,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * WAIT is refused when a write since the previous WAIT went to an earlier master; a write counts once it is
  * handed to a server connection without failing there (one rejected while the master is disconnected never
  * reached a server and does not count).
+ *
+ * <p>All of this is decided in one place, {@link #route}, command by command: a batch
+ * ({@code dispatch(Collection)}) routes each of its commands as if it were sent alone, then hands each node
+ * its share in one dispatch, in the batch's order.
  */
 final class RoutingWriter implements RedisChannelWriter {
 
@@ -103,6 +109,43 @@ final class RoutingWriter implements RedisChannelWriter {
         }
     }
 
+    /**
+     * Where one command goes: the master ({@code write}: it counts for the next WAIT), the master for a WAIT
+     * that covers the writes since the previous one ({@code write} false), or a read target.
+     */
+    private record Route(Node node, boolean write) {
+    }
+
+    /**
+     * The routing decision for one command, taken the same way for single commands and for each command of
+     * a batch: refuses SELECT, notes what the command opens or closes ({@link SessionState}), and sends it to
+     * a read target when it is read-only outside a transaction or WATCH, else to {@code current}'s master
+     * (a WAIT only when it can vouch for the writes since the previous one).
+     *
+     * @return where it goes, or {@code null} when it was refused (it is then completed exceptionally)
+     */
+    private Route route(RedisCommand<?, ?, ?> command, Topology current) {
+        if (command.getType() == CommandType.SELECT) {
+            command.completeExceptionally(new RedisException(SELECT_REJECTED));
+            return null;
+        }
+        boolean read = !session.pinnedToMaster() && readOnly.isReadOnly(command);
+        session.track(command);
+        try {
+            if (read && !session.pinnedToMaster()) {
+                return new Route(readTarget(current), false);
+            }
+            if (command.getType() == CommandType.WAIT) {
+                session.checkWait(current.master());
+                return new Route(current.master(), false);
+            }
+            return new Route(current.master(), true);
+        } catch (RedisException e) {
+            command.completeExceptionally(e);
+            return null;
+        }
+    }
+
     @Override
     @SuppressWarnings("unchecked")
     public <K, V, T> RedisCommand<K, V, T> write(RedisCommand<K, V, T> command) {
@@ -110,23 +153,15 @@ final class RoutingWriter implements RedisChannelWriter {
             command.completeExceptionally(new RedisException("the connection is closed"));
             return command;
         }
-        if (command.getType() == CommandType.SELECT) {
-            command.completeExceptionally(new RedisException(SELECT_REJECTED));
+        Route route = route(command, topology);
+        if (route == null) {
             return command;
         }
-        boolean read = !session.pinnedToMaster() && readOnly.isReadOnly(command);
-        session.track(command);
         try {
-            if (read && !session.pinnedToMaster()) {
-                return ((StatefulRedisConnection<K, V>) readTarget().connection()).dispatch(command);
+            RedisCommand<K, V, T> dispatched = ((StatefulRedisConnection<K, V>) route.node().connection()).dispatch(command);
+            if (route.write()) {
+                session.wrote(route.node(), command);
             }
-            Node master = topology.master();
-            if (command.getType() == CommandType.WAIT) {
-                session.checkWait(master);
-                return ((StatefulRedisConnection<K, V>) master.connection()).dispatch(command);
-            }
-            RedisCommand<K, V, T> dispatched = ((StatefulRedisConnection<K, V>) master.connection()).dispatch(command);
-            session.wrote(master, command);
             return dispatched;
         } catch (RedisException e) {
             command.completeExceptionally(e);
@@ -134,6 +169,11 @@ final class RoutingWriter implements RedisChannelWriter {
         }
     }
 
+    /**
+     * Routes each command as {@link #write(RedisCommand)} would, then hands each node its commands in one
+     * dispatch, in their order in the batch. A WAIT in the batch covers the writes before it (same master,
+     * same connection, in order), so only the writes after the last WAIT count for the next one.
+     */
     @Override
     @SuppressWarnings("unchecked")
     public <K, V> Collection<RedisCommand<K, V, ?>> write(Collection<? extends RedisCommand<K, V, ?>> commands) {
@@ -141,61 +181,33 @@ final class RoutingWriter implements RedisChannelWriter {
             commands.forEach(c -> c.completeExceptionally(new RedisException("the connection is closed")));
             return (Collection<RedisCommand<K, V, ?>>) commands;
         }
-        List<RedisCommand<K, V, ?>> accepted = new ArrayList<>(commands.size());
-        boolean allReads = true;
+        Topology current = topology;
+        Map<Node, List<RedisCommand<K, V, ?>>> byNode = new LinkedHashMap<>();
+        List<RedisCommand<K, V, ?>> writes = new ArrayList<>();
         for (RedisCommand<K, V, ?> command : commands) {
-            if (command.getType() == CommandType.SELECT) {
-                command.completeExceptionally(new RedisException(SELECT_REJECTED));
-                continue;
+            Route route = route(command, current);
+            if (command.getType() == CommandType.WAIT) {
+                writes.clear();
             }
-            allReads &= !session.pinnedToMaster() && readOnly.isReadOnly(command);
-            session.track(command);
-            allReads &= !session.pinnedToMaster();
-            accepted.add(command);
-        }
-        Node target;
-        try {
-            target = allReads ? readTarget() : topology.master();
-        } catch (RedisException e) {
-            accepted.forEach(c -> c.completeExceptionally(e));
-            return (Collection<RedisCommand<K, V, ?>>) commands;
-        }
-        if (!allReads) {
-            accepted.removeIf(command -> !checkedWait(command, target));
-        }
-        Collection<RedisCommand<K, V, ?>> dispatched =
-                ((StatefulRedisConnection<K, V>) target.connection()).dispatch(accepted);
-        if (!allReads) {
-            // a WAIT in this batch covers the commands before it (same master, same connection, in order)
-            int lastWait = -1;
-            for (int i = 0; i < accepted.size(); i++) {
-                if (accepted.get(i).getType() == CommandType.WAIT) {
-                    lastWait = i;
+            if (route != null) {
+                byNode.computeIfAbsent(route.node(), n -> new ArrayList<>()).add(command);
+                if (route.write()) {
+                    writes.add(command);
                 }
             }
-            for (RedisCommand<K, V, ?> command : accepted.subList(lastWait + 1, accepted.size())) {
-                session.wrote(target, command);
+        }
+        for (Map.Entry<Node, List<RedisCommand<K, V, ?>>> batch : byNode.entrySet()) {
+            try {
+                ((StatefulRedisConnection<K, V>) batch.getKey().connection()).dispatch(batch.getValue());
+            } catch (RedisException e) {
+                batch.getValue().forEach(c -> c.completeExceptionally(e));
             }
         }
-        return accepted.size() < commands.size() ? (Collection<RedisCommand<K, V, ?>>) commands : dispatched;
+        writes.forEach(command -> session.wrote(current.master(), command));
+        return (Collection<RedisCommand<K, V, ?>>) commands;
     }
 
-    /** @return false, having failed the command, when it is a WAIT that cannot vouch for the last writes */
-    private boolean checkedWait(RedisCommand<?, ?, ?> command, Node master) {
-        if (command.getType() != CommandType.WAIT) {
-            return true;
-        }
-        try {
-            session.checkWait(master);
-            return true;
-        } catch (RedisException e) {
-            command.completeExceptionally(e);
-            return false;
-        }
-    }
-
-    private Node readTarget() {
-        Topology current = topology;
+    private Node readTarget(Topology current) {
         ReadPolicy policy = reads;
         List<RedisNodeDescription> selected = policy.from().select(current);
         int size = selected.size();
@@ -272,6 +284,11 @@ final class RoutingWriter implements RedisChannelWriter {
 
     void readFrom(ReadFrom value) {
         this.reads = ReadPolicy.of(value);
+    }
+
+    /** @return whether a transaction is open on this connection ({@link SessionState#inTransaction()}) */
+    boolean inTransaction() {
+        return session.inTransaction();
     }
 
     boolean closed() {

@@ -13,7 +13,6 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.masterreplica.StatefulRedisMasterReplicaConnection;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.LongSummaryStatistics;
 import java.util.concurrent.TimeUnit;
@@ -53,12 +52,12 @@ class ReadSpreadTest {
 
     @Test
     void spreadsTenThousandReadsOverEveryReplicaWithinTenPercentWithTheDefaultReadFrom() {
-        try (RedisTopology redis = started();
+        try (RedisTopology redis = ServerChecks.started(client, SPEC, tempDir);
              StatefulRedisMasterReplicaConnection<String, String> connection =
                      RedisKubeConnections.connect(client, SplitConnectionTest.endpoints(redis))) {
             assertThat(connection.getReadFrom()).isSameAs(ReadFrom.REPLICA_PREFERRED);
             awaitTrue(() -> writer(connection).topology().replicas().size() == 2, "both replicas connected");
-            ServerChecks.resetStats(client, all(redis));
+            ServerChecks.resetStats(client, ServerChecks.nodes(redis));
 
             for (int i = 0; i < READS; i++) {
                 connection.sync().get("k" + (i % 100));
@@ -77,7 +76,7 @@ class ReadSpreadTest {
 
     @Test
     void readsFromTheMasterWithTheDefaultReadFromOnlyWhenNoReplicaIsUp() {
-        try (RedisTopology redis = started();
+        try (RedisTopology redis = ServerChecks.started(client, SPEC, tempDir);
              StatefulRedisMasterReplicaConnection<String, String> connection =
                      RedisKubeConnections.connect(client, SplitConnectionTest.endpoints(redis))) {
             awaitTrue(() -> writer(connection).topology().replicas().size() == 2, "both replicas connected");
@@ -105,22 +104,5 @@ class ReadSpreadTest {
             assertThat(redis.master().commandCalls(client, "get")).as("GETs on the master, no replica up")
                     .isEqualTo(1000);
         }
-    }
-
-    private RedisTopology started() {
-        RedisTopology redis = RedisTopology.start(SPEC, tempDir);
-        try {
-            ServerChecks.awaitOnlineReplicas(client, redis.master(), SPEC.replicas());
-            return redis;
-        } catch (RuntimeException | AssertionError e) {
-            redis.close();
-            throw e;
-        }
-    }
-
-    private static List<RedisNode> all(RedisTopology redis) {
-        List<RedisNode> nodes = new ArrayList<>(redis.replicas());
-        nodes.add(redis.master());
-        return nodes;
     }
 }

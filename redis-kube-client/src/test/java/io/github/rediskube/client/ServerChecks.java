@@ -1,11 +1,16 @@
 package io.github.rediskube.client;
 
+import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.github.rediskube.testing.RedisNode;
+import io.github.rediskube.testing.RedisTopology;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.masterreplica.StatefulRedisMasterReplicaConnection;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /** What the client's data-plane tests share: waiting on a condition, and resetting what servers counted. */
@@ -42,6 +47,28 @@ final class ServerChecks {
                 throw new AssertionError(e);
             }
         }
+    }
+
+    /**
+     * Starts {@code spec}'s master and replicas in {@code dir} and waits until every replica is online; stops
+     * them again when they do not get there.
+     */
+    static RedisTopology started(RedisClient client, RedisReplicationSpec spec, Path dir) {
+        RedisTopology redis = RedisTopology.start(spec, dir);
+        try {
+            awaitOnlineReplicas(client, redis.master(), spec.replicas());
+            return redis;
+        } catch (RuntimeException | AssertionError e) {
+            redis.close();
+            throw e;
+        }
+    }
+
+    /** @return the replicas, then the master */
+    static List<RedisNode> nodes(RedisTopology redis) {
+        List<RedisNode> nodes = new ArrayList<>(redis.replicas());
+        nodes.add(redis.master());
+        return nodes;
     }
 
     /** Waits until {@code master} reports {@code count} online replicas. */
