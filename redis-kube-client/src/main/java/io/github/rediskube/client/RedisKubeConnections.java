@@ -29,10 +29,10 @@ import java.util.function.Consumer;
  * <p>Reads scale with the replicas: with the default {@link ReadFrom#REPLICA_PREFERRED} each read goes to a
  * connected replica picked at random (uniformly), and to the master only while no replica is connected.
  * {@code REPLICA} and {@code UPSTREAM_PREFERRED} spread the same way within their role; order-insensitive
- * settings ({@code ANY}, {@code ANY_REPLICA}, {@code subnet}) over every connected node they select; any
- * other order-sensitive {@code ReadFrom} ({@code LOWEST_LATENCY}, one of your own) gets the first connected
- * node in its order. (Lettuce's {@code MasterReplica} sends every {@code REPLICA_PREFERRED} read to one
- * replica.)
+ * settings ({@code ANY}, {@code ANY_REPLICA}, {@code subnet}, one of your own by default) over every connected
+ * node they select; any other order-sensitive {@code ReadFrom} (one of your own, {@code LOWEST_LATENCY}) over
+ * the connected nodes of the first role in its order. (Lettuce's {@code MasterReplica} sends every
+ * {@code REPLICA_PREFERRED} read to one replica.)
  *
  * <pre>{@code
  * RedisClient client = RedisClient.create();

@@ -28,12 +28,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@link ReadFrom} selects among the current {@link Topology}, among those whose connection is up. The
  * topology is swapped as a whole by {@link TopologyWatcher}.
  *
- * <p>Reads spread ({@link ReadSpread}): uniformly over the connected nodes an order-insensitive
- * {@code ReadFrom} selects ({@code ANY}, {@code ANY_REPLICA}, subnets); for Lettuce's role-ordered settings
- * ({@code REPLICA_PREFERRED}, {@code REPLICA}, {@code UPSTREAM_PREFERRED}) uniformly over the connected nodes of
- * the first role in their order that has one, so the default {@code REPLICA_PREFERRED} spreads over the
- * connected replicas and reads from the master only when none is; any other order-sensitive {@code ReadFrom}
- * (e.g. {@code LOWEST_LATENCY}, or one of the caller's) gets the first connected node in its order.
+ * <p>Reads spread ({@link ReadSpread}), with Lettuce's settings and the caller's alike: uniformly over the
+ * connected nodes an order-insensitive {@code ReadFrom} selects ({@code ANY}, {@code ANY_REPLICA}, subnets, and
+ * one of the caller's that does not override {@code isOrderSensitive()}); for an order-sensitive one
+ * ({@code REPLICA_PREFERRED}, {@code UPSTREAM_PREFERRED}, {@code LOWEST_LATENCY}, or the caller's) uniformly over
+ * the connected nodes of the first role in its order that has one, so the default {@code REPLICA_PREFERRED}, or
+ * the caller's "these replicas, then the master", spreads over the connected replicas and reads from the master
+ * only when none is. (The split connection measures no latency: {@code LOWEST_LATENCY} sees the master first.)
  *
  * <p>Lettuce's read-only command list is narrowed: commands whose effect or answer belongs to one server
  * connection go to the master even though they change no data ({@link #MASTER_ONLY}: SCRIPT, because the
@@ -88,24 +89,21 @@ final class RoutingWriter implements RedisChannelWriter {
     enum ReadSpread {
         /** Uniformly over every connected node it selects (it declares its order meaningless). */
         ALL,
-        /** Uniformly over the connected nodes of the first role in its order with one (Lettuce's role orders). */
-        FIRST_ROLE,
-        /** The first connected node in its order (the order is the caller's preference). */
-        NONE
+        /**
+         * Uniformly over the connected nodes of the first role in its order with one: within a role the order
+         * of Lettuce's role orders is just the topology's, and a caller's "replicas, then the master" should
+         * spread over the replicas as {@code ANY_REPLICA} does, not stick to the first it lists.
+         */
+        FIRST_ROLE
     }
 
     /** A {@link ReadFrom} and its {@link ReadSpread}, computed once when it is set. */
     record ReadPolicy(ReadFrom from, ReadSpread spread) {
 
-        /** Lettuce's settings whose order is by role only: within a role the order is just the topology's. */
-        private static final Set<Class<?>> ROLE_ORDERED = Set.of(ReadFrom.REPLICA_PREFERRED.getClass(),
-                ReadFrom.REPLICA.getClass(), ReadFrom.UPSTREAM_PREFERRED.getClass(), ReadFrom.UPSTREAM.getClass());
-
         static ReadPolicy of(ReadFrom from) {
             Objects.requireNonNull(from, "readFrom");
-            ReadSpread spread = !OrderingReadFromAccessor.isOrderSensitive(from) ? ReadSpread.ALL
-                    : ROLE_ORDERED.contains(from.getClass()) ? ReadSpread.FIRST_ROLE : ReadSpread.NONE;
-            return new ReadPolicy(from, spread);
+            return new ReadPolicy(from,
+                    OrderingReadFromAccessor.isOrderSensitive(from) ? ReadSpread.FIRST_ROLE : ReadSpread.ALL);
         }
     }
 
@@ -222,9 +220,6 @@ final class RoutingWriter implements RedisChannelWriter {
             Node node = node(current, description);
             if (!node.open()) {
                 continue;
-            }
-            if (policy.spread() == ReadSpread.NONE) {
-                return node;
             }
             if (role == null) {
                 role = node.role();
