@@ -2,8 +2,6 @@ package io.github.rediskube.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.rediskube.core.RedisKube;
-import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.github.rediskube.testing.RedisNode;
 import io.github.rediskube.testing.RedisTopology;
 import io.lettuce.core.ReadFrom;
@@ -42,9 +40,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class BatchRoutingTest {
 
-    private static final RedisReplicationSpec SPEC = RedisKube.replication("orders").replicas(2)
-            .config("repl-diskless-sync-delay", "0")
-            .build();
     private static final StringCodec CODEC = StringCodec.UTF8;
 
     /** What each command of {@link #script()} answers, the same however the script is sent. */
@@ -62,7 +57,7 @@ class BatchRoutingTest {
 
     @Test
     void routesABatchCommandByCommandLikeSingleCommandsWithSelectRefusedAndATransactionOnTheMaster() {
-        try (RedisTopology redis = ServerChecks.started(client(), SPEC, tempDir);
+        try (RedisTopology redis = ServerChecks.started(client(), ServerChecks.TWO_REPLICAS, tempDir);
              StatefulRedisMasterReplicaConnection<String, String> connection = RedisKubeConnections.connect(client(),
                      CODEC, SplitConnectionTest.endpoints(redis), ReadFrom.REPLICA)) {
             ServerChecks.awaitTrue(() -> ServerChecks.writer(connection).topology().replicas().size() == 2,

@@ -2,8 +2,6 @@ package io.github.rediskube.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.rediskube.core.RedisKube;
-import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.github.rediskube.testing.RedisTopology;
 import io.lettuce.core.ReadFrom;
 import io.lettuce.core.RedisClient;
@@ -29,9 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class CustomReadFromSpreadTest {
 
-    private static final RedisReplicationSpec SPEC = RedisKube.replication("orders").replicas(2)
-            .config("repl-diskless-sync-delay", "0")
-            .build();
     private static final int READS = 2000;
 
     @TempDir
@@ -89,7 +84,7 @@ class CustomReadFromSpreadTest {
 
     @Test
     void spreadsReadsOverBothReplicasAfterSetReadFromToAReadFromOfYourOwn() {
-        try (RedisTopology redis = ServerChecks.started(client(), SPEC, tempDir);
+        try (RedisTopology redis = ServerChecks.started(client(), ServerChecks.TWO_REPLICAS, tempDir);
              StatefulRedisMasterReplicaConnection<String, String> connection = RedisKubeConnections.connect(
                      client(), StringCodec.UTF8, SplitConnectionTest.endpoints(redis), ReadFrom.UPSTREAM)) {
             connection.setReadFrom(REPLICAS_THEN_MASTER);
@@ -98,7 +93,7 @@ class CustomReadFromSpreadTest {
     }
 
     private void assertSpreadsOverBothReplicas(ReadFrom readFrom) {
-        try (RedisTopology redis = ServerChecks.started(client(), SPEC, tempDir);
+        try (RedisTopology redis = ServerChecks.started(client(), ServerChecks.TWO_REPLICAS, tempDir);
              StatefulRedisMasterReplicaConnection<String, String> connection = RedisKubeConnections.connect(
                      client(), StringCodec.UTF8, SplitConnectionTest.endpoints(redis), readFrom)) {
             List<Long> perReplica = readsPerReplica(redis, connection);

@@ -4,7 +4,6 @@ import static io.github.rediskube.client.ServerChecks.awaitTrue;
 import static io.github.rediskube.client.ServerChecks.writer;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.rediskube.core.RedisKube;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.github.rediskube.testing.RedisNode;
 import io.github.rediskube.testing.RedisTopology;
@@ -32,9 +31,7 @@ class ReadSpreadTest {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReadSpreadTest.class);
 
-    private static final RedisReplicationSpec SPEC = RedisKube.replication("orders").replicas(2)
-            .config("repl-diskless-sync-delay", "0")
-            .build();
+    private static final RedisReplicationSpec SPEC = ServerChecks.TWO_REPLICAS;
     private static final int READS = 10_000;
 
     @TempDir

@@ -1,5 +1,6 @@
 package io.github.rediskube.client;
 
+import io.github.rediskube.core.RedisKube;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.github.rediskube.testing.RedisNode;
 import io.github.rediskube.testing.RedisTopology;
@@ -17,6 +18,11 @@ import java.util.function.BooleanSupplier;
 final class ServerChecks {
 
     private static final Duration BOUND = Duration.ofSeconds(20);
+
+    /** A master and two replicas that sync at once (no 5 s diskless-sync delay): keeps each test short. */
+    static final RedisReplicationSpec TWO_REPLICAS = RedisKube.replication("orders").replicas(2)
+            .config("repl-diskless-sync-delay", "0")
+            .build();
 
     private ServerChecks() {
     }
