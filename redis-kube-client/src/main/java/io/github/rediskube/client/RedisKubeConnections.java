@@ -47,7 +47,7 @@ import java.util.function.Consumer;
  * }</pre>
  *
  * <p>Unlike Lettuce's static {@code MasterReplica.connect(client, codec, uris)}, which checks the nodes'
- * roles once, the replica set is re-checked every {@link RedisEndpoints#topologyRefresh()}: replicas the
+ * roles once, the replica set is re-checked every {@link ConnectionSettings#topologyRefresh()}: replicas the
  * master reports online start serving reads, replicas that left stop. The caller's {@link RedisClient}
  * (its options and {@code ClientResources}) is used as given; the connections are its connections and
  * close with it. With {@link RedisEndpoints} failover to a new master is not followed; with
@@ -174,7 +174,7 @@ public final class RedisKubeConnections {
      * Connects to a set watched by Sentinels, following failover: the master is the one the Sentinels
      * name; when they announce a new one ({@code +switch-master}, subscribed on every Sentinel) writes move
      * to it at once, and reads follow the replicas the current master reports. The Sentinels are also
-     * re-checked every {@link RedisSentinels#topologyRefresh()}; a re-check moves writes only to the master of
+     * re-checked every {@link ConnectionSettings#topologyRefresh()}; a re-check moves writes only to the master of
      * a newer config epoch than the one followed that reports role master, never back to a master the
      * Sentinels have left (e.g. while the leader of a failover still reconfigures the replicas).
      *
@@ -262,7 +262,7 @@ public final class RedisKubeConnections {
             writer.close();
             throw e;
         }
-        SplitConnection<K, V> connection = new SplitConnection<>(writer, codec, endpoints.timeout(),
+        SplitConnection<K, V> connection = new SplitConnection<>(writer, codec, endpoints.settings().timeout(),
                 options.getJsonParser());
         connection.setOptions(options);
         return new Split<>(writer, watcher, connection);
@@ -298,7 +298,7 @@ public final class RedisKubeConnections {
     public static void rotatePassword(RedisClient client, RedisEndpoints endpoints, String newPassword,
                                       Consumer<String> store) {
         Objects.requireNonNull(endpoints, "endpoints");
-        RotatingPassword password = rotating(endpoints.credentials(), "endpoints");
+        RotatingPassword password = rotating(endpoints.settings().credentials(), "endpoints");
         String next = usable(newPassword);
         new PasswordRotation(client, password, (first, second) -> PasswordRotation.servers(client, endpoints, first,
                 second), null).rotate(next, Objects.requireNonNull(store, "store"));
@@ -319,7 +319,7 @@ public final class RedisKubeConnections {
     public static void rotatePassword(RedisClient client, RedisSentinels sentinels, String newPassword,
                                       Consumer<String> store) {
         Objects.requireNonNull(sentinels, "sentinels");
-        RotatingPassword password = rotating(sentinels.credentials(), "sentinels");
+        RotatingPassword password = rotating(sentinels.settings().credentials(), "sentinels");
         String next = usable(newPassword);
         new PasswordRotation(client, password, (first, second) -> PasswordRotation.servers(client, sentinels, first,
                 second), sentinels.masterName()).rotate(next, Objects.requireNonNull(store, "store"));
