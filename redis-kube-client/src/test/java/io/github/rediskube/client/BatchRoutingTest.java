@@ -7,6 +7,7 @@ import io.github.rediskube.testing.RedisTopology;
 import io.lettuce.core.ReadFrom;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.TransactionResult;
+import io.lettuce.core.api.reactive.RedisReactiveCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.masterreplica.StatefulRedisMasterReplicaConnection;
 import io.lettuce.core.output.StatusOutput;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -99,6 +101,24 @@ class BatchRoutingTest {
         }
     }
 
+    @Test
+    void completesTheQueuedCommandsOfAReactiveTransactionAtExec() throws Exception {
+        try (RedisTopology redis = ServerChecks.started(client(), ServerChecks.TWO_REPLICAS, tempDir);
+             StatefulRedisMasterReplicaConnection<String, String> connection = RedisKubeConnections.connect(client(),
+                     CODEC, SplitConnectionTest.endpoints(redis), ReadFrom.REPLICA)) {
+            RedisReactiveCommands<String, String> reactive = connection.reactive();
+            assertThat(reactive.multi().block(Duration.ofSeconds(10))).isEqualTo("OK");
+            CompletableFuture<String> set = reactive.set("tx", "1").toFuture();
+            CompletableFuture<String> get = reactive.get("tx").toFuture();
+            TransactionResult result = reactive.exec().block(Duration.ofSeconds(10));
+
+            assertThat(result.stream().toList()).containsExactly("OK", "1");
+            assertThat(set.get(10, TimeUnit.SECONDS)).as("the queued SET's own answer").isEqualTo("OK");
+            assertThat(get.get(10, TimeUnit.SECONDS)).as("the queued GET's own answer").isEqualTo("1");
+            assertThat(connection.isMulti()).as("a transaction still open after EXEC").isFalse();
+        }
+    }
+
     /**
      * Four reads, a write, SELECT, a transaction with a read in it, two reads after it (12 commands: see
      * {@link #ANSWERS} and {@link #WHERE}).
@@ -173,6 +193,6 @@ class BatchRoutingTest {
     }
 
     private long calls(List<RedisNode> nodes, String command) {
-        return nodes.stream().mapToLong(n -> n.commandCalls(client(), command)).sum();
+        return nodes.stream().mapToLong(n -> ServerChecks.commandCalls(client(), n, command)).sum();
     }
 }
