@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Routes each command of the split connection: writes to the master, read-only commands to a node the
@@ -122,7 +123,7 @@ final class RoutingWriter implements RedisChannelWriter {
      *
      * @return where it goes, or {@code null} when it was refused (it is then completed exceptionally)
      */
-    private Route route(RedisCommand<?, ?, ?> command, Topology current) {
+    private @Nullable Route route(RedisCommand<?, ?, ?> command, Topology current) {
         if (command.getType() == CommandType.SELECT) {
             command.completeExceptionally(new RedisException(SELECT_REJECTED));
             return null;
