@@ -2,18 +2,14 @@ package io.github.rediskube.client;
 
 import io.github.rediskube.core.deploy.DeploymentStatus;
 import io.github.rediskube.core.deploy.RedisDeployment;
-import io.github.rediskube.core.spec.Auth;
 import io.github.rediskube.core.spec.Exposure;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.github.rediskube.core.spec.ResourceNames;
 import io.github.rediskube.core.spec.Role;
 import io.lettuce.core.RedisURI;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.UnaryOperator;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Where the master and the replicas of one Redis master/replica set are, and how to authenticate:
@@ -48,57 +44,27 @@ import org.jspecify.annotations.Nullable;
  *
  * @param master            the master's address (writes go there)
  * @param replicas          the replicas' addresses (reads go there, as the {@code ReadFrom} says)
- * @param password          the password ({@code requirepass}), or {@code null} without auth or with {@code credentials}
- * @param credentials       a password that can change ({@link RotatingPassword}, asked at every connect), or
- *                          {@code null}; not both it and {@code password}
  * @param followReplication whether the replica set follows what the master reports
- * @param topologyRefresh   how often the topology is re-checked; {@link Duration#ZERO} never
- * @param timeout           command timeout of the connections (Lettuce's {@link RedisURI} timeout)
- * @param addressMapper     maps every address (given or announced by a server) before connecting to it
+ * @param settings          how the connections are made: password, timeouts, address mapping
  */
 public record RedisEndpoints(
         Address master,
         List<Address> replicas,
-        @Nullable String password,
-        @Nullable RotatingPassword credentials,
         boolean followReplication,
-        Duration topologyRefresh,
-        Duration timeout,
-        UnaryOperator<Address> addressMapper) {
-
-    /** Topology re-check period when none is set. */
-    public static final Duration DEFAULT_TOPOLOGY_REFRESH = Duration.ofSeconds(10);
+        ConnectionSettings settings) {
 
     /**
      * Checks and copies the fields.
      *
      * @param master            the master's address (writes go there)
      * @param replicas          the replicas' addresses (reads go there, as the {@code ReadFrom} says)
-     * @param password          the password ({@code requirepass}), or {@code null} without auth or with {@code credentials}
-     * @param credentials       a password that can change ({@link RotatingPassword}, asked at every connect), or
-     *        {@code null}; not both it and {@code password}
      * @param followReplication whether the replica set follows what the master reports
-     * @param topologyRefresh   how often the topology is re-checked; {@link Duration#ZERO} never
-     * @param timeout           command timeout of the connections (Lettuce's {@link RedisURI} timeout)
-     * @param addressMapper     maps every address (given or announced by a server) before connecting to it
+     * @param settings          how the connections are made
      */
     public RedisEndpoints {
         Objects.requireNonNull(master, "master is required: set master(host, port)");
         replicas = List.copyOf(Objects.requireNonNull(replicas, "replicas"));
-        Objects.requireNonNull(topologyRefresh, "topologyRefresh");
-        if (topologyRefresh.isNegative()) {
-            throw new IllegalArgumentException("topologyRefresh must not be negative, was " + topologyRefresh
-                    + ": use Duration.ZERO to turn the re-check off");
-        }
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isZero() || timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout must be positive, was " + timeout);
-        }
-        Objects.requireNonNull(addressMapper, "addressMapper: use UnaryOperator.identity()");
-        if (password != null && credentials != null) {
-            throw new IllegalArgumentException("password and credentials are both set, was a password and "
-                    + credentials + ": set one, credentials(RotatingPassword.of(password)) for a password that rotates");
-        }
+        Objects.requireNonNull(settings, "settings must not be null, was null: use ConnectionSettings.DEFAULTS");
     }
 
     /**
@@ -205,47 +171,28 @@ public record RedisEndpoints(
 
     /** @return a builder holding these endpoints */
     public Builder toBuilder() {
-        Builder builder = new Builder();
+        Builder builder = new Builder().settings(settings);
         builder.master = master;
         builder.replicas.addAll(replicas);
-        builder.password = password;
-        builder.credentials = credentials;
         builder.followReplication = followReplication;
-        builder.topologyRefresh = topologyRefresh;
-        builder.timeout = timeout;
-        builder.addressMapper = addressMapper;
         return builder;
     }
 
     /** The password is never printed. */
     @Override
     public String toString() {
-        return "RedisEndpoints[master=" + master + ", replicas=" + replicas + ", password="
-                + (password == null && credentials == null ? "none" : credentials != null ? "<rotating>" : "<hidden>")
-                + ", followReplication=" + followReplication
-                + ", topologyRefresh=" + topologyRefresh + ", timeout=" + timeout + "]";
+        return "RedisEndpoints[master=" + master + ", replicas=" + replicas + ", followReplication=" + followReplication
+                + ", " + settings + "]";
     }
 
     /** @return the URI of an address after mapping, with this password (or credentials) and timeout */
     RedisURI uri(Address address) {
-        RedisURI.Builder builder = unauthenticated(address);
-        if (credentials != null) {
-            builder.withAuthentication(credentials.provider());
-        } else if (password != null) {
-            builder.withPassword(password.toCharArray());
-        }
-        return builder.build();
+        return settings.uri(address);
     }
 
     /** @return the URI of an address after mapping, with this timeout and the given password */
     RedisURI uri(Address address, String withPassword) {
-        return unauthenticated(address).withPassword(withPassword.toCharArray()).build();
-    }
-
-    private RedisURI.Builder unauthenticated(Address address) {
-        Address mapped = Objects.requireNonNull(addressMapper.apply(address),
-                () -> "addressMapper returned null for " + address);
-        return RedisURI.builder().withHost(mapped.host()).withPort(mapped.port()).withTimeout(timeout);
+        return settings.uri(address, withPassword);
     }
 
     /**
@@ -277,17 +224,12 @@ public record RedisEndpoints(
         }
     }
 
-    /** Builds {@link RedisEndpoints}. */
-    public static final class Builder {
+    /** Builds {@link RedisEndpoints}; the connection settings as in {@link ConnectionSettings.AbstractBuilder}. */
+    public static final class Builder extends ConnectionSettings.AbstractBuilder<Builder> {
 
         private Address master;
         private final List<Address> replicas = new ArrayList<>();
-        private @Nullable String password;
-        private @Nullable RotatingPassword credentials;
         private boolean followReplication = true;
-        private Duration topologyRefresh = DEFAULT_TOPOLOGY_REFRESH;
-        private Duration timeout = RedisURI.DEFAULT_TIMEOUT_DURATION;
-        private UnaryOperator<Address> addressMapper = UnaryOperator.identity();
 
         private Builder() {
         }
@@ -323,31 +265,6 @@ public record RedisEndpoints(
         }
 
         /**
-         * @param value the password, {@code null} for none; as read from a Secret, one trailing newline
-         *              is stripped, the rule the pods apply ({@link Auth#secretPassword(String)})
-         * @return this builder
-         * @throws IllegalArgumentException when it holds another control character (the message never shows it)
-         */
-        public Builder password(@Nullable String value) {
-            this.password = Auth.secretPassword(value);
-            this.credentials = null;
-            return this;
-        }
-
-        /**
-         * @param value a password that can be rotated under the connections (replaces {@link #password});
-         *              {@code null} for none
-         * @return this builder
-         */
-        public Builder credentials(@Nullable RotatingPassword value) {
-            this.credentials = value;
-            if (value != null) {
-                this.password = null;
-            }
-            return this;
-        }
-
-        /**
          * @param value whether reads follow the replicas the master reports online (default true)
          * @return this builder
          */
@@ -356,38 +273,9 @@ public record RedisEndpoints(
             return this;
         }
 
-        /**
-         * @param period how often the replica set is re-checked (default 10 s, {@link Duration#ZERO} never)
-         * @return this builder
-         */
-        public Builder topologyRefresh(Duration period) {
-            this.topologyRefresh = period;
-            return this;
-        }
-
-        /**
-         * @param value the command timeout (default Lettuce's 60 s)
-         * @return this builder
-         */
-        public Builder timeout(Duration value) {
-            this.timeout = value;
-            return this;
-        }
-
-        /**
-         * @param mapper maps every address, given or announced by a server, to the one to connect to
-         *               (e.g. pod DNS names to local port-forwards); default identity
-         * @return this builder
-         */
-        public Builder addressMapper(UnaryOperator<Address> mapper) {
-            this.addressMapper = mapper;
-            return this;
-        }
-
         /** @return the endpoints */
         public RedisEndpoints build() {
-            return new RedisEndpoints(master, replicas, password, credentials, followReplication, topologyRefresh, timeout,
-                    addressMapper);
+            return new RedisEndpoints(master, replicas, followReplication, settings());
         }
     }
 }

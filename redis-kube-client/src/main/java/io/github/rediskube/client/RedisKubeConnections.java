@@ -29,10 +29,10 @@ import java.util.function.Consumer;
  * <p>Reads scale with the replicas: with the default {@link ReadFrom#REPLICA_PREFERRED} each read goes to a
  * connected replica picked at random (uniformly), and to the master only while no replica is connected.
  * {@code REPLICA} and {@code UPSTREAM_PREFERRED} spread the same way within their role; order-insensitive
- * settings ({@code ANY}, {@code ANY_REPLICA}, {@code subnet}) over every connected node they select; any
- * other order-sensitive {@code ReadFrom} ({@code LOWEST_LATENCY}, one of your own) gets the first connected
- * node in its order. (Lettuce's {@code MasterReplica} sends every {@code REPLICA_PREFERRED} read to one
- * replica.)
+ * settings ({@code ANY}, {@code ANY_REPLICA}, {@code subnet}, one of your own by default) over every connected
+ * node they select; any other order-sensitive {@code ReadFrom} (one of your own, {@code LOWEST_LATENCY}) over
+ * the connected nodes of the first role in its order. (Lettuce's {@code MasterReplica} sends every
+ * {@code REPLICA_PREFERRED} read to one replica.)
  *
  * <pre>{@code
  * RedisClient client = RedisClient.create();
@@ -47,7 +47,7 @@ import java.util.function.Consumer;
  * }</pre>
  *
  * <p>Unlike Lettuce's static {@code MasterReplica.connect(client, codec, uris)}, which checks the nodes'
- * roles once, the replica set is re-checked every {@link RedisEndpoints#topologyRefresh()}: replicas the
+ * roles once, the replica set is re-checked every {@link ConnectionSettings#topologyRefresh()}: replicas the
  * master reports online start serving reads, replicas that left stop. The caller's {@link RedisClient}
  * (its options and {@code ClientResources}) is used as given; the connections are its connections and
  * close with it. With {@link RedisEndpoints} failover to a new master is not followed; with
@@ -64,7 +64,8 @@ import java.util.function.Consumer;
  * instead of answering when a write since the previous WAIT went to an earlier master (after a failover): WAIT
  * on the new master would count replicas at once for writes it never saw; write again, then WAIT. A write
  * counts once it was handed to the master's connection without failing there: one rejected while the master
- * was disconnected never reached a server and does not count.
+ * was disconnected never reached a server and does not count. Pipelined commands and batches
+ * ({@code dispatch(Collection)}) are routed command by command as if each were sent alone.
  *
  * <p>Thread-safety: this class is stateless. A returned connection is as thread-safe as Lettuce's own: many
  * threads may send commands on it at once (the topology is an immutable snapshot swapped atomically; the
@@ -173,7 +174,7 @@ public final class RedisKubeConnections {
      * Connects to a set watched by Sentinels, following failover: the master is the one the Sentinels
      * name; when they announce a new one ({@code +switch-master}, subscribed on every Sentinel) writes move
      * to it at once, and reads follow the replicas the current master reports. The Sentinels are also
-     * re-checked every {@link RedisSentinels#topologyRefresh()}; a re-check moves writes only to the master of
+     * re-checked every {@link ConnectionSettings#topologyRefresh()}; a re-check moves writes only to the master of
      * a newer config epoch than the one followed that reports role master, never back to a master the
      * Sentinels have left (e.g. while the leader of a failover still reconfigures the replicas).
      *
@@ -261,7 +262,7 @@ public final class RedisKubeConnections {
             writer.close();
             throw e;
         }
-        SplitConnection<K, V> connection = new SplitConnection<>(writer, codec, endpoints.timeout(),
+        SplitConnection<K, V> connection = new SplitConnection<>(writer, codec, endpoints.settings().timeout(),
                 options.getJsonParser());
         connection.setOptions(options);
         return new Split<>(writer, watcher, connection);
@@ -300,7 +301,7 @@ public final class RedisKubeConnections {
     public static void rotatePassword(RedisClient client, RedisEndpoints endpoints, String newPassword,
                                       Consumer<String> store) {
         Objects.requireNonNull(endpoints, "endpoints");
-        RotatingPassword password = rotating(endpoints.credentials(), "endpoints");
+        RotatingPassword password = rotating(endpoints.settings().credentials(), "endpoints");
         String next = usable(newPassword);
         new PasswordRotation(client, password, (first, second) -> PasswordRotation.servers(client, endpoints, first,
                 second), null).rotate(next, Objects.requireNonNull(store, "store"));
@@ -321,7 +322,7 @@ public final class RedisKubeConnections {
     public static void rotatePassword(RedisClient client, RedisSentinels sentinels, String newPassword,
                                       Consumer<String> store) {
         Objects.requireNonNull(sentinels, "sentinels");
-        RotatingPassword password = rotating(sentinels.credentials(), "sentinels");
+        RotatingPassword password = rotating(sentinels.settings().credentials(), "sentinels");
         String next = usable(newPassword);
         new PasswordRotation(client, password, (first, second) -> PasswordRotation.servers(client, sentinels, first,
                 second), sentinels.masterName()).rotate(next, Objects.requireNonNull(store, "store"));

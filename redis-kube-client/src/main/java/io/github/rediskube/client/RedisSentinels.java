@@ -2,16 +2,12 @@ package io.github.rediskube.client;
 
 import io.github.rediskube.client.RedisEndpoints.Address;
 import io.github.rediskube.core.deploy.RedisDeployment;
-import io.github.rediskube.core.spec.Auth;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.github.rediskube.core.spec.SentinelSpec;
 import io.lettuce.core.RedisURI;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.UnaryOperator;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Where the Sentinels of a master/replica set are: the source of a split connection that follows
@@ -31,31 +27,20 @@ import org.jspecify.annotations.Nullable;
  * var connection = RedisKubeConnections.connect(redisClient, sentinels);
  * }</pre>
  *
- * @param masterName      the name the Sentinels monitor the master under (the spec's name)
- * @param sentinels       the Sentinels' addresses; every one is subscribed to
- * @param password        the password of the Sentinels and of the Redis servers, or {@code null}
- * @param credentials     the same as a password that can be rotated ({@link RotatingPassword}), or {@code null};
- *                        not both it and {@code password}
- * @param topologyRefresh how often the master and replicas are re-checked besides the announcements
- * @param timeout         command timeout of the connections
- * @param addressMapper   maps every address (given, or announced by a Sentinel or server) before connecting
+ * @param masterName the name the Sentinels monitor the master under (the spec's name)
+ * @param sentinels  the Sentinels' addresses; every one is subscribed to
+ * @param settings   how the connections are made, to the Sentinels and to the servers they name: the password
+ *                   (of both), timeouts (the topology refresh re-checks master and replicas besides the
+ *                   announcements), address mapping
  */
-public record RedisSentinels(String masterName, List<Address> sentinels, @Nullable String password,
-                             @Nullable RotatingPassword credentials,
-                             Duration topologyRefresh,
-                             Duration timeout, UnaryOperator<Address> addressMapper) {
+public record RedisSentinels(String masterName, List<Address> sentinels, ConnectionSettings settings) {
 
     /**
      * Checks and copies the fields.
      *
-     * @param masterName      the name the Sentinels monitor the master under (the spec's name)
-     * @param sentinels       the Sentinels' addresses; every one is subscribed to
-     * @param password        the password of the Sentinels and of the Redis servers, or {@code null}
-     * @param credentials     the same as a password that can be rotated ({@link RotatingPassword}), or {@code null};
-     *        not both it and {@code password}
-     * @param topologyRefresh how often the master and replicas are re-checked besides the announcements
-     * @param timeout         command timeout of the connections
-     * @param addressMapper   maps every address (given, or announced by a Sentinel or server) before connecting
+     * @param masterName the name the Sentinels monitor the master under (the spec's name)
+     * @param sentinels  the Sentinels' addresses; every one is subscribed to
+     * @param settings   how the connections are made
      */
     public RedisSentinels {
         if (masterName == null || masterName.isBlank()) {
@@ -66,19 +51,7 @@ public record RedisSentinels(String masterName, List<Address> sentinels, @Nullab
         if (sentinels.isEmpty()) {
             throw new IllegalArgumentException("sentinels must not be empty: add sentinel(host, port)");
         }
-        Objects.requireNonNull(topologyRefresh, "topologyRefresh");
-        if (topologyRefresh.isNegative()) {
-            throw new IllegalArgumentException("topologyRefresh must not be negative, was " + topologyRefresh);
-        }
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isZero() || timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout must be positive, was " + timeout);
-        }
-        Objects.requireNonNull(addressMapper, "addressMapper: use UnaryOperator.identity()");
-        if (password != null && credentials != null) {
-            throw new IllegalArgumentException("password and credentials are both set, was a password and "
-                    + credentials + ": set one, credentials(RotatingPassword.of(password)) for a password that rotates");
-        }
+        Objects.requireNonNull(settings, "settings must not be null, was null: use ConnectionSettings.DEFAULTS");
     }
 
     /**
@@ -136,51 +109,31 @@ public record RedisSentinels(String masterName, List<Address> sentinels, @Nullab
 
     /** @return a builder holding these settings */
     public Builder toBuilder() {
-        Builder builder = new Builder(masterName);
+        Builder builder = new Builder(masterName).settings(settings);
         builder.sentinels.addAll(sentinels);
-        builder.password = password;
-        builder.credentials = credentials;
-        builder.topologyRefresh = topologyRefresh;
-        builder.timeout = timeout;
-        builder.addressMapper = addressMapper;
         return builder;
     }
 
     /** The password is never printed. */
     @Override
     public String toString() {
-        return "RedisSentinels[masterName=" + masterName + ", sentinels=" + sentinels + ", password="
-                + (password == null && credentials == null ? "none" : credentials != null ? "<rotating>" : "<hidden>")
-                + ", topologyRefresh=" + topologyRefresh + "]";
+        return "RedisSentinels[masterName=" + masterName + ", sentinels=" + sentinels + ", " + settings + "]";
     }
 
     /** @return the URI of a Sentinel (plain, for Sentinel and pub/sub commands) after mapping */
     RedisURI uri(Address sentinel) {
-        return endpoints(sentinel).uri(sentinel);
+        return settings.uri(sentinel);
     }
 
     /** @return endpoints of the set with this master, following the replicas the master reports */
     RedisEndpoints endpoints(Address master) {
-        return RedisEndpoints.builder()
-                .master(master.host(), master.port())
-                .password(password)
-                .credentials(credentials)
-                .followReplication(true)
-                .topologyRefresh(topologyRefresh)
-                .timeout(timeout)
-                .addressMapper(addressMapper)
-                .build();
+        return new RedisEndpoints(master, List.of(), true, settings);
     }
 
-    /** Builds {@link RedisSentinels}. */
-    public static final class Builder {
+    /** Builds {@link RedisSentinels}; the connection settings as in {@link ConnectionSettings.AbstractBuilder}. */
+    public static final class Builder extends ConnectionSettings.AbstractBuilder<Builder> {
         private final String masterName;
         private final List<Address> sentinels = new ArrayList<>();
-        private @Nullable String password;
-        private @Nullable RotatingPassword credentials;
-        private Duration topologyRefresh = RedisEndpoints.DEFAULT_TOPOLOGY_REFRESH;
-        private Duration timeout = RedisURI.DEFAULT_TIMEOUT_DURATION;
-        private UnaryOperator<Address> addressMapper = UnaryOperator.identity();
 
         private Builder(String masterName) {
             this.masterName = masterName;
@@ -196,61 +149,9 @@ public record RedisSentinels(String masterName, List<Address> sentinels, @Nullab
             return this;
         }
 
-        /**
-         * @param value the password of Sentinels and servers, {@code null} for none; as read from a Secret, one trailing newline
-         *              is stripped, the rule the pods apply ({@link Auth#secretPassword(String)})
-         * @return this builder
-         * @throws IllegalArgumentException when it holds another control character (the message never shows it)
-         */
-        public Builder password(@Nullable String value) {
-            this.password = Auth.secretPassword(value);
-            this.credentials = null;
-            return this;
-        }
-
-        /**
-         * @param value the password of Sentinels and servers as one that can be rotated under the connections
-         *              (replaces {@link #password}); {@code null} for none
-         * @return this builder
-         */
-        public Builder credentials(@Nullable RotatingPassword value) {
-            this.credentials = value;
-            if (value != null) {
-                this.password = null;
-            }
-            return this;
-        }
-
-        /**
-         * @param period how often master and replicas are re-checked besides announcements (default 10 s)
-         * @return this builder
-         */
-        public Builder topologyRefresh(Duration period) {
-            this.topologyRefresh = period;
-            return this;
-        }
-
-        /**
-         * @param value the command timeout (default Lettuce's 60 s)
-         * @return this builder
-         */
-        public Builder timeout(Duration value) {
-            this.timeout = value;
-            return this;
-        }
-
-        /**
-         * @param mapper maps every address to the one to connect to (e.g. pod names to port-forwards)
-         * @return this builder
-         */
-        public Builder addressMapper(UnaryOperator<Address> mapper) {
-            this.addressMapper = mapper;
-            return this;
-        }
-
         /** @return the settings */
         public RedisSentinels build() {
-            return new RedisSentinels(masterName, sentinels, password, credentials, topologyRefresh, timeout, addressMapper);
+            return new RedisSentinels(masterName, sentinels, settings());
         }
     }
 }

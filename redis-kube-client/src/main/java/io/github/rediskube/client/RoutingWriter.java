@@ -15,23 +15,27 @@ import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.ClientResources;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Routes each command of the split connection: writes to the master, read-only commands to a node the
  * {@link ReadFrom} selects among the current {@link Topology}, among those whose connection is up. The
  * topology is swapped as a whole by {@link TopologyWatcher}.
  *
- * <p>Reads spread ({@link ReadSpread}): uniformly over the connected nodes an order-insensitive
- * {@code ReadFrom} selects ({@code ANY}, {@code ANY_REPLICA}, subnets); for Lettuce's role-ordered settings
- * ({@code REPLICA_PREFERRED}, {@code REPLICA}, {@code UPSTREAM_PREFERRED}) uniformly over the connected nodes of
- * the first role in their order that has one, so the default {@code REPLICA_PREFERRED} spreads over the
- * connected replicas and reads from the master only when none is; any other order-sensitive {@code ReadFrom}
- * (e.g. {@code LOWEST_LATENCY}, or one of the caller's) gets the first connected node in its order.
+ * <p>Reads spread ({@link ReadSpread}), with Lettuce's settings and the caller's alike: uniformly over the
+ * connected nodes an order-insensitive {@code ReadFrom} selects ({@code ANY}, {@code ANY_REPLICA}, subnets, and
+ * one of the caller's that does not override {@code isOrderSensitive()}); for an order-sensitive one
+ * ({@code REPLICA_PREFERRED}, {@code UPSTREAM_PREFERRED}, {@code LOWEST_LATENCY}, or the caller's) uniformly over
+ * the connected nodes of the first role in its order that has one, so the default {@code REPLICA_PREFERRED}, or
+ * the caller's "these replicas, then the master", spreads over the connected replicas and reads from the master
+ * only when none is. (The split connection measures no latency: {@code LOWEST_LATENCY} sees the master first.)
  *
  * <p>Lettuce's read-only command list is narrowed: commands whose effect or answer belongs to one server
  * connection go to the master even though they change no data ({@link #MASTER_ONLY}: SCRIPT, because the
@@ -43,6 +47,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * WAIT is refused when a write since the previous WAIT went to an earlier master; a write counts once it is
  * handed to a server connection without failing there (one rejected while the master is disconnected never
  * reached a server and does not count).
+ *
+ * <p>All of this is decided in one place, {@link #route}, command by command: a batch
+ * ({@code dispatch(Collection)}) routes each of its commands as if it were sent alone, then hands each node
+ * its share in one dispatch, in the batch's order.
  */
 final class RoutingWriter implements RedisChannelWriter {
 
@@ -82,24 +90,58 @@ final class RoutingWriter implements RedisChannelWriter {
     enum ReadSpread {
         /** Uniformly over every connected node it selects (it declares its order meaningless). */
         ALL,
-        /** Uniformly over the connected nodes of the first role in its order with one (Lettuce's role orders). */
-        FIRST_ROLE,
-        /** The first connected node in its order (the order is the caller's preference). */
-        NONE
+        /**
+         * Uniformly over the connected nodes of the first role in its order with one: within a role the order
+         * of Lettuce's role orders is just the topology's, and a caller's "replicas, then the master" should
+         * spread over the replicas as {@code ANY_REPLICA} does, not stick to the first it lists.
+         */
+        FIRST_ROLE
     }
 
     /** A {@link ReadFrom} and its {@link ReadSpread}, computed once when it is set. */
     record ReadPolicy(ReadFrom from, ReadSpread spread) {
 
-        /** Lettuce's settings whose order is by role only: within a role the order is just the topology's. */
-        private static final Set<Class<?>> ROLE_ORDERED = Set.of(ReadFrom.REPLICA_PREFERRED.getClass(),
-                ReadFrom.REPLICA.getClass(), ReadFrom.UPSTREAM_PREFERRED.getClass(), ReadFrom.UPSTREAM.getClass());
-
         static ReadPolicy of(ReadFrom from) {
             Objects.requireNonNull(from, "readFrom");
-            ReadSpread spread = !OrderingReadFromAccessor.isOrderSensitive(from) ? ReadSpread.ALL
-                    : ROLE_ORDERED.contains(from.getClass()) ? ReadSpread.FIRST_ROLE : ReadSpread.NONE;
-            return new ReadPolicy(from, spread);
+            return new ReadPolicy(from,
+                    OrderingReadFromAccessor.isOrderSensitive(from) ? ReadSpread.FIRST_ROLE : ReadSpread.ALL);
+        }
+    }
+
+    /**
+     * Where one command goes: the master ({@code write}: it counts for the next WAIT), the master for a WAIT
+     * that covers the writes since the previous one ({@code write} false), or a read target.
+     */
+    private record Route(Node node, boolean write) {
+    }
+
+    /**
+     * The routing decision for one command, taken the same way for single commands and for each command of
+     * a batch: refuses SELECT, notes what the command opens or closes ({@link SessionState}), and sends it to
+     * a read target when it is read-only outside a transaction or WATCH, else to {@code current}'s master
+     * (a WAIT only when it can vouch for the writes since the previous one).
+     *
+     * @return where it goes, or {@code null} when it was refused (it is then completed exceptionally)
+     */
+    private @Nullable Route route(RedisCommand<?, ?, ?> command, Topology current) {
+        if (command.getType() == CommandType.SELECT) {
+            command.completeExceptionally(new RedisException(SELECT_REJECTED));
+            return null;
+        }
+        boolean read = !session.pinnedToMaster() && readOnly.isReadOnly(command);
+        session.track(command);
+        try {
+            if (read && !session.pinnedToMaster()) {
+                return new Route(readTarget(current), false);
+            }
+            if (command.getType() == CommandType.WAIT) {
+                session.checkWait(current.master());
+                return new Route(current.master(), false);
+            }
+            return new Route(current.master(), true);
+        } catch (RedisException e) {
+            command.completeExceptionally(e);
+            return null;
         }
     }
 
@@ -110,23 +152,15 @@ final class RoutingWriter implements RedisChannelWriter {
             command.completeExceptionally(new RedisException("the connection is closed"));
             return command;
         }
-        if (command.getType() == CommandType.SELECT) {
-            command.completeExceptionally(new RedisException(SELECT_REJECTED));
+        Route route = route(command, topology);
+        if (route == null) {
             return command;
         }
-        boolean read = !session.pinnedToMaster() && readOnly.isReadOnly(command);
-        session.track(command);
         try {
-            if (read && !session.pinnedToMaster()) {
-                return ((StatefulRedisConnection<K, V>) readTarget().connection()).dispatch(command);
+            RedisCommand<K, V, T> dispatched = ((StatefulRedisConnection<K, V>) route.node().connection()).dispatch(command);
+            if (route.write()) {
+                session.wrote(route.node(), command);
             }
-            Node master = topology.master();
-            if (command.getType() == CommandType.WAIT) {
-                session.checkWait(master);
-                return ((StatefulRedisConnection<K, V>) master.connection()).dispatch(command);
-            }
-            RedisCommand<K, V, T> dispatched = ((StatefulRedisConnection<K, V>) master.connection()).dispatch(command);
-            session.wrote(master, command);
             return dispatched;
         } catch (RedisException e) {
             command.completeExceptionally(e);
@@ -134,6 +168,11 @@ final class RoutingWriter implements RedisChannelWriter {
         }
     }
 
+    /**
+     * Routes each command as {@link #write(RedisCommand)} would, then hands each node its commands in one
+     * dispatch, in their order in the batch. A WAIT in the batch covers the writes before it (same master,
+     * same connection, in order), so only the writes after the last WAIT count for the next one.
+     */
     @Override
     @SuppressWarnings("unchecked")
     public <K, V> Collection<RedisCommand<K, V, ?>> write(Collection<? extends RedisCommand<K, V, ?>> commands) {
@@ -141,61 +180,33 @@ final class RoutingWriter implements RedisChannelWriter {
             commands.forEach(c -> c.completeExceptionally(new RedisException("the connection is closed")));
             return (Collection<RedisCommand<K, V, ?>>) commands;
         }
-        List<RedisCommand<K, V, ?>> accepted = new ArrayList<>(commands.size());
-        boolean allReads = true;
+        Topology current = topology;
+        Map<Node, List<RedisCommand<K, V, ?>>> byNode = new LinkedHashMap<>();
+        List<RedisCommand<K, V, ?>> writes = new ArrayList<>();
         for (RedisCommand<K, V, ?> command : commands) {
-            if (command.getType() == CommandType.SELECT) {
-                command.completeExceptionally(new RedisException(SELECT_REJECTED));
-                continue;
+            Route route = route(command, current);
+            if (command.getType() == CommandType.WAIT) {
+                writes.clear();
             }
-            allReads &= !session.pinnedToMaster() && readOnly.isReadOnly(command);
-            session.track(command);
-            allReads &= !session.pinnedToMaster();
-            accepted.add(command);
-        }
-        Node target;
-        try {
-            target = allReads ? readTarget() : topology.master();
-        } catch (RedisException e) {
-            accepted.forEach(c -> c.completeExceptionally(e));
-            return (Collection<RedisCommand<K, V, ?>>) commands;
-        }
-        if (!allReads) {
-            accepted.removeIf(command -> !checkedWait(command, target));
-        }
-        Collection<RedisCommand<K, V, ?>> dispatched =
-                ((StatefulRedisConnection<K, V>) target.connection()).dispatch(accepted);
-        if (!allReads) {
-            // a WAIT in this batch covers the commands before it (same master, same connection, in order)
-            int lastWait = -1;
-            for (int i = 0; i < accepted.size(); i++) {
-                if (accepted.get(i).getType() == CommandType.WAIT) {
-                    lastWait = i;
+            if (route != null) {
+                byNode.computeIfAbsent(route.node(), n -> new ArrayList<>()).add(command);
+                if (route.write()) {
+                    writes.add(command);
                 }
             }
-            for (RedisCommand<K, V, ?> command : accepted.subList(lastWait + 1, accepted.size())) {
-                session.wrote(target, command);
+        }
+        for (Map.Entry<Node, List<RedisCommand<K, V, ?>>> batch : byNode.entrySet()) {
+            try {
+                ((StatefulRedisConnection<K, V>) batch.getKey().connection()).dispatch(batch.getValue());
+            } catch (RedisException e) {
+                batch.getValue().forEach(c -> c.completeExceptionally(e));
             }
         }
-        return accepted.size() < commands.size() ? (Collection<RedisCommand<K, V, ?>>) commands : dispatched;
+        writes.forEach(command -> session.wrote(current.master(), command));
+        return (Collection<RedisCommand<K, V, ?>>) commands;
     }
 
-    /** @return false, having failed the command, when it is a WAIT that cannot vouch for the last writes */
-    private boolean checkedWait(RedisCommand<?, ?, ?> command, Node master) {
-        if (command.getType() != CommandType.WAIT) {
-            return true;
-        }
-        try {
-            session.checkWait(master);
-            return true;
-        } catch (RedisException e) {
-            command.completeExceptionally(e);
-            return false;
-        }
-    }
-
-    private Node readTarget() {
-        Topology current = topology;
+    private Node readTarget(Topology current) {
         ReadPolicy policy = reads;
         List<RedisNodeDescription> selected = policy.from().select(current);
         int size = selected.size();
@@ -210,9 +221,6 @@ final class RoutingWriter implements RedisChannelWriter {
             Node node = node(current, description);
             if (!node.open()) {
                 continue;
-            }
-            if (policy.spread() == ReadSpread.NONE) {
-                return node;
             }
             if (role == null) {
                 role = node.role();
@@ -272,6 +280,11 @@ final class RoutingWriter implements RedisChannelWriter {
 
     void readFrom(ReadFrom value) {
         this.reads = ReadPolicy.of(value);
+    }
+
+    /** @return whether a transaction is open on this connection ({@link SessionState#inTransaction()}) */
+    boolean inTransaction() {
+        return session.inTransaction();
     }
 
     boolean closed() {

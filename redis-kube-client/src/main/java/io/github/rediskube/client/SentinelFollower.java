@@ -157,9 +157,9 @@ final class SentinelFollower<K, V> {
         }
         if (subscriptions.isEmpty()) {
             LOG.warn("redis-kube: no Sentinel of {} could be subscribed to; a failover is noticed only at the "
-                    + "re-check every {}", sentinels.sentinels(), sentinels.topologyRefresh());
+                    + "re-check every {}", sentinels.sentinels(), sentinels.settings().topologyRefresh());
         }
-        long period = sentinels.topologyRefresh().toMillis();
+        long period = sentinels.settings().topologyRefresh().toMillis();
         if (period > 0) {
             checker.scheduleWithFixedDelay(this::recheck, period, period, TimeUnit.MILLISECONDS);
         }
@@ -289,7 +289,7 @@ final class SentinelFollower<K, V> {
     private String role(StatefulRedisConnection<K, V> connection) {
         try {
             return ReplicationInfo.parse(connection.async().info("replication")
-                    .get(sentinels.timeout().toMillis(), TimeUnit.MILLISECONDS)).role();
+                    .get(sentinels.settings().timeout().toMillis(), TimeUnit.MILLISECONDS)).role();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "unknown (interrupted)";

@@ -38,6 +38,11 @@ final class SessionState {
         return transaction.get() != null || watch.get() != null;
     }
 
+    /** @return whether a transaction is open (from MULTI to EXEC/DISCARD, or until MULTI fails) */
+    boolean inTransaction() {
+        return transaction.get() != null;
+    }
+
     /** Notes what {@code command} opens or closes; call before dispatching it. */
     void track(RedisCommand<?, ?, ?> command) {
         ProtocolKeyword type = command.getType();

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * Keeps a {@link RoutingWriter}'s replicas in step with the set: asks the master which replicas are
  * online ({@code INFO replication}, on a connection of its own so the user's pipelining never delays it),
  * connects the new ones, and closes the ones that left. Runs on one daemon thread per split connection,
- * every {@link RedisEndpoints#topologyRefresh()}; restarts of known servers are Lettuce's auto-reconnect.
+ * every {@link ConnectionSettings#topologyRefresh()}; restarts of known servers are Lettuce's auto-reconnect.
  */
 final class TopologyWatcher<K, V> {
 
@@ -49,7 +49,7 @@ final class TopologyWatcher<K, V> {
     /** Connects the first replicas (on the caller's thread), then re-checks periodically. */
     void start() {
         refresh();
-        Duration period = endpoints.topologyRefresh();
+        Duration period = endpoints.settings().topologyRefresh();
         if (!period.isZero()) {
             executor = Executors.newSingleThreadScheduledExecutor(task -> {
                 Thread thread = new Thread(task, "redis-kube-topology-" + THREADS.incrementAndGet());
@@ -143,7 +143,7 @@ final class TopologyWatcher<K, V> {
                 control = client.connect(StringCodec.UTF8, writer.topology().master().uri());
             }
             String info = control.async().info("replication").get(
-                    Math.min(endpoints.timeout().toMillis(), MAX_QUERY_TIME.toMillis()), TimeUnit.MILLISECONDS);
+                    Math.min(endpoints.settings().timeout().toMillis(), MAX_QUERY_TIME.toMillis()), TimeUnit.MILLISECONDS);
             ReplicationInfo parsed = ReplicationInfo.parse(info);
             if (!parsed.master()) {
                 if (!warnedRole) {

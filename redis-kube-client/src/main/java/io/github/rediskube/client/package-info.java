@@ -1,7 +1,9 @@
 /**
  * Read/write-split Lettuce connections to redis-kube deployments: writes to the master, reads to the
  * replicas. The entry point is {@link io.github.rediskube.client.RedisKubeConnections}; where the servers are
- * is a {@link io.github.rediskube.client.RedisEndpoints} (from a spec, or static addresses).
+ * is a {@link io.github.rediskube.client.RedisEndpoints} (from a spec, or static addresses), or a
+ * {@link io.github.rediskube.client.RedisSentinels} to follow failover; both carry one
+ * {@link io.github.rediskube.client.ConnectionSettings} (password, timeouts, address mapping).
  *
  * <p>How it works: the returned connection is Lettuce's {@code StatefulRedisConnectionImpl} over a routing
  * channel writer that hands each command to the master's or a replica's own Lettuce connection (opened

@@ -38,7 +38,7 @@ class DeploymentEndpointsTest {
                 "orders-replica-0.orders-headless.tenant-a.svc.cluster.local:6379",
                 "orders-replica-1.orders-headless.tenant-a.svc.cluster.local:6379",
                 "orders-replica-2.orders-headless.tenant-a.svc.cluster.local:6379");
-        assertThat(endpoints.password()).isEqualTo("generated-password-0123");
+        assertThat(endpoints.settings().password()).isEqualTo("generated-password-0123");
         assertThat(endpoints.followReplication()).isTrue();
     }
 
@@ -59,13 +59,13 @@ class DeploymentEndpointsTest {
         } finally {
             redisClient.shutdown();
         }
-        assertThat(RedisEndpoints.of(rebuilt).password()).as("a spec's own password is never the connection's")
+        assertThat(RedisEndpoints.of(rebuilt).settings().password()).as("a spec's own password is never the connection's")
                 .isNull();
-        assertThat(RedisEndpoints.ofServices(rebuilt).password()).isNull();
-        assertThat(RedisSentinels.of(rebuilt).password()).isNull();
+        assertThat(RedisEndpoints.ofServices(rebuilt).settings().password()).isNull();
+        assertThat(RedisSentinels.of(rebuilt).settings().password()).isNull();
         RedisDeployment redeployed = RedisKube.deploy(client, rebuilt, MOCK);
-        assertThat(RedisEndpoints.of(redeployed).password()).as("the live Secret's").isEqualTo("first-run-password-0001");
-        assertThat(RedisSentinels.of(redeployed).password()).isEqualTo("first-run-password-0001");
+        assertThat(RedisEndpoints.of(redeployed).settings().password()).as("the live Secret's").isEqualTo("first-run-password-0001");
+        assertThat(RedisSentinels.of(redeployed).settings().password()).isEqualTo("first-run-password-0001");
     }
 
     @Test
@@ -80,7 +80,7 @@ class DeploymentEndpointsTest {
         RedisDeployment deployment = RedisKube.deploy(client, RedisKube.replication("carts").namespace("tenant-b")
                 .auth(Auth.fromSecret("shared-redis", "pass")).build(), MOCK);
 
-        assertThat(RedisEndpoints.of(deployment).password()).isEqualTo("kept-elsewhere-password");
+        assertThat(RedisEndpoints.of(deployment).settings().password()).isEqualTo("kept-elsewhere-password");
         assertThat(RedisEndpoints.of(RedisKube.attach(client, "tenant-b", "carts", MOCK)).replicas())
                 .as("an attached handle derives the same endpoints").hasSize(2);
     }
@@ -98,7 +98,7 @@ class DeploymentEndpointsTest {
                 "orders-sentinel-0.orders-sentinel-headless.tenant-s.svc.cluster.local:26379",
                 "orders-sentinel-1.orders-sentinel-headless.tenant-s.svc.cluster.local:26379",
                 "orders-sentinel-2.orders-sentinel-headless.tenant-s.svc.cluster.local:26379");
-        assertThat(sentinels.password()).isEqualTo("generated-password-0123");
+        assertThat(sentinels.settings().password()).isEqualTo("generated-password-0123");
         assertThat(sentinels.toString()).doesNotContain("generated-password-0123");
     }
 
@@ -107,7 +107,7 @@ class DeploymentEndpointsTest {
         RedisDeployment deployment = RedisKube.deploy(client, RedisKube.replication("open").namespace("tenant-c")
                 .auth(Auth.disabled()).build(), MOCK);
 
-        assertThat(RedisEndpoints.of(deployment).password()).isNull();
+        assertThat(RedisEndpoints.of(deployment).settings().password()).isNull();
     }
 
     @Test

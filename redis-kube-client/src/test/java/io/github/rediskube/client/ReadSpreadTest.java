@@ -4,7 +4,6 @@ import static io.github.rediskube.client.ServerChecks.awaitTrue;
 import static io.github.rediskube.client.ServerChecks.writer;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.rediskube.core.RedisKube;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.github.rediskube.testing.RedisNode;
 import io.github.rediskube.testing.RedisTopology;
@@ -13,7 +12,6 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.masterreplica.StatefulRedisMasterReplicaConnection;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.LongSummaryStatistics;
 import java.util.concurrent.TimeUnit;
@@ -33,9 +31,7 @@ class ReadSpreadTest {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReadSpreadTest.class);
 
-    private static final RedisReplicationSpec SPEC = RedisKube.replication("orders").replicas(2)
-            .config("repl-diskless-sync-delay", "0")
-            .build();
+    private static final RedisReplicationSpec SPEC = ServerChecks.TWO_REPLICAS;
     private static final int READS = 10_000;
 
     @TempDir
@@ -53,12 +49,12 @@ class ReadSpreadTest {
 
     @Test
     void spreadsTenThousandReadsOverEveryReplicaWithinTenPercentWithTheDefaultReadFrom() {
-        try (RedisTopology redis = started();
+        try (RedisTopology redis = ServerChecks.started(client, SPEC, tempDir);
              StatefulRedisMasterReplicaConnection<String, String> connection =
                      RedisKubeConnections.connect(client, SplitConnectionTest.endpoints(redis))) {
             assertThat(connection.getReadFrom()).isSameAs(ReadFrom.REPLICA_PREFERRED);
             awaitTrue(() -> writer(connection).topology().replicas().size() == 2, "both replicas connected");
-            ServerChecks.resetStats(client, all(redis));
+            ServerChecks.resetStats(client, ServerChecks.nodes(redis));
 
             for (int i = 0; i < READS; i++) {
                 connection.sync().get("k" + (i % 100));
@@ -77,7 +73,7 @@ class ReadSpreadTest {
 
     @Test
     void readsFromTheMasterWithTheDefaultReadFromOnlyWhenNoReplicaIsUp() {
-        try (RedisTopology redis = started();
+        try (RedisTopology redis = ServerChecks.started(client, SPEC, tempDir);
              StatefulRedisMasterReplicaConnection<String, String> connection =
                      RedisKubeConnections.connect(client, SplitConnectionTest.endpoints(redis))) {
             awaitTrue(() -> writer(connection).topology().replicas().size() == 2, "both replicas connected");
@@ -105,22 +101,5 @@ class ReadSpreadTest {
             assertThat(redis.master().commandCalls(client, "get")).as("GETs on the master, no replica up")
                     .isEqualTo(1000);
         }
-    }
-
-    private RedisTopology started() {
-        RedisTopology redis = RedisTopology.start(SPEC, tempDir);
-        try {
-            ServerChecks.awaitOnlineReplicas(client, redis.master(), SPEC.replicas());
-            return redis;
-        } catch (RuntimeException | AssertionError e) {
-            redis.close();
-            throw e;
-        }
-    }
-
-    private static List<RedisNode> all(RedisTopology redis) {
-        List<RedisNode> nodes = new ArrayList<>(redis.replicas());
-        nodes.add(redis.master());
-        return nodes;
     }
 }

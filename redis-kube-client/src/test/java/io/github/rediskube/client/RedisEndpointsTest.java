@@ -8,7 +8,6 @@ import io.github.rediskube.core.spec.Auth;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.lettuce.core.RedisURI;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The addresses derived from a spec, and the endpoint rules; no server, no API server. */
@@ -29,9 +28,9 @@ class RedisEndpointsTest {
                 new RedisEndpoints.Address("orders-replica-0.orders-headless.tenant-a.svc.cluster.local", 6379),
                 new RedisEndpoints.Address("orders-replica-1.orders-headless.tenant-a.svc.cluster.local", 6379),
                 new RedisEndpoints.Address("orders-replica-2.orders-headless.tenant-a.svc.cluster.local", 6379));
-        assertThat(endpoints.password()).as("a spec cannot know the password its deployment runs with").isNull();
+        assertThat(endpoints.settings().password()).as("a spec cannot know the password its deployment runs with").isNull();
         assertThat(endpoints.followReplication()).isTrue();
-        assertThat(endpoints.topologyRefresh()).isEqualTo(RedisEndpoints.DEFAULT_TOPOLOGY_REFRESH);
+        assertThat(endpoints.settings().topologyRefresh()).isEqualTo(ConnectionSettings.DEFAULT_TOPOLOGY_REFRESH);
     }
 
     @Test
@@ -62,8 +61,8 @@ class RedisEndpointsTest {
     void leavesThePasswordToTheCallerWhenItLivesInAnExistingSecret() {
         RedisReplicationSpec fromSecret = SPEC.toBuilder().auth(Auth.fromSecret("orders-redis", "pass")).build();
 
-        assertThat(RedisEndpoints.of(fromSecret).password()).isNull();
-        assertThat(RedisEndpoints.of(fromSecret).toBuilder().password("from-the-secret").build().password())
+        assertThat(RedisEndpoints.of(fromSecret).settings().password()).isNull();
+        assertThat(RedisEndpoints.of(fromSecret).toBuilder().password("from-the-secret").build().settings().password())
                 .isEqualTo("from-the-secret");
     }
 
@@ -95,18 +94,18 @@ class RedisEndpointsTest {
         RotatingPassword rotating = RotatingPassword.of("the-live-password");
         RedisEndpoints endpoints = RedisEndpoints.of(SPEC).toBuilder().password("fixed-password")
                 .credentials(rotating).build();
-        assertThat(endpoints.password()).isNull();
-        assertThat(endpoints.credentials()).isSameAs(rotating);
+        assertThat(endpoints.settings().password()).isNull();
+        assertThat(endpoints.settings().credentials()).isSameAs(rotating);
         assertThat(endpoints.toString() + rotating).doesNotContain("the-live-password").contains("<rotating>");
-        assertThat(endpoints.toBuilder().password("fixed-password").build().credentials()).isNull();
+        assertThat(endpoints.toBuilder().password("fixed-password").build().settings().credentials()).isNull();
         assertThat(endpoints.uri(endpoints.master()).getCredentialsProvider().resolveCredentials().block()
                 .getPassword()).isEqualTo("the-live-password".toCharArray());
         rotating.set("the-next-password");
         assertThat(endpoints.uri(endpoints.master()).getCredentialsProvider().resolveCredentials().block()
                 .getPassword()).as("asked again at every connect").isEqualTo("the-next-password".toCharArray());
 
-        assertThatThrownBy(() -> new RedisEndpoints(endpoints.master(), List.of(), "fixed-password", rotating, true,
-                Duration.ZERO, Duration.ofSeconds(1), a -> a))
+        assertThatThrownBy(() -> new ConnectionSettings("fixed-password", rotating, Duration.ZERO, Duration.ofSeconds(1),
+                a -> a))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("password and credentials are both set, was a password and RotatingPassword[<hidden>]: set"
                         + " one, credentials(RotatingPassword.of(password)) for a password that rotates");

@@ -51,7 +51,7 @@ class SecretPasswordConnectionTest {
                 .auth(Auth.fromSecret("orders-pass", "password")).resources(r -> r.memoryLimit("64Mi")).build();
         RedisDeployment deployment = RedisKube.deploy(kube, spec, MOCK);
 
-        String fromCluster = RedisEndpoints.of(deployment).password();
+        String fromCluster = RedisEndpoints.of(deployment).settings().password();
 
         assertThat(deployment.password()).isEqualTo(PASSWORD);
         assertThat(fromCluster).isEqualTo(PASSWORD);

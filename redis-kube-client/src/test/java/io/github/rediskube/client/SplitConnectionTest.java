@@ -478,14 +478,7 @@ class SplitConnectionTest {
     }
 
     private RedisTopology started(RedisReplicationSpec spec) {
-        RedisTopology redis = RedisTopology.start(spec, tempDir);
-        try {
-            awaitOnlineReplicas(redis, spec.replicas());
-            return redis;
-        } catch (RuntimeException | AssertionError e) {
-            redis.close();
-            throw e;
-        }
+        return ServerChecks.started(client, spec, tempDir);
     }
 
     private StatefulRedisMasterReplicaConnection<String, String> connect(RedisTopology redis, ReadFrom readFrom) {
@@ -508,9 +501,7 @@ class SplitConnectionTest {
     }
 
     private void resetStats(RedisTopology redis) {
-        List<RedisNode> nodes = new java.util.ArrayList<>(redis.replicas());
-        nodes.add(redis.master());
-        resetStats(nodes);
+        resetStats(ServerChecks.nodes(redis));
     }
 
     private void resetStats(List<RedisNode> nodes) {
