@@ -277,11 +277,11 @@ class SentinelFailoverTest {
 
     /** Waits until the Sentinels, seeing {@code master} down, either promoted another pod or found none to promote. */
     private static void awaitFailoverOutcome(SentinelTopology ha, RedisNode master) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
         while (ha.masterPortFromSentinels().filter(p -> p != master.port()).isEmpty()
                 && !ha.sentinelLogs().contains("-failover-abort-no-good-slave")) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("the Sentinels neither failed over nor gave up within 30 s:" + ha.logs());
+                throw new AssertionError("the Sentinels neither failed over nor gave up within 45 s:" + ha.logs());
             }
             sleep(100);
         }
