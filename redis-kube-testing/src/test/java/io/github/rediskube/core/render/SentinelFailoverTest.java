@@ -242,14 +242,18 @@ class SentinelFailoverTest {
             promoted.launch();
             promoted.awaitPing(Duration.ofSeconds(60));
 
-            RedisNode master = ha.awaitOneMasterAllLinked(Duration.ofSeconds(60));
-            assertThat(master).as("the pod that came back empty").isNotSameAs(promoted);
-            long held = keys(master);
-            assertThat(held).as("keys on the new master %s", master).isGreaterThanOrEqualTo(KEYS);
-            for (RedisNode node : ha.redisNodes()) {
-                assertThat(keys(node)).as("keys on %s (master %s)", node, master).isEqualTo(held);
+            try {
+                RedisNode master = ha.awaitOneMasterAllLinked(Duration.ofSeconds(60));
+                assertThat(master).as("the pod that came back empty").isNotSameAs(promoted);
+                long held = keys(master);
+                assertThat(held).as("keys on the new master %s", master).isGreaterThanOrEqualTo(KEYS);
+                for (RedisNode node : ha.redisNodes()) {
+                    assertThat(keys(node)).as("keys on %s (master %s)", node, master).isEqualTo(held);
+                }
+                assertThat(promoted.log()).contains("may be promoted again");
+            } catch (AssertionError | RuntimeException e) {
+                throw new AssertionError(e + "\n" + ha.logs(), e);
             }
-            assertThat(promoted.log()).contains("may be promoted again");
         }
     }
 
