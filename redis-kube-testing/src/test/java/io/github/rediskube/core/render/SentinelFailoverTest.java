@@ -65,8 +65,22 @@ class SentinelFailoverTest {
                 .isGreaterThanOrEqualTo(replicasToAck);
     }
 
+    /**
+     * DBSIZE, asked again for up to 5 s when the connection is cut: a Sentinel that reconfigures a node
+     * (SLAVEOF in a MULTI with CLIENT KILL TYPE normal) drops its clients, also one that just connected.
+     */
     private static long keys(RedisNode node) {
-        return node.call(client, c -> c.dbsize());
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (true) {
+            try {
+                return node.call(client, c -> c.dbsize());
+            } catch (io.lettuce.core.RedisException cut) {
+                if (System.nanoTime() > deadline) {
+                    throw cut;
+                }
+                sleep(100);
+            }
+        }
     }
 
     @Test
