@@ -244,14 +244,27 @@ public final class SentinelTopology implements AutoCloseable {
      * @param timeout how long each pod may take to answer PING again
      */
     public void redeploy(Duration timeout) {
+        redeployWithout(timeout, List.of());
+    }
+
+    /**
+     * Like {@link #redeploy(Duration)}, but the Redis pods in {@code late} stay down, as pods whose volume
+     * attaches late or whose node is slow: stopped, their runtime directory emptied, not started; the
+     * test starts them with {@link RedisNode#launch()} when it wants.
+     *
+     * @param timeout how long each started pod may take to answer PING again
+     * @param late    Redis nodes of this set to leave down
+     */
+    public void redeployWithout(Duration timeout, List<RedisNode> late) {
         redis.forEach(RedisNode::stop);
         sentinels.forEach(RedisNode::stop);
         sentinels.forEach(SentinelTopology::wipeRuntime);
         redis.forEach(SentinelTopology::wipeRuntime);
         sentinels.forEach(RedisNode::launch);
-        redis.forEach(RedisNode::launch);
+        List<RedisNode> now = redis.stream().filter(r -> !late.contains(r)).toList();
+        now.forEach(RedisNode::launch);
         sentinels.forEach(s -> s.awaitPing(timeout));
-        redis.forEach(r -> r.awaitPing(timeout));
+        now.forEach(r -> r.awaitPing(timeout));
     }
 
     /** @return the running Redis nodes that answer ROLE with {@code master} */
@@ -285,10 +298,8 @@ public final class SentinelTopology implements AutoCloseable {
             }
             sleep(100);
         }
-        StringBuilder logs = new StringBuilder();
-        redis.forEach(n -> logs.append("\n--- ").append(n).append('\n').append(n.log()));
         throw new AssertionError("not exactly one master with every other node linked within " + timeout
-                + ": masters " + masters + logs + "\n--- Sentinels:\n" + sentinelLogs());
+                + ": masters " + masters + logs());
     }
 
     private boolean allLinkedTo(RedisNode master) {
@@ -317,6 +328,13 @@ public final class SentinelTopology implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot empty " + runtime, e);
         }
+    }
+
+    /** @return every Redis node's log (its scripts' output and the server's) and every Sentinel's, for failure messages */
+    public String logs() {
+        StringBuilder logs = new StringBuilder();
+        redis.forEach(n -> logs.append("\n--- ").append(n).append('\n').append(n.log()));
+        return logs + "\n--- Sentinels:\n" + sentinelLogs();
     }
 
     /** @return every Sentinel's log, for failure messages */

@@ -52,7 +52,12 @@ enum ScriptEnv {
     /** The bound of the preStop failover in seconds; the script's default 15 fits the pods' grace period. */
     PRESTOP_WAIT_SECONDS(Source.DEFAULTED),
     /** The probes' redis-cli timeout in seconds; the script's default 4 fits the probes' timeout of 5. */
-    PROBE_TIMEOUT(Source.DEFAULTED);
+    PROBE_TIMEOUT(Source.DEFAULTED),
+    /**
+     * Not rendered: {@code ha.sh start} exports it (0) for {@code start.sh} when a STORAGE replica restarts with data,
+     * so the Sentinels do not promote it before it synced; unset, the role's rendered replica-priority holds.
+     */
+    REDIS_REPLICA_PRIORITY(Source.DEFAULTED);
 
     /** Who gives the variable its value. */
     enum Source {

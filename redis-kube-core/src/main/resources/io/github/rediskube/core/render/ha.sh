@@ -4,7 +4,8 @@
 #                     the master only when the Sentinels name this pod and no replica can hold data
 #                     (first bootstrap) and no other pod already serves as a master with data, so an
 #                     ex-master never comes back empty and wipes its replicas; a Sentinel or Redis pod
-#                     that does not answer in time is never taken for one that knows nothing
+#                     that does not answer in time is never taken for one that knows nothing. A replica
+#                     restarted with data on its volume (STORAGE) is not promotable until it has synced
 #   ha.sh sentinel    Sentinel pod: write a writable sentinel.conf (Sentinel rewrites it) and run Sentinel.
 #                     The master to monitor: the state this Sentinel kept (SENTINEL_STATE_DIR, a volume in
 #                     STORAGE mode), else what the other Sentinels say, else the master the Redis pods
@@ -236,6 +237,7 @@ choose_start() {
         echo master > "$decision"
         return 0
       else
+        [ "${REDIS_MODE:-cache}" != storage ] || release_held_replicas "$me"
         msg="the Sentinels still name this pod the master and $known replica(s) hold the data: waiting for them to promote one (never starting empty)"
       fi
     else
@@ -249,6 +251,51 @@ choose_start() {
   done
 }
 
+# rendered_priority: the replica-priority of the rendered config (Redis' default, 100, when it sets none).
+rendered_priority() {
+  value="$(sed -n 's/^replica-priority[[:space:]]\{1,\}//p' "$config_dir/replica.conf" 2>/dev/null | tail -n 1)"
+  echo "${value:-100}"
+}
+
+# A replica restarted with data from its volume holds data of unknown age: Redis 7 keeps no replication
+# offset in the AOF, so every restarted replica reports offset 0, and Sentinel, seeing the master down
+# while that pod still starts (its volume attaches late, it waits for the Sentinels), would promote
+# whichever replica answers first, maybe the one with the oldest volume, and the master that comes back
+# with the newest data would resync from it. Such a replica starts with replica-priority 0 (Sentinel
+# never promotes it) and gets the rendered priority back once it has synced with a master (this runs in
+# the background of its container and ends with the server), or when the pod the Sentinels name master
+# comes back with no data at all (release_held_replicas): then the replicas' data is all there is.
+promotable_once_synced() {
+  while :; do
+    nap
+    info="$(cli 127.0.0.1 "${REDIS_PORT:-6379}" INFO replication | tr -d '\r')"
+    case "$info" in
+      *role:slave*master_link_status:up*|*role:master*) ;;
+      *) continue ;;
+    esac
+    [ "$(config_value replica-priority)" = 0 ] || exit 0
+    priority="$(rendered_priority)"
+    if [ "$(cli 127.0.0.1 "${REDIS_PORT:-6379}" CONFIG SET replica-priority "$priority" | tr -d '\r')" = OK ]; then
+      say "synced with $(printf '%s\n' "$info" | field master_host):$(printf '%s\n' "$info" | field master_port): replica-priority $priority again (the Sentinels may promote this pod)"
+      exit 0
+    fi
+  done
+}
+
+# release_held_replicas ME: this pod, which the Sentinels name master, has no data: the replicas that
+# follow it and are held at replica-priority 0 (restarted with data) hold all there is; let the Sentinels
+# promote one of them.
+release_held_replicas() {
+  priority="$(rendered_priority)"
+  awk -v me="$1" '$3 == "follows" && $4 == me { print $1, $2 }' "$peers_seen" | while read -r h p; do
+    if [ "$(CLI_TIMEOUT=1 cli "$h" "$p" CONFIG GET replica-priority | tr -d '\r' | sed -n 2p)" = 0 ] \
+        && [ "$(CLI_TIMEOUT=1 cli "$h" "$p" CONFIG SET replica-priority "$priority" | tr -d '\r')" = OK ]; then
+      say "this pod has no data: $h:$p, held since it restarted with data, may be promoted again"
+    fi
+  done
+  return 0
+}
+
 start_redis() {
   decision="$runtime_dir/start-decision"
   rm -f "$decision"
@@ -259,6 +306,11 @@ start_redis() {
     export REDIS_ROLE=master
   else
     export REDIS_ROLE=replica REDIS_MASTER_HOST="$2" REDIS_MASTER_PORT="$3"
+    if [ "${REDIS_MODE:-cache}" = storage ] && has_data && [ "$(rendered_priority)" != 0 ]; then
+      say "restarted with data of unknown age: replica-priority 0 (never promoted) until synced with $2:$3"
+      export REDIS_REPLICA_PRIORITY=0
+      promotable_once_synced &
+    fi
   fi
   exec sh "$config_dir/start.sh"
 }

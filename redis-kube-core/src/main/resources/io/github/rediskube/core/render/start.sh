@@ -4,7 +4,8 @@
 # becomes redis-server so that it receives SIGTERM and shuts down gracefully.
 #
 # Environment: REDIS_ROLE (master|replica), REDIS_MASTER_HOST, REDIS_MASTER_PORT, REDIS_ANNOUNCE_HOST,
-# REDIS_PASSWORD_FILE (optional: the mounted Secret), REDIS_CONFIG_DIR, REDIS_RUNTIME_DIR.
+# REDIS_PASSWORD_FILE (optional: the mounted Secret), REDIS_CONFIG_DIR, REDIS_RUNTIME_DIR,
+# REDIS_REPLICA_PRIORITY (optional: overrides the role's replica-priority from the first moment on).
 set -eu
 
 config_dir="${REDIS_CONFIG_DIR:-/etc/redis-kube}"
@@ -34,6 +35,9 @@ umask 077
   fi
   if [ -n "${REDIS_ANNOUNCE_HOST:-}" ]; then
     printf 'replica-announce-ip %s\n' "$REDIS_ANNOUNCE_HOST"
+  fi
+  if [ -n "${REDIS_REPLICA_PRIORITY:-}" ]; then
+    printf 'replica-priority %s\n' "$REDIS_REPLICA_PRIORITY"
   fi
   if [ "$role" = replica ]; then
     printf 'replicaof %s %s\n' "${REDIS_MASTER_HOST:?REDIS_MASTER_HOST must name the master}" "${REDIS_MASTER_PORT:-6379}"

@@ -8,6 +8,7 @@ import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.github.rediskube.testing.RedisNode;
 import io.github.rediskube.testing.SentinelTopology;
 import io.lettuce.core.RedisClient;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -49,16 +50,37 @@ class SentinelFailoverTest {
     }
 
     private static void writeKeys(RedisNode master, int replicasToAck) {
-        master.call(client, c -> {
-            for (int i = 0; i < KEYS; i++) {
+        writeKeys(master, 0, KEYS, replicasToAck);
+    }
+
+    /** Writes key:from .. key:(to - 1) and asserts that {@code replicasToAck} replicas acknowledged them. */
+    private static void writeKeys(RedisNode master, int from, int to, int replicasToAck) {
+        long acknowledged = master.call(client, c -> {
+            for (int i = from; i < to; i++) {
                 c.set("key:" + i, "value-" + i);
             }
             return c.waitForReplication(replicasToAck, 5000);
         });
+        assertThat(acknowledged).as("replicas that acknowledged key:%d..key:%d", from, to - 1)
+                .isGreaterThanOrEqualTo(replicasToAck);
     }
 
+    /**
+     * DBSIZE, asked again for up to 5 s when the connection is cut: a Sentinel that reconfigures a node
+     * (SLAVEOF in a MULTI with CLIENT KILL TYPE normal) drops its clients, also one that just connected.
+     */
     private static long keys(RedisNode node) {
-        return node.call(client, c -> c.dbsize());
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (true) {
+            try {
+                return node.call(client, c -> c.dbsize());
+            } catch (io.lettuce.core.RedisException cut) {
+                if (System.nanoTime() > deadline) {
+                    throw cut;
+                }
+                sleep(100);
+            }
+        }
     }
 
     @Test
@@ -189,30 +211,123 @@ class SentinelFailoverTest {
 
     @Test
     void storageRedeployWithKeptVolumesFollowsThePodWithTheNewestData(@TempDir Path dir) {
-        RedisReplicationSpec spec = spec().toBuilder().storage(s -> s.size("1Gi")).build();
-        try (SentinelTopology ha = SentinelTopology.start(spec, dir)) {
-            RedisNode podZero = ha.currentMaster();
-            ha.redisNodes().stream().filter(n -> n != podZero).forEach(r -> ha.awaitLinked(r, FAILOVER));
-            ha.awaitSentinelsKnowReplicas(2, FAILOVER);
-            writeKeys(podZero, 2);                       // 200 keys on every volume
-            podZero.kill();                              // pod 0 down; its volume stops at 200 keys
-            RedisNode promoted = ha.awaitMasterOtherThan(podZero, FAILOVER);
-            ha.redisNodes().stream().filter(n -> n != podZero && n != promoted)
-                    .forEach(r -> ha.awaitLinked(r, FAILOVER));
-            promoted.call(client, c -> {
-                for (int i = KEYS; i < 3 * KEYS; i++) {
-                    c.set("key:" + i, "value-" + i);
-                }
-                return c.waitForReplication(1, 5000);
-            });                                          // 600 keys on the promoted pod and its replica
+        try (SentinelTopology ha = SentinelTopology.start(storageSpec(), dir)) {
+            podZeroBehind(ha);
 
             ha.redeploy(Duration.ofSeconds(60));         // delete, deploy again: volumes kept, all pods at once
 
+            assertEveryPodHoldsEveryKey(ha, null);
+        }
+    }
+
+    @Test
+    void storageRedeployWhereTheNewestVolumeComesLastNeverPromotesAnOlderOne(@TempDir Path dir) {
+        try (SentinelTopology ha = SentinelTopology.start(storageSpec(), dir)) {
+            RedisNode promoted = podZeroBehind(ha);
+            RedisNode other = ha.redisNodes().stream().filter(n -> n != ha.redisNodes().get(0) && n != promoted)
+                    .findFirst().orElseThrow();
+
+            // the pods holding 600 keys come back only after the Sentinels saw their master down for down-after:
+            // only pod 0, whose volume stops at 200 keys, answers as a replica then
+            ha.redeployWithout(Duration.ofSeconds(60), List.of(promoted, other));
+            awaitFailoverOutcome(ha, promoted);
+            promoted.launch();
+            other.launch();
+            promoted.awaitPing(Duration.ofSeconds(60));
+            other.awaitPing(Duration.ofSeconds(60));
+
+            assertEveryPodHoldsEveryKey(ha, promoted);
+            RedisNode podZero = ha.redisNodes().get(0);
+            assertThat(podZero.log()).contains("replica-priority 0 (never promoted) until synced");
+            awaitPromotable(podZero);                    // synced now: the Sentinels may promote it again
+        }
+    }
+
+    @Test
+    void storageRedeployAfterTheMastersVolumeIsLostPromotesAReplicaThatHoldsData(@TempDir Path dir) throws Exception {
+        try (SentinelTopology ha = SentinelTopology.start(storageSpec(), dir)) {
+            RedisNode promoted = podZeroBehind(ha);
+
+            ha.redeployWithout(Duration.ofSeconds(60), List.of(promoted));
+            try (var files = Files.walk(promoted.home().resolve("data"))) {   // its volume replaced by an empty one
+                files.sorted(java.util.Comparator.reverseOrder()).filter(f -> !f.endsWith("data"))
+                        .forEach(f -> f.toFile().delete());
+            }
+            promoted.launch();
+            promoted.awaitPing(Duration.ofSeconds(60));
+
+            try {
+                RedisNode master = ha.awaitOneMasterAllLinked(Duration.ofSeconds(60));
+                assertThat(master).as("the pod that came back empty").isNotSameAs(promoted);
+                long held = keys(master);   // which replica's volume is newest is unknown here: no count promised
+                for (RedisNode node : ha.redisNodes()) {
+                    assertThat(keys(node)).as("keys on %s (master %s)", node, master).isEqualTo(held);
+                }
+                assertThat(promoted.log()).contains("may be promoted again");
+            } catch (AssertionError | RuntimeException e) {
+                throw new AssertionError(e + "\n" + ha.logs(), e);
+            }
+        }
+    }
+
+    private static RedisReplicationSpec storageSpec() {
+        return spec().toBuilder().storage(s -> s.size("1Gi")).build();
+    }
+
+    /**
+     * 200 keys on every volume, then pod 0 killed, a replica promoted and 400 more keys written to it and
+     * acknowledged by the other replica: 600 keys on two volumes, 200 on pod 0's.
+     *
+     * @return the promoted pod
+     */
+    private static RedisNode podZeroBehind(SentinelTopology ha) {
+        RedisNode podZero = ha.currentMaster();
+        ha.redisNodes().stream().filter(n -> n != podZero).forEach(r -> ha.awaitLinked(r, FAILOVER));
+        ha.awaitSentinelsKnowReplicas(2, FAILOVER);
+        writeKeys(podZero, 2);
+        podZero.kill();
+        RedisNode promoted = ha.awaitMasterOtherThan(podZero, FAILOVER);
+        ha.redisNodes().stream().filter(n -> n != podZero && n != promoted).forEach(r -> ha.awaitLinked(r, FAILOVER));
+        writeKeys(promoted, KEYS, 3 * KEYS, 1);
+        return promoted;
+    }
+
+    /** Waits until the Sentinels, seeing {@code master} down, either promoted another pod or found none to promote. */
+    private static void awaitFailoverOutcome(SentinelTopology ha, RedisNode master) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
+        while (ha.masterPortFromSentinels().filter(p -> p != master.port()).isEmpty()
+                && !ha.sentinelLogs().contains("-failover-abort-no-good-slave")) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the Sentinels neither failed over nor gave up within 45 s:" + ha.logs());
+            }
+            sleep(100);
+        }
+    }
+
+    private static void awaitPromotable(RedisNode node) {
+        long deadline = System.nanoTime() + FAILOVER.toNanos();
+        String priority;
+        while (!"100".equals(priority = node.call(client, c -> c.configGet("replica-priority").get("replica-priority")))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(node + " still has replica-priority " + priority + ":\n" + node.log());
+            }
+            sleep(100);
+        }
+    }
+
+    /** Every pod holds all 600 keys under exactly one master ({@code expected}, when not null); logs on failure. */
+    private static void assertEveryPodHoldsEveryKey(SentinelTopology ha, RedisNode expected) {
+        try {
             RedisNode master = ha.awaitOneMasterAllLinked(Duration.ofSeconds(60));
+            if (expected != null) {
+                assertThat(master).as("the master: the pod with the newest data").isSameAs(expected);
+            }
             for (RedisNode node : ha.redisNodes()) {
                 assertThat(keys(node)).as("keys on %s (master %s)", node, master).isEqualTo(3 * KEYS);
             }
             assertThat(ha.sentinelLogs()).contains("restarting from this Sentinel's kept state");
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n" + ha.logs(), e);
         }
     }
 
