@@ -1,11 +1,7 @@
 package io.github.rediskube.core.spec;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.github.rediskube.core.render.RedisManifests;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -27,8 +23,8 @@ import org.jspecify.annotations.Nullable;
  *     .master(n -> n.memoryLimit("4096M"))
  *     .exposeNodePorts(32379, 32380)
  *     .build();
- * List<HasMetadata> objects = spec.manifests();
- * String yaml = spec.toYaml();
+ * List<HasMetadata> objects = RedisKube.manifests(spec);
+ * String yaml = RedisKube.toYaml(spec);
  * }</pre>
  *
  * @param name                the instance name, a DNS-1123 label of at most {@value #MAX_NAME_LENGTH} characters
@@ -213,29 +209,6 @@ public record RedisReplicationSpec(
     public long memoryHeadroomBytes(Role role) {
         BigDecimal limit = Quantities.amount(resources(role).memoryLimit()).setScale(0, RoundingMode.DOWN);
         return limit.longValueExact() - maxmemoryBytes(role);
-    }
-
-    /** @return every object to apply, in a stable order (Secret and ConfigMap first, StatefulSets last) */
-    public List<HasMetadata> manifests() {
-        return RedisManifests.render(this);
-    }
-
-    /** @return the manifests as one multi-document YAML stream, through fabric8's serializer */
-    public String toYaml() {
-        return Yaml.toYaml(manifests());
-    }
-
-    /**
-     * Writes one YAML file per object, named {@code NN-<name>-<kind>.yaml} so that
-     * {@code kubectl apply -f dir} applies them in order. The generated password's Secret is written
-     * readable by its owner only ({@code rw-------} where the file system has POSIX permissions).
-     *
-     * @param directory where to write (created if missing)
-     * @return the files written, in order
-     * @throws IOException if a file cannot be written
-     */
-    public List<Path> writeYaml(Path directory) throws IOException {
-        return Yaml.write(manifests(), directory);
     }
 
     private static Map<String, String> sorted(Map<String, String> map) {

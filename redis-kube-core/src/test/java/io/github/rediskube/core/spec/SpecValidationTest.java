@@ -351,7 +351,7 @@ class SpecValidationTest {
                 .build();
 
         assertThat(spec.maxmemoryBytes(Role.MASTER)).isEqualTo(52776558133248L);   // 0.75 x 64Ti
-        assertThat(spec.manifests()).isNotEmpty();
+        assertThat(RedisKube.manifests(spec)).isNotEmpty();
         assertThat(valid("orders").master(n -> n.memoryLimit("1Gi")).maxmemory("1020054732").build()
                 .maxmemoryBytes(Role.REPLICA)).isEqualTo(1020054732L);   // exactly 95 % of the limit
         assertThat(RedisKube.tenant("tenant-a").memory("1Ei").maxPodMemory("8Mi").build().maxPodMemory())
