@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.github.rediskube.core.RedisKube;
+import java.lang.reflect.Modifier;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -317,14 +318,13 @@ class SpecValidationTest {
     }
 
     @Test
-    void recordsBuiltWithoutTheBuilderAreValidatedToo() {
+    void theBuilderIsTheOnlyWayToASpecSoEverySpecIsValidated() {
         RedisReplicationSpec good = valid("orders").build();
 
-        assertThatThrownBy(() -> new RedisReplicationSpec("orders", good.namespace(), good.labels(),
-                good.annotations(), good.image(), 99, good.master(), good.replica(), good.maxmemoryShare(),
-                good.maxmemory(), good.mode(), good.evictionPolicy(), good.storage(), good.exposure(), good.auth(),
-                good.networkAccess(), good.redisConfig(), good.scheduling(), good.podDisruptionBudget(),
-                good.clusterDomain()))
+        assertThat(RedisReplicationSpec.class.getDeclaredConstructors())
+                .as("no constructor but the private one build() calls")
+                .allSatisfy(c -> assertThat(Modifier.isPrivate(c.getModifiers())).isTrue());
+        assertThatThrownBy(() -> good.toBuilder().replicas(99).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("replicas must be between 0 and 32, was 99");
     }
