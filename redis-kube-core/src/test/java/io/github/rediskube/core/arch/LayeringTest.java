@@ -37,18 +37,18 @@ class LayeringTest {
     }
 
     @Test
+    void specDoesNotReachIntoDeployment() {
+        noClasses().that().resideInAPackage("io.github.rediskube.core.spec..")
+                .should().dependOnClassesThat().resideInAPackage("io.github.rediskube.core.deploy..")
+                .check(CORE);
+    }
+
+    @Test
     void specDoesNotDependOnRendering() {
         noClasses().that().resideInAPackage("io.github.rediskube.core.spec..")
                 .should().dependOnClassesThat().resideInAPackage("io.github.rediskube.core.render..")
                 .because("data flows spec -> render -> deploy: a spec is a value that renders nothing itself;"
                         + " RedisKube.manifests/toYaml/writeYaml and RedisManifests.render render it")
-                .check(CORE);
-    }
-
-    @Test
-    void specDoesNotReachIntoDeployment() {
-        noClasses().that().resideInAPackage("io.github.rediskube.core.spec..")
-                .should().dependOnClassesThat().resideInAPackage("io.github.rediskube.core.deploy..")
                 .check(CORE);
     }
 
