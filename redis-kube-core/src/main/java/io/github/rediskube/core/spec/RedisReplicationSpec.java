@@ -32,15 +32,18 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Adding a setting</b> (in this package):
  * <ol>
- *   <li>a component of the part it belongs to, with its rule in that part's {@code check} (a new feature gets a
- *       part of its own: a record with a builder, as {@link SentinelSpec}; a field here, an entry in
- *       {@code parts()} and a {@code check} call in {@code SpecChecks.validate});</li>
- *   <li>an accessor here that reads it;</li>
- *   <li>a field in {@code SpecSettings} (the builder's state), passed where it makes the part, and one line in its
- *       copying constructor so that {@link #toBuilder()} keeps it;</li>
+ *   <li>a component of the part it belongs to, with its rule in that part's {@code check(Checks)};</li>
+ *   <li>an accessor here that reads it from the part;</li>
+ *   <li>a field in {@code SpecSettings} (the builder's state) given to the part where {@code SpecSettings} makes
+ *       it, and one line in its copying constructor so that {@link #toBuilder()} keeps it;</li>
  *   <li>a setter in {@code SpecBuilder} (the builder's setters);</li>
- *   <li>a rule relating it to another part, if any, in {@code SpecChecks}.</li>
+ *   <li>only if it constrains another part: that rule in {@code SpecChecks}.</li>
  * </ol>
+ * <p>A feature with settings of its own gets a part of its own instead: a record with a builder and a
+ * {@code check(Checks)}, as {@link SentinelSpec}; here a field set in the constructor, its accessor and an entry in
+ * {@code parts()} (equality and {@link #toString()}); a {@code check} call in {@code SpecChecks.validate}; in
+ * {@code SpecSettings} one field and one copy line; in {@code SpecBuilder} a setter taking the part's builder, as
+ * {@code sentinel(s -> ..)}.
  */
 public final class RedisReplicationSpec {
 

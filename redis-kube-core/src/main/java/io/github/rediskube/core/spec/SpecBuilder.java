@@ -134,7 +134,7 @@ abstract sealed class SpecBuilder permits RedisReplicationSpec.Builder {
 
     /**
      * Adjusts the master pod's resources. Replicas hold the whole dataset too, so they get the same
-     * resources unless {@link RedisReplicationSpec.Builder#replica(Consumer)} sets theirs.
+     * resources unless {@code replica(..)} sets theirs.
      *
      * @param resources the change, e.g. {@code n -> n.memoryLimit("1Gi")}
      * @return this builder
@@ -179,8 +179,7 @@ abstract sealed class SpecBuilder permits RedisReplicationSpec.Builder {
 
     /**
      * @param quantity explicit {@code maxmemory} for every pod, at most each pod's memory limit; {@code null} (the
-     *                 default) derives it from the memory limit and
-     *                 {@link RedisReplicationSpec.Builder#maxmemoryShare(double)}
+     *                 default) derives it from the memory limit and {@code maxmemoryShare(..)}
      * @return this builder
      */
     public RedisReplicationSpec.Builder maxmemory(@Nullable String quantity) {
@@ -292,7 +291,7 @@ abstract sealed class SpecBuilder permits RedisReplicationSpec.Builder {
     }
 
     /**
-     * @param generator makes the password at {@link RedisReplicationSpec.Builder#build()} when auth is generated
+     * @param generator makes the password at {@code build()} when auth is generated
      * @return this builder
      */
     public RedisReplicationSpec.Builder passwordGenerator(PasswordGenerator generator) {

@@ -20,7 +20,7 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every public builder method, factory and record constructor of the spec's values, probed with {@code null} in each
+ * Every public builder method, factory and record constructor of the spec, probed with {@code null} in each
  * reference parameter (one at a time, valid samples elsewhere), then built: nothing ends in a raw
  * {@link NullPointerException}. A null is either accepted (documented defaults) or refused with an
  * {@link IllegalArgumentException} that names the parameter.
