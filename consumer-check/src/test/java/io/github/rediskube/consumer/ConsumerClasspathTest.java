@@ -23,7 +23,7 @@ class ConsumerClasspathTest {
     void rendersYamlThroughFabric8sSerializer() {
         RedisReplicationSpec spec = RedisKube.replication("orders").replicas(2).build();
 
-        String yaml = spec.toYaml();
+        String yaml = RedisKube.toYaml(spec);
 
         assertTrue(yaml.contains("kind: \"StatefulSet\""), yaml);
     }

@@ -45,7 +45,7 @@ class ClassicScenarioContainerTest {
                 .image(images.redis())
                 .imagePullPolicy("Never")
                 .build();
-        cluster = PodmanCluster.start(spec.manifests(), PodmanCluster.Options.defaults());
+        cluster = PodmanCluster.start(RedisKube.manifests(spec), PodmanCluster.Options.defaults());
         cluster.await("every pod ready and every replica linked", Duration.ofSeconds(90),
                 () -> cluster.pods().keySet().stream().allMatch(cluster::ready) && replicasLinked(),
                 () -> "pods " + cluster.pods().keySet());

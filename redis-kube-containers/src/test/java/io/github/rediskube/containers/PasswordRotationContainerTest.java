@@ -39,7 +39,7 @@ class PasswordRotationContainerTest {
                 .master(n -> n.memoryLimit("256Mi")).image(images.redis()).imagePullPolicy("Never").build();
         String old = spec.auth().password();
         RedisClient client = RedisClient.create();
-        try (PodmanCluster cluster = PodmanCluster.start(spec.manifests(), PodmanCluster.Options.defaults())) {
+        try (PodmanCluster cluster = PodmanCluster.start(RedisKube.manifests(spec), PodmanCluster.Options.defaults())) {
             List<String> pods = List.copyOf(cluster.pods().keySet());
             cluster.await("every pod ready", Duration.ofSeconds(90), () -> pods.stream().allMatch(cluster::ready),
                     () -> "pods " + pods);

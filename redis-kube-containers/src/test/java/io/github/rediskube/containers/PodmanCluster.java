@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.github.rediskube.client.RedisEndpoints.Address;
+import io.github.rediskube.core.RedisKube;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,8 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
- * The rendered objects of a spec ({@code spec.manifests()}) run as pods by podman: Secrets as podman secrets,
+ * The rendered objects of a spec ({@link RedisKube#manifests(io.github.rediskube.core.spec.RedisReplicationSpec)})
+ * run as pods by podman: Secrets as podman secrets,
  * ConfigMaps and one Pod per StatefulSet ordinal ({@link KubeletPods}) through one {@code podman kube play},
  * static IPs on a network of the run's own, every pod and Service DNS name in every pod's /etc/hosts, the
  * pods' exec probes run on their own timing ({@link Prober}), preStop run on {@link #delete}. Everything it

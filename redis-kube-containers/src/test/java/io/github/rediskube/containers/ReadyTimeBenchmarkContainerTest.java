@@ -45,7 +45,7 @@ class ReadyTimeBenchmarkContainerTest {
         RedisClient client = RedisClient.create();
         try {
             for (int run = 1; run <= runs; run++) {
-                try (PodmanCluster cluster = PodmanCluster.start(spec.manifests(), PodmanCluster.Options.defaults())) {
+                try (PodmanCluster cluster = PodmanCluster.start(RedisKube.manifests(spec), PodmanCluster.Options.defaults())) {
                     RedisPods redis = new RedisPods(cluster, client, spec.auth().password());
                     cluster.await("every pod ready and every replica linked", Duration.ofSeconds(90),
                             () -> cluster.pods().keySet().stream().allMatch(cluster::ready) && redis.settled(),

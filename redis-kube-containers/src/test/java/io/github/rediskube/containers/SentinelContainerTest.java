@@ -64,7 +64,7 @@ class SentinelContainerTest {
         client = RedisClient.create();
         cluster = PodmanCluster.create();
         api = MockApiServer.start(cluster.gateway());
-        objects = spec.manifests();
+        objects = RedisKube.manifests(spec);
         cluster.play(objects, new PodmanCluster.Options("cluster.local", api.address(),
                 api.serviceAccountFiles(spec.namespace())));
         // what the StatefulSet controller would have created in the API server, for the labeler to patch

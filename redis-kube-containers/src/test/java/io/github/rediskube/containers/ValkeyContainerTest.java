@@ -40,7 +40,7 @@ class ValkeyContainerTest {
                 .imagePullPolicy("Never")
                 .build();
         client = RedisClient.create();
-        cluster = PodmanCluster.start(spec.manifests(), PodmanCluster.Options.defaults());
+        cluster = PodmanCluster.start(RedisKube.manifests(spec), PodmanCluster.Options.defaults());
         redis = new RedisPods(cluster, client, spec.auth().password());
         cluster.await("one master, both replicas linked, every pod ready", Duration.ofSeconds(90),
                 () -> redis.settled() && cluster.pods().keySet().stream().allMatch(cluster::ready), redis::roles);

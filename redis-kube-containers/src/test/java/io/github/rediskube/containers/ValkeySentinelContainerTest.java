@@ -46,7 +46,7 @@ class ValkeySentinelContainerTest {
         client = RedisClient.create();
         cluster = PodmanCluster.create();
         api = MockApiServer.start(cluster.gateway());
-        cluster.play(spec.manifests(), new PodmanCluster.Options("cluster.local", api.address(),
+        cluster.play(RedisKube.manifests(spec), new PodmanCluster.Options("cluster.local", api.address(),
                 api.serviceAccountFiles(spec.namespace())));
         // what the StatefulSet controller would have created in the API server, for the labeler to patch
         for (KubeletPods.Planned pod : cluster.pods().values()) {

@@ -1,12 +1,18 @@
 package io.github.rediskube.core;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.github.rediskube.core.deploy.DeployOptions;
 import io.github.rediskube.core.deploy.RedisDeployment;
 import io.github.rediskube.core.internal.DeployEntry;
+import io.github.rediskube.core.render.RedisManifests;
+import io.github.rediskube.core.render.TenantManifests;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.github.rediskube.core.spec.TenantSpec;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Entry point of redis-kube: describe a Redis master/replica deployment in a few fluent lines.
@@ -18,11 +24,17 @@ import java.util.List;
  *     .master(n -> n.memoryLimit("4096M"))
  *     .exposeNodePorts(32379, 32380)
  *     .build();                       // every rule is checked here
- * List<HasMetadata> objects = spec.manifests();
- * String yaml = spec.toYaml();
+ * List<HasMetadata> objects = RedisKube.manifests(spec);
+ * String yaml = RedisKube.toYaml(spec);
  * }</pre>
+ *
+ * <p>A spec is a value: it neither renders nor deploys itself. Rendering ({@link #manifests(RedisReplicationSpec)},
+ * {@link #toYaml(RedisReplicationSpec)}) is pure, {@link #writeYaml(RedisReplicationSpec, Path)} writes its files,
+ * deploying talks to the API server. Data flows one way: spec, then render, then deploy.
  */
 public final class RedisKube {
+
+    private static final String SPEC_FIX = "build one with RedisKube.replication(\"orders\")...build()";
 
     private RedisKube() {
     }
@@ -36,6 +48,45 @@ public final class RedisKube {
      */
     public static RedisReplicationSpec.Builder replication(String name) {
         return RedisReplicationSpec.builder(name);
+    }
+
+    /**
+     * Renders the spec. Pure: no API server, no clock, no randomness; every call returns fresh objects, and the
+     * same spec always renders the same objects.
+     *
+     * @param spec a spec
+     * @return every object to apply, in a stable order (Secret and ConfigMap first, StatefulSets last)
+     */
+    public static List<HasMetadata> manifests(RedisReplicationSpec spec) {
+        return RedisManifests.render(required(spec, "spec", SPEC_FIX));
+    }
+
+    /**
+     * @param spec a spec
+     * @return its {@link #manifests(RedisReplicationSpec) manifests} as one multi-document YAML stream, through
+     *         fabric8's serializer
+     */
+    public static String toYaml(RedisReplicationSpec spec) {
+        return Yaml.toYaml(manifests(spec));
+    }
+
+    /**
+     * Writes one YAML file per object, named {@code NN-<name>-<kind>.yaml} so that
+     * {@code kubectl apply -f dir} applies them in order. The generated password's Secret is written
+     * readable by its owner only ({@code rw-------} where the file system has POSIX permissions).
+     *
+     * <pre>{@code
+     * RedisKube.writeYaml(spec, Path.of("manifests"));   // then: kubectl apply -f manifests
+     * }</pre>
+     *
+     * @param spec      a spec
+     * @param directory where to write (created if missing)
+     * @return the files written, in order
+     * @throws IOException if a file cannot be written
+     */
+    public static List<Path> writeYaml(RedisReplicationSpec spec, Path directory) throws IOException {
+        List<HasMetadata> objects = manifests(spec);
+        return Yaml.write(objects, required(directory, "directory", "pass a directory, e.g. Path.of(\"manifests\")"));
     }
 
     /**
@@ -110,6 +161,25 @@ public final class RedisKube {
     }
 
     /**
+     * Renders a tenant. Pure, like {@link #manifests(RedisReplicationSpec)}.
+     *
+     * @param tenant a tenant
+     * @return the Namespace, ResourceQuota, LimitRange and NetworkPolicy to apply, as asked
+     */
+    public static List<HasMetadata> manifests(TenantSpec tenant) {
+        return TenantManifests.render(required(tenant, "tenant",
+                "build one with RedisKube.tenant(\"tenant-a\").build()"));
+    }
+
+    /**
+     * @param tenant a tenant
+     * @return its {@link #manifests(TenantSpec) manifests} as YAML
+     */
+    public static String toYaml(TenantSpec tenant) {
+        return Yaml.toYaml(manifests(tenant));
+    }
+
+    /**
      * Applies a tenant's Namespace, ResourceQuota, LimitRange and NetworkPolicy (server-side apply).
      *
      * @param client the caller's client
@@ -135,5 +205,13 @@ public final class RedisKube {
      */
     public static List<String> provision(KubernetesClient client, TenantSpec tenant, DeployOptions options) {
         return DeployEntry.get().provision(client, tenant, options);
+    }
+
+    /** The deploy package's null rule for the entry points that render: named, before anything is done. */
+    private static <T> T required(@Nullable T value, String parameter, String fix) {
+        if (value == null) {
+            throw new IllegalArgumentException(parameter + " is required, was null: " + fix);
+        }
+        return value;
     }
 }

@@ -122,7 +122,7 @@ public final class ClassicWalkthrough extends Example {
     void dryRun() throws Exception {
         RedisReplicationSpec spec = configured();
         if (outDir != null) {
-            for (java.nio.file.Path file : spec.writeYaml(java.nio.file.Path.of(outDir))) {
+            for (java.nio.file.Path file : RedisKube.writeYaml(spec, java.nio.file.Path.of(outDir))) {
                 out.println("wrote " + file);
             }
             return;
@@ -132,7 +132,7 @@ public final class ClassicWalkthrough extends Example {
                 + spec.master().memoryLimit() + nodePortText(spec.exposure().masterNodePort()) + " (writes)");
         out.println("#   replicas " + spec.names().of(Role.REPLICA) + ": " + spec.replicas() + " pods following "
                 + spec.names().masterHost() + nodePortText(spec.exposure().replicaNodePort()) + " (reads)");
-        out.print(spec.toYaml());
+        out.print(RedisKube.toYaml(spec));
     }
 
     private static String nodePortText(Integer port) {

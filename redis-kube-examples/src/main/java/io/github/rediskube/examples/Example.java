@@ -173,7 +173,7 @@ abstract class Example {
                 deployment.delete(true);
             } else if (!createdNamespace && pending instanceof RedisKubeException refused) {
                 // only what the failed deploy applied: never an object of the same name that was there before
-                kubernetes.resourceList(spec.manifests().stream().filter(o -> refused.applied()
+                kubernetes.resourceList(RedisKube.manifests(spec).stream().filter(o -> refused.applied()
                         .contains(o.getKind() + "/" + o.getMetadata().getName())).toList()).delete();
             }
         } catch (RuntimeException e) {

@@ -53,7 +53,7 @@ public final class GitOpsManifests extends Example {
 
     @Override
     void dryRun() throws IOException {
-        for (Path file : spec().writeYaml(directory)) {
+        for (Path file : RedisKube.writeYaml(spec(), directory)) {
             out.println("wrote " + file);
         }
         out.println("apply with: kubectl apply -f " + directory

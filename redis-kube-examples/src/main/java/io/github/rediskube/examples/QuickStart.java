@@ -26,9 +26,9 @@ final class QuickStart {
 
     static List<HasMetadata> render(RedisReplicationSpec spec) throws IOException {
         // tag::render[]
-        List<HasMetadata> objects = spec.manifests();   // pure: no API server, same spec -> same objects
-        String yaml = spec.toYaml();                     // through fabric8's serializer
-        spec.writeYaml(Path.of("manifests"));            // one file per object, for kubectl apply -f / GitOps
+        List<HasMetadata> objects = RedisKube.manifests(spec);  // pure: no API server, same spec -> same objects
+        String yaml = RedisKube.toYaml(spec);                   // through fabric8's serializer
+        RedisKube.writeYaml(spec, Path.of("manifests"));        // one file per object, for kubectl apply -f / GitOps
         // end::render[]
         return yaml.isEmpty() ? List.of() : objects;
     }

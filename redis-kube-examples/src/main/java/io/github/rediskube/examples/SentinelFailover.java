@@ -41,7 +41,7 @@ public final class SentinelFailover extends Example {
 
     @Override
     void dryRun() {
-        out.print(spec().toYaml());
+        out.print(RedisKube.toYaml(spec()));
     }
 
     @Override

@@ -50,7 +50,7 @@ public final class StorageGrowth extends Example {
 
     @Override
     void dryRun() {
-        out.print(spec(storageClass).toYaml());
+        out.print(RedisKube.toYaml(spec(storageClass)));
     }
 
     @Override

@@ -49,8 +49,8 @@ public final class TenantCaches extends Example {
     @Override
     void dryRun() {
         for (String namespace : List.of("tenant-a", "tenant-b")) {
-            out.print(tenant(namespace).toYaml());
-            out.print(cache(namespace).toYaml());
+            out.print(RedisKube.toYaml(tenant(namespace)));
+            out.print(RedisKube.toYaml(cache(namespace)));
         }
     }
 

@@ -1,13 +1,14 @@
 package io.github.rediskube.testing;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.github.rediskube.core.RedisKube;
 import io.github.rediskube.core.render.RedisManifests;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.github.rediskube.core.spec.Role;
 import java.util.Map;
 
 /**
- * The files a pod mounts from the deployment's ConfigMap, taken from {@code spec.manifests()} exactly as a
+ * The files a pod mounts from the deployment's ConfigMap, taken from {@code RedisKube.manifests(spec)} exactly as a
  * cluster would get them: the data-plane tests run what is deployed, not a renderer's internals.
  */
 public final class RenderedConfig {
@@ -20,7 +21,7 @@ public final class RenderedConfig {
 
     /** @return the ConfigMap's files of the spec */
     public static RenderedConfig of(RedisReplicationSpec spec) {
-        ConfigMap configMap = spec.manifests().stream()
+        ConfigMap configMap = RedisKube.manifests(spec).stream()
                 .filter(o -> o instanceof ConfigMap && o.getMetadata().getName().equals(spec.names().configMap()))
                 .map(ConfigMap.class::cast)
                 .findFirst()

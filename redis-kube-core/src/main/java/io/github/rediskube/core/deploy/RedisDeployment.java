@@ -13,6 +13,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.github.rediskube.core.RedisKubeException;
 import io.github.rediskube.core.RedisKubeException.Reason;
 import io.github.rediskube.core.internal.DeployEntry;
+import io.github.rediskube.core.render.RedisManifests;
+import io.github.rediskube.core.render.TenantManifests;
 import io.github.rediskube.core.spec.Auth;
 import io.github.rediskube.core.spec.Mode;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
@@ -121,7 +123,7 @@ public final class RedisDeployment implements AutoCloseable {
         requireClientAndOptions(client, options);
         Errors.requireArgument(tenant, "tenant", "build one with RedisKube.tenant(\"tenant-a\").build()");
         return new Applier(client, options.withCreateNamespace(false), Instance.TENANT_LABELS)
-                .apply(tenant.namespace(), null, tenant.manifests());
+                .apply(tenant.namespace(), null, TenantManifests.render(tenant));
     }
 
     /**
@@ -399,7 +401,7 @@ public final class RedisDeployment implements AutoCloseable {
     }
 
     private void applyAndPrune(RedisReplicationSpec desiredSpec) {
-        List<HasMetadata> desired = desiredSpec.manifests();
+        List<HasMetadata> desired = RedisManifests.render(desiredSpec);
         String anchor = desiredSpec.names().configMap();
         HasMetadata owner = desired.stream().filter(o -> o instanceof ConfigMap
                 && o.getMetadata().getName().equals(anchor)).findFirst().orElseThrow();

@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * randomness; every call returns fresh objects, and the same spec always renders the same objects.
  *
  * <pre>{@code
- * List<HasMetadata> objects = RedisManifests.render(spec);        // same as spec.manifests()
+ * List<HasMetadata> objects = RedisManifests.render(spec);        // what RedisKube.manifests(spec) returns
  * }</pre>
  *
  * <p>The files the pods read (redis.conf per role, the scripts) are the ConfigMap's data, under the

@@ -1,24 +1,14 @@
 package io.github.rediskube.core.spec;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.github.rediskube.core.render.RedisManifests;
-import java.io.IOException;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.function.Consumer;
+import java.util.StringJoiner;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A Redis master/replica deployment: one master pod, {@code replicas} replica pods that follow it by
- * its stable DNS name, Services for writes and reads. Immutable and validated when built; rendering
- * it is pure (same spec, byte-identical manifests).
+ * its stable DNS name, Services for writes and reads. Immutable and validated when built (the builder is the only
+ * way to a spec); rendering it is pure (same spec, byte-identical manifests).
  *
  * <pre>{@code
  * RedisReplicationSpec spec = RedisKube.replication("orders")
@@ -27,54 +17,35 @@ import org.jspecify.annotations.Nullable;
  *     .master(n -> n.memoryLimit("4096M"))
  *     .exposeNodePorts(32379, 32380)
  *     .build();
- * List<HasMetadata> objects = spec.manifests();
- * String yaml = spec.toYaml();
+ * List<HasMetadata> objects = RedisKube.manifests(spec);
+ * String yaml = RedisKube.toYaml(spec);
  * }</pre>
  *
- * @param name                the instance name, a DNS-1123 label of at most {@value #MAX_NAME_LENGTH} characters
- * @param namespace           the namespace (the tenant)
- * @param labels              extra labels on every object and pod
- * @param annotations         extra annotations on every object and pod
- * @param image               container image
- * @param replicas            number of replica pods (0 to {@value #MAX_REPLICAS})
- * @param master              resources of the master pod
- * @param replica             resources of each replica pod
- * @param maxmemoryShare      share of each pod's memory limit given to Redis' {@code maxmemory}
- * @param maxmemory           explicit {@code maxmemory} for every pod (a quantity), or {@code null} to derive it
- * @param mode                cache or storage
- * @param evictionPolicy      {@code maxmemory-policy}
- * @param storage             volumes in {@link Mode#STORAGE} mode, {@code null} in {@link Mode#CACHE} mode
- * @param exposure            how the Services are reachable
- * @param auth                how clients authenticate
- * @param networkAccess       who may connect
- * @param redisConfig         extra {@code redis.conf} directives, by name
- * @param scheduling          node selection and spreading
- * @param podDisruptionBudget whether a PodDisruptionBudget keeps all but one replica up during drains
- * @param clusterDomain       the cluster's DNS domain
- * @param sentinel            automatic failover with Sentinel, or {@code null} for plain replication
+ * <p>The settings are grouped in parts, each a record that validates itself ({@code check(Checks)}, messages
+ * "&lt;field&gt; &lt;rule&gt;, was &lt;value&gt;: &lt;fix&gt;"): the extra labels and annotations, the
+ * {@link Image}, the sizing (replicas, resources, {@code maxmemory}), the persistence (mode, eviction policy,
+ * {@link Storage}), the access ({@link Exposure}, {@link Auth}, {@link NetworkAccess}), the extra
+ * {@code redis.conf} directives, the {@link Scheduling} and the {@link SentinelSpec}. The rules that relate two
+ * parts (what Sentinel asks of the replicas, the pods' sizes and the directives) are in one place,
+ * {@code SpecChecks}. The accessors below read the parts; equality is the parts' equality, and {@link #toString()}
+ * never shows the password.
+ *
+ * <p><b>Adding a setting</b> (in this package):
+ * <ol>
+ *   <li>a component of the part it belongs to, with its rule in that part's {@code check(Checks)};</li>
+ *   <li>an accessor here that reads it from the part;</li>
+ *   <li>a field in {@code SpecSettings} (the builder's state) given to the part where {@code SpecSettings} makes
+ *       it, and one line in its copying constructor so that {@link #toBuilder()} keeps it;</li>
+ *   <li>a setter in {@code SpecBuilder} (the builder's setters);</li>
+ *   <li>only if it constrains another part: that rule in {@code SpecChecks}.</li>
+ * </ol>
+ * <p>A feature with settings of its own gets a part of its own instead: a record with a builder and a
+ * {@code check(Checks)}, as {@link SentinelSpec}; here a field set in the constructor, its accessor and an entry in
+ * {@code parts()} (equality and {@link #toString()}); a {@code check} call in {@code SpecChecks.validate}; in
+ * {@code SpecSettings} one field and one copy line; in {@code SpecBuilder} a setter taking the part's builder, as
+ * {@code sentinel(s -> ..)}.
  */
-public record RedisReplicationSpec(
-        String name,
-        String namespace,
-        Map<String, String> labels,
-        Map<String, String> annotations,
-        Image image,
-        int replicas,
-        NodeResources master,
-        NodeResources replica,
-        double maxmemoryShare,
-        @Nullable String maxmemory,
-        Mode mode,
-        String evictionPolicy,
-        @Nullable Storage storage,
-        Exposure exposure,
-        Auth auth,
-        NetworkAccess networkAccess,
-        Map<String, String> redisConfig,
-        Scheduling scheduling,
-        boolean podDisruptionBudget,
-        String clusterDomain,
-        @Nullable SentinelSpec sentinel) {
+public final class RedisReplicationSpec {
 
     /** Longest name: leaves room for suffixes such as {@code -replica-31} and the revision label. */
     public static final int MAX_NAME_LENGTH = 40;
@@ -89,78 +60,35 @@ public record RedisReplicationSpec(
     /** Cluster DNS domain when none is set. */
     public static final String DEFAULT_CLUSTER_DOMAIN = "cluster.local";
 
-    /**
-     * Validates every field (all problems in one exception) and copies the collections.
-     *
-     * @param name the instance name, a DNS-1123 label of at most {@value #MAX_NAME_LENGTH} characters
-     * @param namespace the namespace (the tenant)
-     * @param labels extra labels on every object and pod
-     * @param annotations extra annotations on every object and pod
-     * @param image container image
-     * @param replicas number of replica pods (0 to {@value #MAX_REPLICAS})
-     * @param master resources of the master pod
-     * @param replica resources of each replica pod
-     * @param maxmemoryShare share of each pod's memory limit given to Redis' {@code maxmemory}
-     * @param maxmemory explicit {@code maxmemory} for every pod (a quantity), or {@code null} to derive it
-     * @param mode cache or storage
-     * @param evictionPolicy {@code maxmemory-policy}
-     * @param storage volumes in {@link Mode#STORAGE} mode, {@code null} in {@link Mode#CACHE} mode
-     * @param exposure how the Services are reachable
-     * @param auth how clients authenticate
-     * @param networkAccess who may connect
-     * @param redisConfig extra {@code redis.conf} directives, by name
-     * @param scheduling node selection and spreading
-     * @param podDisruptionBudget whether a PodDisruptionBudget keeps all but one replica up during drains
-     * @param clusterDomain the cluster's DNS domain
-     * @param sentinel automatic failover with Sentinel, or {@code null} for plain replication
-     */
-    public RedisReplicationSpec {
-        SpecChecks.validate(name, namespace, labels, annotations, image, replicas, master, replica, maxmemoryShare,
-                maxmemory, mode, evictionPolicy, storage, exposure, auth, networkAccess, redisConfig, scheduling,
-                clusterDomain, sentinel);
-        labels = sorted(labels);
-        annotations = sorted(annotations);
-        redisConfig = sorted(redisConfig);
-    }
+    private final String name;
+    private final String namespace;
+    private final String clusterDomain;
+    private final ExtraMetadata extraMetadata;
+    private final Image image;
+    private final Sizing sizing;
+    private final Persistence persistence;
+    private final Access access;
+    private final ExtraConfig extraConfig;
+    private final Scheduling scheduling;
+    private final boolean podDisruptionBudget;
+    private final @Nullable SentinelSpec sentinel;
 
-    /**
-     * A spec without Sentinel (the record's shape before {@code sentinel} was added).
-     *
-     * @param name the instance name, a DNS-1123 label of at most {@value #MAX_NAME_LENGTH} characters
-     * @param namespace the namespace (the tenant)
-     * @param labels extra labels on every object and pod
-     * @param annotations extra annotations on every object and pod
-     * @param image container image
-     * @param replicas number of replica pods (0 to {@value #MAX_REPLICAS})
-     * @param master resources of the master pod
-     * @param replica resources of each replica pod
-     * @param maxmemoryShare share of each pod's memory limit given to Redis' {@code maxmemory}
-     * @param maxmemory explicit {@code maxmemory} for every pod (a quantity), or {@code null} to derive it
-     * @param mode cache or storage
-     * @param evictionPolicy {@code maxmemory-policy}
-     * @param storage volumes in {@link Mode#STORAGE} mode, {@code null} in {@link Mode#CACHE} mode
-     * @param exposure how the Services are reachable
-     * @param auth how clients authenticate
-     * @param networkAccess who may connect
-     * @param redisConfig extra {@code redis.conf} directives, by name
-     * @param scheduling node selection and spreading
-     * @param podDisruptionBudget whether a PodDisruptionBudget keeps all but one replica up during drains
-     * @param clusterDomain the cluster's DNS domain
-     */
-    @SuppressWarnings("checkstyle:ParameterNumber")
-    public RedisReplicationSpec(String name, String namespace, Map<String, String> labels,
-            Map<String, String> annotations, Image image, int replicas, NodeResources master, NodeResources replica,
-            double maxmemoryShare, @Nullable String maxmemory, Mode mode, String evictionPolicy, @Nullable Storage storage,
-            Exposure exposure, Auth auth, NetworkAccess networkAccess, Map<String, String> redisConfig,
-            Scheduling scheduling, boolean podDisruptionBudget, String clusterDomain) {
-        this(name, namespace, labels, annotations, image, replicas, master, replica, maxmemoryShare, maxmemory, mode,
-                evictionPolicy, storage, exposure, auth, networkAccess, redisConfig, scheduling, podDisruptionBudget,
-                clusterDomain, null);
-    }
-
-    /** @return whether Sentinel fails over automatically */
-    public boolean sentinelEnabled() {
-        return sentinel != null;
+    /** Resolves the builder's settings into the parts and validates them all (all problems in one exception). */
+    private RedisReplicationSpec(Builder builder) {
+        SpecSettings settings = builder.settings;
+        this.name = settings.name;
+        this.namespace = settings.namespace;
+        this.clusterDomain = settings.clusterDomain;
+        this.extraMetadata = settings.extraMetadata();
+        this.image = settings.image;
+        this.sizing = settings.sizing();
+        this.persistence = settings.persistence();
+        this.access = settings.access();
+        this.extraConfig = settings.extraConfig();
+        this.scheduling = settings.scheduling();
+        this.podDisruptionBudget = settings.podDisruptionBudget;
+        this.sentinel = settings.sentinel;
+        SpecChecks.validate(this);
     }
 
     /**
@@ -168,7 +96,7 @@ public record RedisReplicationSpec(
      * @return a builder with every default
      */
     public static Builder builder(String name) {
-        return new Builder(name);
+        return new Builder(new SpecSettings(name));
     }
 
     /**
@@ -176,7 +104,117 @@ public record RedisReplicationSpec(
      *         network access that were defaults stay defaults, so they follow a changed mode or exposure
      */
     public Builder toBuilder() {
-        return new Builder(this);
+        return new Builder(new SpecSettings(this));
+    }
+
+    /** @return the instance name, a DNS-1035 label of at most {@value #MAX_NAME_LENGTH} characters */
+    public String name() {
+        return name;
+    }
+
+    /** @return the namespace (the tenant) */
+    public String namespace() {
+        return namespace;
+    }
+
+    /** @return the cluster's DNS domain */
+    public String clusterDomain() {
+        return clusterDomain;
+    }
+
+    /** @return extra labels on every object and pod, sorted by key */
+    public Map<String, String> labels() {
+        return extraMetadata.labels();
+    }
+
+    /** @return extra annotations on every object and pod, sorted by key */
+    public Map<String, String> annotations() {
+        return extraMetadata.annotations();
+    }
+
+    /** @return the container image */
+    public Image image() {
+        return image;
+    }
+
+    /** @return the number of replica pods (0 to {@value #MAX_REPLICAS}) */
+    public int replicas() {
+        return sizing.replicas();
+    }
+
+    /** @return the resources of the master pod */
+    public NodeResources master() {
+        return sizing.master();
+    }
+
+    /** @return the resources of each replica pod */
+    public NodeResources replica() {
+        return sizing.replica();
+    }
+
+    /** @return the share of each pod's memory limit given to Redis' {@code maxmemory} */
+    public double maxmemoryShare() {
+        return sizing.maxmemoryShare();
+    }
+
+    /** @return the explicit {@code maxmemory} for every pod (a quantity), or {@code null} to derive it */
+    public @Nullable String maxmemory() {
+        return sizing.maxmemory();
+    }
+
+    /** @return cache or storage */
+    public Mode mode() {
+        return persistence.mode();
+    }
+
+    /** @return the {@code maxmemory-policy} */
+    public String evictionPolicy() {
+        return persistence.evictionPolicy();
+    }
+
+    /** @return the volumes in {@link Mode#STORAGE} mode, {@code null} in {@link Mode#CACHE} mode */
+    public @Nullable Storage storage() {
+        return persistence.storage();
+    }
+
+    /** @return how the Services are reachable */
+    public Exposure exposure() {
+        return access.exposure();
+    }
+
+    /** @return how clients authenticate */
+    public Auth auth() {
+        return access.auth();
+    }
+
+    /** @return who may connect */
+    public NetworkAccess networkAccess() {
+        return access.networkAccess();
+    }
+
+    /** @return extra {@code redis.conf} directives, by name, sorted */
+    public Map<String, String> redisConfig() {
+        return extraConfig.directives();
+    }
+
+    /** @return node selection and spreading */
+    public Scheduling scheduling() {
+        return scheduling;
+    }
+
+    /** @return whether a PodDisruptionBudget keeps all but one replica up during drains */
+    public boolean podDisruptionBudget() {
+        return podDisruptionBudget;
+    }
+
+    /** @return automatic failover with Sentinel, or {@code null} for plain replication */
+    public @Nullable SentinelSpec sentinel() {
+        return sentinel;
+    }
+
+    /** @return whether Sentinel fails over automatically */
+    public boolean sentinelEnabled() {
+        return sentinel != null;
     }
 
     /** @return the names of the rendered objects and the pods' DNS names */
@@ -189,7 +227,7 @@ public record RedisReplicationSpec(
      * @return that role's pod resources
      */
     public NodeResources resources(Role role) {
-        return role == Role.MASTER ? master : replica;
+        return sizing.resources(role);
     }
 
     /**
@@ -197,11 +235,7 @@ public record RedisReplicationSpec(
      * @return the {@code maxmemory} rendered for that role's pods, in bytes
      */
     public long maxmemoryBytes(Role role) {
-        if (maxmemory != null) {
-            return Quantities.amount(maxmemory).setScale(0, RoundingMode.DOWN).longValueExact();
-        }
-        BigDecimal limit = Quantities.amount(resources(role).memoryLimit());
-        return limit.multiply(BigDecimal.valueOf(maxmemoryShare)).setScale(0, RoundingMode.DOWN).longValueExact();
+        return sizing.maxmemoryBytes(role);
     }
 
     /**
@@ -211,35 +245,68 @@ public record RedisReplicationSpec(
      *         must fit in it); at least 5 % of the limit
      */
     public long memoryHeadroomBytes(Role role) {
-        BigDecimal limit = Quantities.amount(resources(role).memoryLimit()).setScale(0, RoundingMode.DOWN);
-        return limit.longValueExact() - maxmemoryBytes(role);
+        return sizing.memoryHeadroomBytes(role);
     }
 
-    /** @return every object to apply, in a stable order (Secret and ConfigMap first, StatefulSets last) */
-    public List<HasMetadata> manifests() {
-        return RedisManifests.render(this);
+    ExtraMetadata extraMetadata() {
+        return extraMetadata;
     }
 
-    /** @return the manifests as one multi-document YAML stream, through fabric8's serializer */
-    public String toYaml() {
-        return Yaml.toYaml(manifests());
+    Sizing sizing() {
+        return sizing;
+    }
+
+    Persistence persistence() {
+        return persistence;
+    }
+
+    Access access() {
+        return access;
+    }
+
+    ExtraConfig extraConfig() {
+        return extraConfig;
+    }
+
+    /** Every part by name, in order: {@link #equals}, {@link #hashCode} and {@link #toString} read this list. */
+    private Map<String, @Nullable Object> parts() {
+        Map<String, @Nullable Object> parts = new LinkedHashMap<>();
+        parts.put("name", name);
+        parts.put("namespace", namespace);
+        parts.put("clusterDomain", clusterDomain);
+        parts.put("metadata", extraMetadata);
+        parts.put("image", image);
+        parts.put("sizing", sizing);
+        parts.put("persistence", persistence);
+        parts.put("access", access);
+        parts.put("config", extraConfig);
+        parts.put("scheduling", scheduling);
+        parts.put("podDisruptionBudget", podDisruptionBudget);
+        parts.put("sentinel", sentinel);
+        return parts;
     }
 
     /**
-     * Writes one YAML file per object, named {@code NN-<name>-<kind>.yaml} so that
-     * {@code kubectl apply -f dir} applies them in order. The generated password's Secret is written
-     * readable by its owner only ({@code rw-------} where the file system has POSIX permissions).
-     *
-     * @param directory where to write (created if missing)
-     * @return the files written, in order
-     * @throws IOException if a file cannot be written
+     * @param other another object
+     * @return whether it is a spec with equal settings (a generated password included)
      */
-    public List<Path> writeYaml(Path directory) throws IOException {
-        return Yaml.write(manifests(), directory);
+    @Override
+    public boolean equals(@Nullable Object other) {
+        return other instanceof RedisReplicationSpec spec && parts().equals(spec.parts());
     }
 
-    private static Map<String, String> sorted(Map<String, String> map) {
-        return Collections.unmodifiableMap(new TreeMap<>(map));
+    /** @return a hash of the settings */
+    @Override
+    public int hashCode() {
+        return parts().hashCode();
+    }
+
+    /** @return the settings, part by part; the password is never shown */
+    @Override
+    public String toString() {
+        StringJoiner text = new StringJoiner(", ", "RedisReplicationSpec[", "]");
+        parts().forEach((part, value) -> text.add(part + "=" + value));
+        return text.toString();
     }
 
     /**
@@ -248,448 +315,10 @@ public record RedisReplicationSpec(
      * callback, a toleration, the password generator) is refused at the call, with an
      * {@link IllegalArgumentException} naming the parameter.
      */
-    public static final class Builder {
-        private static final String LABEL_EXAMPLE = "use e.g. label(\"team\", \"payments\")";
-        private static final String ANNOTATION_EXAMPLE = "use e.g. annotation(\"example.com/owner\", \"payments\")";
-        private static final String RESOURCES_EXAMPLE = "pass the change, e.g. n -> n.memoryLimit(\"1Gi\")";
-        private static final String CONFIG_EXAMPLE = "use e.g. config(\"hz\", \"20\")";
+    public static final class Builder extends SpecBuilder {
 
-        private final String name;
-        private String namespace = DEFAULT_NAMESPACE;
-        private final Map<String, String> labels = new TreeMap<>();
-        private final Map<String, String> annotations = new TreeMap<>();
-        private Image image = Image.DEFAULT;
-        private int replicas = DEFAULT_REPLICAS;
-        private NodeResources master = NodeResources.DEFAULT;
-        private NodeResources replica = NodeResources.DEFAULT;
-        private boolean replicaResourcesSet;
-        private double maxmemoryShare = DEFAULT_MAXMEMORY_SHARE;
-        private @Nullable String maxmemory;
-        private Mode mode = Mode.CACHE;
-        private @Nullable String evictionPolicy;
-        private @Nullable Storage storage;
-        private Exposure exposure = Exposure.clusterIp();
-        private Auth auth = Auth.generated();
-        private PasswordGenerator passwordGenerator = PasswordGenerator.secureRandom();
-        private @Nullable NetworkAccess networkAccess;
-        private final Map<String, String> redisConfig = new TreeMap<>();
-        private final Map<String, String> nodeSelector = new TreeMap<>();
-        private final List<Toleration> tolerations = new ArrayList<>();
-        private boolean spreadOverNodes = true;
-        private boolean podDisruptionBudget = true;
-        private String clusterDomain = DEFAULT_CLUSTER_DOMAIN;
-        private @Nullable SentinelSpec sentinel;
-
-        private Builder(String name) {
-            this.name = name;
-        }
-
-        private Builder(RedisReplicationSpec spec) {
-            this.name = spec.name;
-            this.namespace = spec.namespace;
-            this.labels.putAll(spec.labels);
-            this.annotations.putAll(spec.annotations);
-            this.image = spec.image;
-            this.replicas = spec.replicas;
-            this.master = spec.master;
-            this.replica = spec.replica;
-            this.replicaResourcesSet = !spec.replica.equals(spec.master);
-            this.maxmemoryShare = spec.maxmemoryShare;
-            this.maxmemory = spec.maxmemory;
-            this.mode = spec.mode;
-            this.evictionPolicy = spec.evictionPolicy.equals(defaultPolicy(spec.mode)) ? null : spec.evictionPolicy;
-            this.storage = spec.storage;
-            this.exposure = spec.exposure;
-            this.auth = spec.auth;
-            this.networkAccess = spec.networkAccess.equals(defaultAccess(spec.exposure)) ? null : spec.networkAccess;
-            this.redisConfig.putAll(spec.redisConfig);
-            this.nodeSelector.putAll(spec.scheduling.nodeSelector());
-            this.tolerations.addAll(spec.scheduling.tolerations());
-            this.spreadOverNodes = spec.scheduling.spreadOverNodes();
-            this.podDisruptionBudget = spec.podDisruptionBudget;
-            this.clusterDomain = spec.clusterDomain;
-            this.sentinel = spec.sentinel;
-        }
-
-        /**
-         * @param value the namespace (the tenant); default {@value #DEFAULT_NAMESPACE}
-         * @return this builder
-         */
-        public Builder namespace(String value) {
-            this.namespace = value;
-            return this;
-        }
-
-        /**
-         * Adds a label to every object and pod.
-         *
-         * @param key the label key, a qualified name such as {@code team} or {@code example.com/team}
-         * @param value the label value
-         * @return this builder
-         */
-        public Builder label(String key, String value) {
-            this.labels.put(Checks.requireArgument(key, "label key", LABEL_EXAMPLE), value);
-            return this;
-        }
-
-        /**
-         * Adds labels to every object and pod.
-         *
-         * @param values labels by key
-         * @return this builder
-         */
-        public Builder labels(Map<String, String> values) {
-            this.labels.putAll(Checks.requireKeys(values, "labels", LABEL_EXAMPLE));
-            return this;
-        }
-
-        /**
-         * Adds an annotation to every object and pod.
-         *
-         * @param key the annotation key, a qualified name such as {@code example.com/owner}
-         * @param value the annotation value
-         * @return this builder
-         */
-        public Builder annotation(String key, String value) {
-            this.annotations.put(Checks.requireArgument(key, "annotation key", ANNOTATION_EXAMPLE), value);
-            return this;
-        }
-
-        /**
-         * Adds annotations to every object and pod.
-         *
-         * @param values annotations by key
-         * @return this builder
-         */
-        public Builder annotations(Map<String, String> values) {
-            this.annotations.putAll(Checks.requireKeys(values, "annotations", ANNOTATION_EXAMPLE));
-            return this;
-        }
-
-        /**
-         * @param reference image reference; default {@value Image#DEFAULT_REFERENCE}
-         * @return this builder
-         */
-        public Builder image(String reference) {
-            this.image = image.withReference(reference);
-            return this;
-        }
-
-        /**
-         * @param value the whole image setting
-         * @return this builder
-         */
-        public Builder image(Image value) {
-            this.image = Checks.requireArgument(value, "image", "use Image.DEFAULT.withReference(\"redis:7.2.11\")");
-            return this;
-        }
-
-        /**
-         * @param policy {@code IfNotPresent} (default), {@code Always} or {@code Never}
-         * @return this builder
-         */
-        public Builder imagePullPolicy(String policy) {
-            this.image = new Image(image.reference(), policy, image.pullSecrets(), image.uid());
-            return this;
-        }
-
-        /**
-         * @param secretNames image pull Secrets in the deployment's namespace
-         * @return this builder
-         */
-        public Builder imagePullSecrets(String... secretNames) {
-            List<String> names = Checks.requireElements(Arrays.asList(Checks.requireArgument(secretNames,
-                    "imagePullSecrets", "name Secrets, e.g. imagePullSecrets(\"regcred\")")), "imagePullSecrets",
-                    "name Secrets, e.g. imagePullSecrets(\"regcred\")");
-            this.image = new Image(image.reference(), image.pullPolicy(), names, image.uid());
-            return this;
-        }
-
-        /**
-         * @param count replica pods, 0 to {@value #MAX_REPLICAS}; default {@value #DEFAULT_REPLICAS}
-         * @return this builder
-         */
-        public Builder replicas(int count) {
-            this.replicas = count;
-            return this;
-        }
-
-        /**
-         * Adjusts the master pod's resources. Replicas hold the whole dataset too, so they get the same
-         * resources unless {@link #replica(Consumer)} sets theirs.
-         *
-         * @param resources the change, e.g. {@code n -> n.memoryLimit("1Gi")}
-         * @return this builder
-         */
-        public Builder master(Consumer<NodeResources.Builder> resources) {
-            this.master = edit(master, Checks.requireArgument(resources, "master", RESOURCES_EXAMPLE));
-            return this;
-        }
-
-        /**
-         * Adjusts every replica pod's resources (starting from the master's, unless set before).
-         *
-         * @param resources the change, e.g. {@code n -> n.memoryLimit("1Gi")}
-         * @return this builder
-         */
-        public Builder replica(Consumer<NodeResources.Builder> resources) {
-            this.replica = edit(replicaResourcesSet ? replica : master,
-                    Checks.requireArgument(resources, "replica", RESOURCES_EXAMPLE));
-            this.replicaResourcesSet = true;
-            return this;
-        }
-
-        /**
-         * Adjusts the resources of master and replicas alike.
-         *
-         * @param resources the change, e.g. {@code n -> n.memoryLimit("1Gi")}
-         * @return this builder
-         */
-        public Builder resources(Consumer<NodeResources.Builder> resources) {
-            Checks.requireArgument(resources, "resources", RESOURCES_EXAMPLE);
-            return master(resources).replica(resources);
-        }
-
-        /**
-         * @param share share of each pod's memory limit for {@code maxmemory}, 0.05 to 0.95; default 0.75
-         * @return this builder
-         */
-        public Builder maxmemoryShare(double share) {
-            this.maxmemoryShare = share;
-            return this;
-        }
-
-        /**
-         * @param quantity explicit {@code maxmemory} for every pod, at most each pod's memory limit; {@code null} (the
-         *                 default) derives it from the memory limit and {@link #maxmemoryShare(double)}
-         * @return this builder
-         */
-        public Builder maxmemory(@Nullable String quantity) {
-            this.maxmemory = quantity;
-            return this;
-        }
-
-        /**
-         * @param value {@link Mode#CACHE} (default) or {@link Mode#STORAGE}
-         * @return this builder
-         */
-        public Builder mode(Mode value) {
-            this.mode = value;
-            return this;
-        }
-
-        /**
-         * Cache mode with default storage options cleared: no persistence, {@code emptyDir}.
-         *
-         * @return this builder
-         */
-        public Builder cache() {
-            this.mode = Mode.CACHE;
-            this.storage = null;
-            return this;
-        }
-
-        /**
-         * Storage mode, adjusting the volume options (size, StorageClass, access mode, deletion).
-         *
-         * @param options the change, starting from the current options (or {@link Storage#DEFAULT}), e.g.
-         *                {@code s -> s.size("10Gi")}
-         * @return this builder
-         */
-        public Builder storage(Consumer<Storage.Builder> options) {
-            Checks.requireArgument(options, "storage", "use e.g. storage(s -> s.size(\"10Gi\"))");
-            Storage.Builder builder = (storage == null ? Storage.DEFAULT : storage).toBuilder();
-            options.accept(builder);
-            this.storage = builder.build();
-            this.mode = Mode.STORAGE;
-            return this;
-        }
-
-        /**
-         * Storage mode with volumes of this size.
-         *
-         * @param size the size of each pod's volume, a quantity such as {@code "10Gi"}
-         * @return this builder
-         */
-        public Builder storage(String size) {
-            return storage(s -> s.size(size));
-        }
-
-        /**
-         * @param policy {@code maxmemory-policy}; default ({@code null}) allkeys-lru (cache) or noeviction (storage)
-         * @return this builder
-         */
-        public Builder evictionPolicy(@Nullable String policy) {
-            this.evictionPolicy = policy;
-            return this;
-        }
-
-        /**
-         * @param value how the Services are reachable; default {@link Exposure#clusterIp()}
-         * @return this builder
-         */
-        public Builder exposure(Exposure value) {
-            this.exposure = value;
-            return this;
-        }
-
-        /**
-         * NodePort Services with ports chosen by Kubernetes.
-         *
-         * @return this builder
-         */
-        public Builder exposeNodePorts() {
-            return exposure(Exposure.nodePorts());
-        }
-
-        /**
-         * NodePort Services on fixed ports, e.g. the classic 32379 and 32380.
-         *
-         * @param masterPort NodePort of the master Service
-         *                   ({@value Exposure#MIN_NODE_PORT}–{@value Exposure#MAX_NODE_PORT})
-         * @param replicaPort NodePort of the replica Service, different from {@code masterPort}
-         * @return this builder
-         */
-        public Builder exposeNodePorts(int masterPort, int replicaPort) {
-            return exposure(Exposure.nodePorts(masterPort, replicaPort));
-        }
-
-        /**
-         * LoadBalancer Services.
-         *
-         * @return this builder
-         */
-        public Builder exposeLoadBalancer() {
-            return exposure(Exposure.loadBalancer());
-        }
-
-        /**
-         * @param value how clients authenticate; default {@link Auth#generated()}
-         * @return this builder
-         */
-        public Builder auth(Auth value) {
-            this.auth = value;
-            return this;
-        }
-
-        /**
-         * @param generator makes the password at {@link #build()} when auth is generated
-         * @return this builder
-         */
-        public Builder passwordGenerator(PasswordGenerator generator) {
-            this.passwordGenerator = Checks.requireArgument(generator, "passwordGenerator",
-                    "keep the default, or use PasswordGenerator.fixed(..) in tests");
-            return this;
-        }
-
-        /**
-         * @param value who may connect; default ({@code null}) clients only, or everyone when exposed outside the
-         *              cluster
-         * @return this builder
-         */
-        public Builder networkAccess(@Nullable NetworkAccess value) {
-            this.networkAccess = value;
-            return this;
-        }
-
-        /**
-         * Adds a {@code redis.conf} directive; directives the library owns or that are dangerous are refused.
-         *
-         * @param directive the directive's name, e.g. {@code hz}
-         * @param value its value, e.g. {@code 20}
-         * @return this builder
-         */
-        public Builder config(String directive, String value) {
-            this.redisConfig.put(Checks.requireArgument(directive, "config directive", CONFIG_EXAMPLE), value);
-            return this;
-        }
-
-        /**
-         * Adds {@code redis.conf} directives.
-         *
-         * @param directives values by directive name
-         * @return this builder
-         */
-        public Builder config(Map<String, String> directives) {
-            this.redisConfig.putAll(Checks.requireKeys(directives, "config directives", CONFIG_EXAMPLE));
-            return this;
-        }
-
-        /**
-         * Requires a node label on every Redis pod's node.
-         *
-         * @param key the node label's key, e.g. {@code disktype}
-         * @param value its value, e.g. {@code ssd}
-         * @return this builder
-         */
-        public Builder nodeSelector(String key, String value) {
-            this.nodeSelector.put(Checks.requireArgument(key, "nodeSelector key",
-                    "use e.g. nodeSelector(\"disktype\", \"ssd\")"), value);
-            return this;
-        }
-
-        /**
-         * Lets the pods run on nodes with a matching taint.
-         *
-         * @param value the toleration, e.g. {@code Toleration.exists("dedicated", "NoSchedule")}
-         * @return this builder
-         */
-        public Builder toleration(Toleration value) {
-            this.tolerations.add(Checks.requireArgument(value, "toleration",
-                    "use e.g. toleration(Toleration.exists(\"dedicated\", \"NoSchedule\"))"));
-            return this;
-        }
-
-        /**
-         * @param spread whether pods prefer distinct nodes (default {@code true})
-         * @return this builder
-         */
-        public Builder spreadOverNodes(boolean spread) {
-            this.spreadOverNodes = spread;
-            return this;
-        }
-
-        /**
-         * @param enabled whether to render a PodDisruptionBudget for the replicas (default {@code true})
-         * @return this builder
-         */
-        public Builder podDisruptionBudget(boolean enabled) {
-            this.podDisruptionBudget = enabled;
-            return this;
-        }
-
-        /**
-         * @param domain the cluster's DNS domain; default {@value #DEFAULT_CLUSTER_DOMAIN}
-         * @return this builder
-         */
-        public Builder clusterDomain(String domain) {
-            this.clusterDomain = domain;
-            return this;
-        }
-
-        /**
-         * Turns on automatic failover with Sentinel (3 Sentinels, quorum 2, down after 5 s unless changed):
-         * {@code sentinel(s -> s.sentinels(3).downAfter(Duration.ofSeconds(5)))}.
-         *
-         * @param options the change, starting from the current settings (or {@link SentinelSpec#DEFAULT})
-         * @return this builder
-         */
-        public Builder sentinel(Consumer<SentinelSpec.Builder> options) {
-            Checks.requireArgument(options, "sentinel", "use e.g. sentinel(s -> s.sentinels(3)),"
-                    + " or sentinel((SentinelSpec) null) for plain replication");
-            SentinelSpec.Builder builder = (sentinel == null ? SentinelSpec.DEFAULT : sentinel).toBuilder();
-            options.accept(builder);
-            this.sentinel = builder.build();
-            return this;
-        }
-
-        /**
-         * @param value Sentinel settings, or {@code null} for plain replication (the default)
-         * @return this builder
-         */
-        public Builder sentinel(@Nullable SentinelSpec value) {
-            this.sentinel = value;
-            return this;
+        private Builder(SpecSettings settings) {
+            super(settings);
         }
 
         /**
@@ -699,33 +328,7 @@ public record RedisReplicationSpec(
          * @throws IllegalArgumentException naming every bad field, its value, the rule and the fix
          */
         public RedisReplicationSpec build() {
-            Auth resolvedAuth = auth;
-            if (auth != null && auth.kind() == Auth.Kind.GENERATED && auth.password() == null) {
-                resolvedAuth = auth.withPassword(passwordGenerator.generate());
-            }
-            NetworkAccess resolvedAccess = networkAccess != null ? networkAccess : defaultAccess(exposure);
-            String resolvedPolicy = evictionPolicy != null ? evictionPolicy : defaultPolicy(mode);
-            Storage resolvedStorage = mode == Mode.STORAGE && storage == null ? Storage.DEFAULT : storage;
-            NodeResources resolvedReplica = replicaResourcesSet ? replica : master;
-            return new RedisReplicationSpec(name, namespace, labels, annotations, image, replicas, master,
-                    resolvedReplica,
-                    maxmemoryShare, maxmemory, mode, resolvedPolicy, resolvedStorage, exposure, resolvedAuth,
-                    resolvedAccess, redisConfig, new Scheduling(nodeSelector, tolerations, spreadOverNodes),
-                    podDisruptionBudget, clusterDomain, sentinel);
-        }
-
-        private static NetworkAccess defaultAccess(Exposure exposure) {
-            return exposure != null && exposure.outsideCluster() ? NetworkAccess.everyone() : NetworkAccess.clientsOnly();
-        }
-
-        private static String defaultPolicy(Mode mode) {
-            return mode == Mode.STORAGE ? "noeviction" : "allkeys-lru";
-        }
-
-        private static NodeResources edit(NodeResources from, Consumer<NodeResources.Builder> change) {
-            NodeResources.Builder builder = from.toBuilder();
-            change.accept(builder);
-            return builder.build();
+            return new RedisReplicationSpec(this);
         }
     }
 }

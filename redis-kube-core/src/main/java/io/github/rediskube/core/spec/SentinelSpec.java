@@ -102,7 +102,8 @@ public record SentinelSpec(int sentinels, int quorum, Duration downAfter, Durati
         return sentinels / 2 + 1;
     }
 
-    void check(Checks checks, int replicas) {
+    /** Its own rules; what it asks of the rest of the spec (replicas, equal pods) is checked with the spec. */
+    void check(Checks checks) {
         checks.require(sentinels >= MIN_SENTINELS && sentinels <= MAX_SENTINELS && sentinels % 2 == 1,
                 "sentinel.sentinels", sentinels,
                 "must be odd and between " + MIN_SENTINELS + " and " + MAX_SENTINELS
@@ -123,13 +124,6 @@ public record SentinelSpec(int sentinels, int quorum, Duration downAfter, Durati
             checks.require(failoverTimeout.toMillis() >= 1000, "sentinel.failoverTimeout", failoverTimeout,
                     "must be at least 1 s", "use e.g. failoverTimeout(Duration.ofSeconds(60))");
         }
-        checks.require(replicas >= 1, "replicas", replicas,
-                "must be at least 1 with Sentinel (failover promotes a replica)", "set replicas(n) with n >= 1");
-        checks.require(parallelSyncs >= 1 && parallelSyncs <= Math.max(1, replicas), "sentinel.parallelSyncs",
-                parallelSyncs, "must be between 1 and replicas (" + replicas + ")", "use parallelSyncs(1)");
-        checks.require(minReplicasToWrite >= 0 && minReplicasToWrite <= replicas, "sentinel.minReplicasToWrite",
-                minReplicasToWrite, "must be between 0 and replicas (" + replicas + "), or the master refuses every write",
-                "use minReplicasToWrite(1), or 0 to turn it off");
         if (checks.require(minReplicasMaxLag != null, "sentinel.minReplicasMaxLag", null, "is required",
                 "use minReplicasMaxLag(Duration.ofSeconds(10))")) {
             checks.require(minReplicasMaxLag.toMillis() >= 1000 && minReplicasMaxLag.toMillis() % 1000 == 0,

@@ -1,8 +1,5 @@
 package io.github.rediskube.core.spec;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.github.rediskube.core.render.TenantManifests;
-import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -83,16 +80,6 @@ public record TenantSpec(String namespace, @Nullable String memory, @Nullable St
     /** @return whether a ResourceQuota is rendered */
     public boolean hasQuota() {
         return memory != null || cpu != null || pods != null || storage != null;
-    }
-
-    /** @return the Namespace, ResourceQuota, LimitRange and NetworkPolicy to apply, as asked */
-    public List<HasMetadata> manifests() {
-        return TenantManifests.render(this);
-    }
-
-    /** @return the manifests as YAML */
-    public String toYaml() {
-        return Yaml.toYaml(manifests());
     }
 
     /** Builds a {@link TenantSpec}. */

@@ -60,6 +60,15 @@ class LayeringTest {
     }
 
     @Test
+    void specDoesNotDependOnRendering() {
+        noClasses().that().resideInAPackage("io.github.rediskube.core.spec..")
+                .should().dependOnClassesThat().resideInAPackage("io.github.rediskube.core.render..")
+                .because("data flows spec -> render -> deploy: a spec is a value that renders nothing itself;"
+                        + " RedisKube.manifests/toYaml/writeYaml and RedisManifests.render render it")
+                .check(CORE);
+    }
+
+    @Test
     void redisKubeIsTheOnlyPublicFactoryOfDeploymentHandles() {
         methods().that().areStatic().and().arePublic().and().haveRawReturnType(RedisDeployment.class)
                 .should().beDeclaredIn(RedisKube.class)

@@ -23,6 +23,7 @@ import io.github.rediskube.core.spec.Storage;
 import io.github.rediskube.core.spec.TenantSpec;
 import io.github.rediskube.core.spec.Toleration;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
 import java.util.List;
@@ -59,7 +60,6 @@ class NullnessTest {
                 Map.entry(Storage.class, Set.of("storageClass")),
                 Map.entry(NodeResources.class, Set.of("cpuRequest", "cpuLimit", "memoryRequest")),
                 Map.entry(TenantSpec.class, Set.of("memory", "cpu", "pods", "storage", "maxPodMemory")),
-                Map.entry(RedisReplicationSpec.class, Set.of("maxmemory", "storage", "sentinel")),
                 Map.entry(DeploymentStatus.class, Set.of("masterNodePort", "replicaNodePort", "secretName",
                         "secretKey")),
                 Map.entry(DeploymentStatus.PodState.class, Set.of("reason")),
@@ -75,6 +75,19 @@ class NullnessTest {
                 .collect(Collectors.toSet()))
                 .as("@Nullable components of %s", type.getSimpleName())
                 .isEqualTo(expected));
+    }
+
+    @Test
+    void exactlyTheOptionalSettingsOfTheSpecAreNullable() {
+        Set<String> nullable = Arrays.stream(RedisReplicationSpec.class.getMethods())
+                .filter(m -> m.getDeclaringClass() == RedisReplicationSpec.class && m.getParameterCount() == 0
+                        && !Modifier.isStatic(m.getModifiers()) && !m.getReturnType().isPrimitive())
+                .filter(m -> m.getAnnotatedReturnType().isAnnotationPresent(Nullable.class))
+                .map(Method::getName)
+                .collect(Collectors.toSet());
+
+        assertThat(nullable).as("accessors of RedisReplicationSpec that return @Nullable")
+                .isEqualTo(Set.of("maxmemory", "storage", "sentinel"));
     }
 
     @Test

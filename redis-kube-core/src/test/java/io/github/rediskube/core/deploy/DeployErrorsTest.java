@@ -59,7 +59,7 @@ class DeployErrorsTest {
         server.reset();
         RedisReplicationSpec spec = RedisKube.replication("orders").namespace(NS)
                 .passwordGenerator(PasswordGenerator.fixed("0123456789abcdefABCDEF")).build();
-        ConfigMap config = (ConfigMap) spec.manifests().stream().filter(o -> o instanceof ConfigMap).findFirst()
+        ConfigMap config = (ConfigMap) RedisKube.manifests(spec).stream().filter(o -> o instanceof ConfigMap).findFirst()
                 .orElseThrow();
         HasMetadata created = Serialization.clone(config);
         created.getMetadata().setUid("uid-1");

@@ -30,8 +30,8 @@ import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
 /**
- * The public entry points that talk to a cluster ({@link RedisKube}'s and {@link RedisDeployment}'s) refuse a
- * {@code null} argument before any API call, naming it; an unreachable API server gets a reason of its own.
+ * The public entry points ({@link RedisKube}'s, which render or talk to a cluster, and {@link RedisDeployment}'s)
+ * refuse a {@code null} argument before any API call, naming it; an unreachable API server gets a reason of its own.
  */
 @EnableKubernetesMockClient(crud = true)
 class EntryPointArgumentsTest {
@@ -50,6 +50,11 @@ class EntryPointArgumentsTest {
                     List.of("client", "namespace", "name", "options")),
             Map.entry("RedisKube.provision(KubernetesClient,TenantSpec,DeployOptions)",
                     List.of("client", "tenant", "options")),
+            Map.entry("RedisKube.manifests(RedisReplicationSpec)", List.of("spec")),
+            Map.entry("RedisKube.manifests(TenantSpec)", List.of("tenant")),
+            Map.entry("RedisKube.toYaml(RedisReplicationSpec)", List.of("spec")),
+            Map.entry("RedisKube.toYaml(TenantSpec)", List.of("tenant")),
+            Map.entry("RedisKube.writeYaml(RedisReplicationSpec,Path)", List.of("spec", "directory")),
             Map.entry("RedisDeployment.awaitReady(Duration)", List.of("timeout")),
             Map.entry("RedisDeployment.update(RedisReplicationSpec)", List.of("newSpec")),
             Map.entry("RedisDeployment.resizeStorage(String)", List.of("size")),

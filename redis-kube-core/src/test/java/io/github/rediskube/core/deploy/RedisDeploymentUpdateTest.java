@@ -156,8 +156,8 @@ class RedisDeploymentUpdateTest {
 
     @Test
     void theAppliedHashIsStableAndIgnoresItsOwnAnnotation() {
-        var first = spec("orders").build().manifests().get(0);
-        var again = spec("orders").build().manifests().get(0);
+        var first = RedisKube.manifests(spec("orders").build()).get(0);
+        var again = RedisKube.manifests(spec("orders").build()).get(0);
 
         assertThat(Applier.hash(first)).hasSize(64).isEqualTo(Applier.hash(again))
                 .isEqualTo(Applier.hash(Applier.stamped(first)));

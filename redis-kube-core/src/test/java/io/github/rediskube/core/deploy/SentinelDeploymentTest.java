@@ -86,7 +86,7 @@ class SentinelDeploymentTest {
     @Test
     void aStorageSentinelStatefulSetWithoutItsStateVolumeIsRecreatedNotPatched() {
         RedisReplicationSpec storage = spec().toBuilder().storage("1Gi").build();
-        StatefulSet earlier = storage.manifests().stream()
+        StatefulSet earlier = RedisKube.manifests(storage).stream()
                 .filter(o -> o instanceof StatefulSet && o.getMetadata().getName().equals("orders-sentinel"))
                 .map(StatefulSet.class::cast).findFirst().orElseThrow();
         earlier.getSpec().setVolumeClaimTemplates(List.of());   // as an earlier version rendered it

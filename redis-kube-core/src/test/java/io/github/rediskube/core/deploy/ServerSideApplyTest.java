@@ -33,7 +33,7 @@ class ServerSideApplyTest {
         server.reset();
         RedisReplicationSpec spec = RedisKube.replication("orders").namespace("tenant-a")
                 .passwordGenerator(PasswordGenerator.fixed("0123456789abcdefABCDEF")).build();
-        for (HasMetadata object : spec.manifests()) {
+        for (HasMetadata object : RedisKube.manifests(spec)) {
             String path = path(object);
             HasMetadata answer = Serialization.clone(object);
             answer.getMetadata().setUid("uid-" + object.getMetadata().getName());
@@ -73,13 +73,13 @@ class ServerSideApplyTest {
         server.reset();
         RedisReplicationSpec spec = RedisKube.replication("orders").namespace("tenant-a")
                 .passwordGenerator(PasswordGenerator.fixed("0123456789abcdefABCDEF")).build();
-        HasMetadata config = spec.manifests().stream().filter(o -> o.getMetadata().getName().equals("orders-config"))
+        HasMetadata config = RedisKube.manifests(spec).stream().filter(o -> o.getMetadata().getName().equals("orders-config"))
                 .findFirst().orElseThrow();
         server.expect().get().withPath(path(config)).andReturn(200, new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
                 .withNewMetadata().withName("orders-config").withNamespace("tenant-a")
                     .addToLabels("app.kubernetes.io/managed-by", "argocd").endMetadata()
                 .addToData("theirs", "kept").build()).always();
-        for (HasMetadata object : spec.manifests()) {
+        for (HasMetadata object : RedisKube.manifests(spec)) {
             server.expect().patch().withPath(path(object) + "?fieldManager=redis-kube")
                     .andReturn(200, Serialization.clone(object)).always();
         }

@@ -35,7 +35,7 @@ class HighAvailabilityManifestsTest {
     }
 
     private static String conf(RedisReplicationSpec spec, Role role) {
-        return find(spec.manifests(), ConfigMap.class, "orders-config").getData().get(role.label() + ".conf");
+        return find(RedisManifests.render(spec), ConfigMap.class, "orders-config").getData().get(role.label() + ".conf");
     }
 
     /** @return the arguments of the directive's only line, e.g. {@code ["replica", "1", "2", "60"]} */
@@ -111,20 +111,20 @@ class HighAvailabilityManifestsTest {
             assertThat(directive(conf(cache, role), "repl-diskless-load")).containsExactly("on-empty-db");
             assertThat(directive(conf(cache, role), "rdb-del-sync-files")).containsExactly("yes");
             assertThat(conf(storage, role)).doesNotContain("rdb-del-sync-files", "repl-diskless-load");
-            StatefulSet sts = find(cache.manifests(), StatefulSet.class, "orders-" + role.label());
+            StatefulSet sts = find(RedisManifests.render(cache), StatefulSet.class, "orders-" + role.label());
             Volume data = sts.getSpec().getTemplate().getSpec().getVolumes().stream()
                     .filter(v -> v.getName().equals("data")).findFirst().orElseThrow();
             assertThat(data.getEmptyDir().getSizeLimit()).isEqualTo(new Quantity("1Gi"));
             assertThat(redisContainer(sts).getResources().getRequests()).containsEntry("ephemeral-storage",
                     new Quantity("1Gi"));
-            StatefulSet withVolumes = find(storage.manifests(), StatefulSet.class, "orders-" + role.label());
+            StatefulSet withVolumes = find(RedisManifests.render(storage), StatefulSet.class, "orders-" + role.label());
             assertThat(redisContainer(withVolumes).getResources().getRequests()).doesNotContainKey("ephemeral-storage");
         }
     }
 
     @Test
     void sentinelModeHasOneBudgetOverMasterAndReplicasAndOneOverTheSentinels() {
-        List<HasMetadata> objects = sentinel().manifests();
+        List<HasMetadata> objects = RedisManifests.render(sentinel());
         PodDisruptionBudget redis = find(objects, PodDisruptionBudget.class, "orders-redis");
         Map<String, String> master = podLabels(objects, "orders-master");
         Map<String, String> replica = podLabels(objects, "orders-replica");
@@ -143,7 +143,7 @@ class HighAvailabilityManifestsTest {
 
     @Test
     void plainModeKeepsOneBudgetOverTheReplicas() {
-        List<HasMetadata> objects = orders().replicas(2).build().manifests();
+        List<HasMetadata> objects = RedisManifests.render(orders().replicas(2).build());
         PodDisruptionBudget replicas = find(objects, PodDisruptionBudget.class, "orders-replica");
 
         assertThat(objects.stream().filter(PodDisruptionBudget.class::isInstance)).hasSize(1);
@@ -153,7 +153,7 @@ class HighAvailabilityManifestsTest {
 
     @Test
     void sentinelsHaveTheirOwnHeadlessServiceWithTheSentinelPortAndTheirNamesUseIt() {
-        List<HasMetadata> objects = sentinel().manifests();
+        List<HasMetadata> objects = RedisManifests.render(sentinel());
         Service headless = find(objects, Service.class, "orders-sentinel-headless");
         StatefulSet sentinels = find(objects, StatefulSet.class, "orders-sentinel");
         String expected = "orders-sentinel-0.orders-sentinel-headless.tenant-a.svc.cluster.local:26379"
@@ -182,10 +182,10 @@ class HighAvailabilityManifestsTest {
 
     @Test
     void withSentinelEveryRedisPodsConfigHashCoversBothRolesFiles() {
-        List<HasMetadata> objects = sentinel().manifests();
+        List<HasMetadata> objects = RedisManifests.render(sentinel());
         String master = hash(find(objects, StatefulSet.class, "orders-master"));
         String replica = hash(find(objects, StatefulSet.class, "orders-replica"));
-        List<HasMetadata> plain = orders().build().manifests();
+        List<HasMetadata> plain = RedisManifests.render(orders().build());
 
         assertThat(master).as("a pod of either StatefulSet may run either role's file").isEqualTo(replica);
         assertThat(hash(find(plain, StatefulSet.class, "orders-master")))

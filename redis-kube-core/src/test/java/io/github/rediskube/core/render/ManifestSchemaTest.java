@@ -110,7 +110,7 @@ class ManifestSchemaTest {
     @ParameterizedTest
     @MethodSource("specs")
     void everyRenderedObjectIsValidAgainstTheKubernetesSchema(RedisReplicationSpec spec) {
-        var objects = spec.manifests();
+        var objects = RedisManifests.render(spec);
 
         assertThat(objects).extracting(HasMetadata::getKind).contains("ConfigMap", "Service", "StatefulSet");
         assertThat(objects).allSatisfy(object -> assertThatCode(() -> validate(object))
@@ -179,7 +179,7 @@ class ManifestSchemaTest {
 
     /** The master StatefulSet of the default spec as JSON, valid before a test breaks it. */
     private static JsonObject renderedStatefulSet() {
-        StatefulSet statefulSet = orders().build().manifests().stream()
+        StatefulSet statefulSet = RedisManifests.render(orders().build()).stream()
                 .filter(StatefulSet.class::isInstance)
                 .map(StatefulSet.class::cast)
                 .findFirst()

@@ -30,7 +30,7 @@ class PasswordFileManifestsTest {
 
     @Test
     void theLabelerSidecarGetsNoPassword() {
-        StatefulSet master = RedisManifestsTest.find(SentinelManifestsTest.sentinel().manifests(), StatefulSet.class,
+        StatefulSet master = RedisManifestsTest.find(RedisManifests.render(SentinelManifestsTest.sentinel()), StatefulSet.class,
                 "orders-master");
         Container labeler = master.getSpec().getTemplate().getSpec().getContainers().stream()
                 .filter(c -> c.getName().equals(SentinelContribution.LABELER_CONTAINER)).findFirst().orElseThrow();
@@ -41,7 +41,7 @@ class PasswordFileManifestsTest {
 
     @Test
     void withoutAuthNoPodMountsASecretOrNamesAPasswordFile() {
-        for (HasMetadata object : orders().replicas(1).auth(Auth.disabled()).build().manifests()) {
+        for (HasMetadata object : RedisManifests.render(orders().replicas(1).auth(Auth.disabled()).build())) {
             if (object instanceof StatefulSet sts) {
                 PodSpec pod = sts.getSpec().getTemplate().getSpec();
                 assertThat(pod.getVolumes()).noneMatch(v -> v.getSecret() != null);
@@ -52,7 +52,7 @@ class PasswordFileManifestsTest {
     }
 
     private static void assertPasswordFile(RedisReplicationSpec spec, String secret, String key, int statefulSets) {
-        List<StatefulSet> all = spec.manifests().stream().filter(StatefulSet.class::isInstance)
+        List<StatefulSet> all = RedisManifests.render(spec).stream().filter(StatefulSet.class::isInstance)
                 .map(StatefulSet.class::cast).toList();
         assertThat(all).hasSize(statefulSets);
         for (StatefulSet sts : all) {

@@ -37,7 +37,7 @@ class RbacManifestsTest {
     void everyKindTheLibraryRendersIsCoveredByTheRole() {
         Role role = (Role) RbacManifests.forServiceAccount("tenant-a", "app").get(0);
 
-        for (HasMetadata object : RedisManifestsTest.classic().manifests()) {
+        for (HasMetadata object : RedisManifests.render(RedisManifestsTest.classic())) {
             String resource = HasMetadata.getPlural(object.getClass());
             assertThat(verbs(role, resource)).as(resource).contains("create", "update", "patch", "delete", "list");
         }

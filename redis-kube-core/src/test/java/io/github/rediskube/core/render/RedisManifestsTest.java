@@ -57,7 +57,7 @@ class RedisManifestsTest {
 
     @Test
     void rendersEveryObjectInAStableOrder() {
-        List<HasMetadata> objects = classic().manifests();
+        List<HasMetadata> objects = RedisManifests.render(classic());
 
         assertThat(objects).extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).containsExactly(
                 "Secret/orders-auth", "ConfigMap/orders-config", "Service/orders-headless", "Service/orders-master",
@@ -68,7 +68,7 @@ class RedisManifestsTest {
 
     @Test
     void rendersTheClassicScenarioMasterWithOnePodAnd4096MLimitAndTwoReplicas() {
-        List<HasMetadata> objects = classic().manifests();
+        List<HasMetadata> objects = RedisManifests.render(classic());
         StatefulSet master = find(objects, StatefulSet.class, "orders-master");
         StatefulSet replicas = find(objects, StatefulSet.class, "orders-replica");
 
@@ -83,7 +83,7 @@ class RedisManifestsTest {
 
     @Test
     void rendersNodePortsForMasterAndReplicas() {
-        List<HasMetadata> objects = classic().manifests();
+        List<HasMetadata> objects = RedisManifests.render(classic());
         Service master = find(objects, Service.class, "orders-master");
         Service replicas = find(objects, Service.class, "orders-replica");
 
@@ -97,18 +97,18 @@ class RedisManifestsTest {
 
     @Test
     void defaultsToClusterIpServicesWithoutNodePorts() {
-        List<HasMetadata> objects = orders().build().manifests();
+        List<HasMetadata> objects = RedisManifests.render(orders().build());
 
         assertThat(find(objects, Service.class, "orders-master").getSpec().getType()).isEqualTo("ClusterIP");
         assertThat(find(objects, Service.class, "orders-master").getSpec().getPorts().get(0).getNodePort()).isNull();
         assertThat(find(objects, Service.class, "orders-headless").getSpec().getClusterIP()).isEqualTo("None");
-        assertThat(orders().exposeLoadBalancer().build().manifests()).filteredOn(o -> o instanceof Service)
+        assertThat(RedisManifests.render(orders().exposeLoadBalancer().build())).filteredOn(o -> o instanceof Service)
                 .map(o -> ((Service) o).getSpec().getType()).containsExactly("ClusterIP", "LoadBalancer", "LoadBalancer");
     }
 
     @Test
     void replicasFollowTheMasterByItsStableDnsNameWithAuth() {
-        StatefulSet replicas = find(classic().manifests(), StatefulSet.class, "orders-replica");
+        StatefulSet replicas = find(RedisManifests.render(classic()), StatefulSet.class, "orders-replica");
         Container redis = redisContainer(replicas);
 
         assertThat(env(redis, "REDIS_ROLE")).isEqualTo("replica");
@@ -123,7 +123,7 @@ class RedisManifestsTest {
 
     @Test
     void generatedPasswordLandsInTheSecretOnlyNeverInTheConfigMap() {
-        List<HasMetadata> objects = classic().manifests();
+        List<HasMetadata> objects = RedisManifests.render(classic());
         Secret secret = find(objects, Secret.class, "orders-auth");
         ConfigMap config = find(objects, ConfigMap.class, "orders-config");
 
@@ -135,7 +135,7 @@ class RedisManifestsTest {
 
     @Test
     void existingSecretIsReferencedAndNotRenderedAndDisabledAuthHasNoPassword() {
-        List<HasMetadata> fromSecret = orders().auth(Auth.fromSecret("shared-redis", "pass")).build().manifests();
+        List<HasMetadata> fromSecret = RedisManifests.render(orders().auth(Auth.fromSecret("shared-redis", "pass")).build());
         Container redis = redisContainer(find(fromSecret, StatefulSet.class, "orders-master"));
 
         assertThat(fromSecret).noneMatch(o -> o instanceof Secret);
@@ -146,7 +146,7 @@ class RedisManifestsTest {
                 });
         assertThat(env(redis, "REDIS_PASSWORD_FILE")).isNotNull();
 
-        List<HasMetadata> open = orders().auth(Auth.disabled()).build().manifests();
+        List<HasMetadata> open = RedisManifests.render(orders().auth(Auth.disabled()).build());
         assertThat(open).noneMatch(o -> o instanceof Secret);
         assertThat(redisContainer(find(open, StatefulSet.class, "orders-master")).getEnv())
                 .noneMatch(e -> e.getName().startsWith("REDIS_PASSWORD"));
@@ -154,7 +154,7 @@ class RedisManifestsTest {
 
     @Test
     void probesUseTheRenderedScriptReadinessChecksReplicaLink() {
-        Container redis = redisContainer(find(classic().manifests(), StatefulSet.class, "orders-replica"));
+        Container redis = redisContainer(find(RedisManifests.render(classic()), StatefulSet.class, "orders-replica"));
 
         assertThat(redis.getReadinessProbe().getExec().getCommand())
                 .containsExactly("sh", "/etc/redis-kube/probe.sh", "readiness");
@@ -166,8 +166,8 @@ class RedisManifestsTest {
 
     @Test
     void selectorsAreScopedByInstanceAndRoleSoTwoDeploymentsInOneNamespaceNeverOverlap() {
-        List<HasMetadata> orders = classic().manifests();
-        List<HasMetadata> carts = RedisKube.replication("carts").namespace("tenant-a").build().manifests();
+        List<HasMetadata> orders = RedisManifests.render(classic());
+        List<HasMetadata> carts = RedisManifests.render(RedisKube.replication("carts").namespace("tenant-a").build());
 
         for (HasMetadata object : orders) {
             Map<String, String> selector = selectorOf(object);
@@ -192,8 +192,8 @@ class RedisManifestsTest {
 
     @Test
     void everyObjectCarriesTheRecommendedLabelsAndTheUsersLabelsAndAnnotations() {
-        List<HasMetadata> objects = orders().label("team", "payments").annotation("example.com/owner", "ops")
-                .build().manifests();
+        List<HasMetadata> objects = RedisManifests.render(orders().label("team", "payments").annotation("example.com/owner", "ops")
+                .build());
 
         assertThat(objects).allSatisfy(o -> {
             assertThat(o.getMetadata().getLabels()).containsEntry("app.kubernetes.io/name", "redis")
@@ -213,7 +213,7 @@ class RedisManifestsTest {
     @Test
     void cacheModeUsesEmptyDirAndNoPersistence() {
         RedisReplicationSpec spec = orders().build();
-        StatefulSet master = find(spec.manifests(), StatefulSet.class, "orders-master");
+        StatefulSet master = find(RedisManifests.render(spec), StatefulSet.class, "orders-master");
 
         assertThat(master.getSpec().getVolumeClaimTemplates()).isEmpty();
         assertThat(master.getSpec().getTemplate().getSpec().getVolumes())
@@ -228,7 +228,7 @@ class RedisManifestsTest {
     @Test
     void storageModeRendersOneClaimPerPodWithAofAndKeepsVolumesUnlessAsked() {
         RedisReplicationSpec spec = orders().storage(s -> s.size("20Gi").storageClass("fast-ssd")).build();
-        StatefulSet replicas = find(spec.manifests(), StatefulSet.class, "orders-replica");
+        StatefulSet replicas = find(RedisManifests.render(spec), StatefulSet.class, "orders-replica");
 
         assertThat(replicas.getSpec().getVolumeClaimTemplates()).singleElement().satisfies(claim -> {
             assertThat(claim.getMetadata().getName()).isEqualTo("data");
@@ -242,13 +242,13 @@ class RedisManifestsTest {
                 "\nappendfsync everysec\n", "\nsave 3600 1 300 100 60 10000\n", "\nmaxmemory-policy noeviction\n");
 
         RedisReplicationSpec burn = orders().storage(s -> s.deleteVolumesOnDelete(true)).build();
-        assertThat(find(burn.manifests(), StatefulSet.class, "orders-master").getSpec()
+        assertThat(find(RedisManifests.render(burn), StatefulSet.class, "orders-master").getSpec()
                 .getPersistentVolumeClaimRetentionPolicy().getWhenDeleted()).isEqualTo("Delete");
     }
 
     @Test
     void networkPolicyAdmitsOwnPodsAndLabelledClientsByDefault() {
-        NetworkPolicy policy = find(orders().build().manifests(), NetworkPolicy.class, "orders");
+        NetworkPolicy policy = find(RedisManifests.render(orders().build()), NetworkPolicy.class, "orders");
         List<NetworkPolicyPeer> from = policy.getSpec().getIngress().get(0).getFrom();
 
         assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
@@ -263,8 +263,8 @@ class RedisManifestsTest {
 
     @Test
     void networkPolicyOptionsAdmitNamespacesCidrsOrEveryone() {
-        NetworkPolicy wider = find(orders().networkAccess(NetworkAccess.clientsOnly().withNamespaces("ops", "batch")
-                .withCidrs("10.0.0.0/8")).build().manifests(), NetworkPolicy.class, "orders");
+        NetworkPolicy wider = find(RedisManifests.render(orders().networkAccess(NetworkAccess.clientsOnly().withNamespaces("ops", "batch")
+                .withCidrs("10.0.0.0/8")).build()), NetworkPolicy.class, "orders");
         List<NetworkPolicyPeer> from = wider.getSpec().getIngress().get(0).getFrom();
 
         assertThat(from).filteredOn(peer -> peer.getNamespaceSelector() != null).singleElement()
@@ -274,28 +274,28 @@ class RedisManifestsTest {
                 .satisfies(peer -> assertThat(peer.getIpBlock().getCidr()).isEqualTo("10.0.0.0/8"));
 
         Predicate<NetworkPolicy> admitsAll = p -> p.getSpec().getIngress().get(0).getFrom().isEmpty();
-        assertThat(find(orders().networkAccess(NetworkAccess.everyone()).build().manifests(), NetworkPolicy.class,
+        assertThat(find(RedisManifests.render(orders().networkAccess(NetworkAccess.everyone()).build()), NetworkPolicy.class,
                 "orders")).matches(admitsAll);
-        assertThat(find(classic().manifests(), NetworkPolicy.class, "orders"))
+        assertThat(find(RedisManifests.render(classic()), NetworkPolicy.class, "orders"))
                 .as("NodePort exposure admits outside clients by default (auth stays mandatory)").matches(admitsAll);
     }
 
     @Test
     void podDisruptionBudgetKeepsAllButOneReplicaAndIsLeftOutWithoutReplicas() {
-        PodDisruptionBudget pdb = find(classic().manifests(), PodDisruptionBudget.class, "orders-replica");
+        PodDisruptionBudget pdb = find(RedisManifests.render(classic()), PodDisruptionBudget.class, "orders-replica");
 
         assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
         assertThat(pdb.getSpec().getSelector().getMatchLabels()).containsEntry("app.kubernetes.io/component", "replica");
-        assertThat(orders().replicas(0).build().manifests()).noneMatch(o -> o instanceof PodDisruptionBudget);
-        assertThat(orders().podDisruptionBudget(false).build().manifests())
+        assertThat(RedisManifests.render(orders().replicas(0).build())).noneMatch(o -> o instanceof PodDisruptionBudget);
+        assertThat(RedisManifests.render(orders().podDisruptionBudget(false).build()))
                 .noneMatch(o -> o instanceof PodDisruptionBudget);
     }
 
     @Test
     void schedulingSpreadsPodsOverNodesAndCarriesSelectorsTolerationsAndPullSecrets() {
-        StatefulSet master = find(orders().nodeSelector("disktype", "ssd")
+        StatefulSet master = find(RedisManifests.render(orders().nodeSelector("disktype", "ssd")
                 .toleration(Toleration.equal("dedicated", "redis", "NoSchedule")).imagePullSecrets("regcred")
-                .build().manifests(), StatefulSet.class, "orders-master");
+                .build()), StatefulSet.class, "orders-master");
         var pod = master.getSpec().getTemplate().getSpec();
 
         assertThat(pod.getNodeSelector()).containsExactly(Map.entry("disktype", "ssd"));
@@ -306,20 +306,20 @@ class RedisManifestsTest {
         assertThat(pod.getImagePullSecrets()).extracting("name").containsExactly("regcred");
         var term = pod.getAffinity().getPodAntiAffinity().getPreferredDuringSchedulingIgnoredDuringExecution().get(0);
         assertThat(term.getPodAffinityTerm().getTopologyKey()).isEqualTo("kubernetes.io/hostname");
-        assertThat(find(orders().spreadOverNodes(false).build().manifests(), StatefulSet.class, "orders-master")
+        assertThat(find(RedisManifests.render(orders().spreadOverNodes(false).build()), StatefulSet.class, "orders-master")
                 .getSpec().getTemplate().getSpec().getAffinity()).isNull();
     }
 
     @Test
     void sameSpecRendersByteIdenticalYamlAndEveryCallReturnsFreshObjects() {
         RedisReplicationSpec spec = classic();
-        String first = spec.toYaml();
+        String first = RedisKube.toYaml(spec);
 
-        find(spec.manifests(), StatefulSet.class, "orders-master").getSpec().setReplicas(7);
+        find(RedisManifests.render(spec), StatefulSet.class, "orders-master").getSpec().setReplicas(7);
 
-        assertThat(spec.toYaml()).isEqualTo(first);
-        assertThat(classic().toYaml()).as("a spec built again from the same input").isEqualTo(first);
-        assertThat(spec.toBuilder().build().toYaml()).as("toBuilder keeps the generated password").isEqualTo(first);
+        assertThat(RedisKube.toYaml(spec)).isEqualTo(first);
+        assertThat(RedisKube.toYaml(classic())).as("a spec built again from the same input").isEqualTo(first);
+        assertThat(RedisKube.toYaml(spec.toBuilder().build())).as("toBuilder keeps the generated password").isEqualTo(first);
     }
 
     @Test
@@ -333,14 +333,14 @@ class RedisManifestsTest {
 
     @Test
     void imageDefaultsToAPinnedRedisTagAndIsOverridable() {
-        assertThat(redisContainer(find(orders().build().manifests(), StatefulSet.class, "orders-master")).getImage())
+        assertThat(redisContainer(find(RedisManifests.render(orders().build()), StatefulSet.class, "orders-master")).getImage())
                 .isEqualTo("redis:7.2.11");
-        assertThat(redisContainer(find(orders().image("valkey/valkey:8.1").build().manifests(), StatefulSet.class,
+        assertThat(redisContainer(find(RedisManifests.render(orders().image("valkey/valkey:8.1").build()), StatefulSet.class,
                 "orders-replica")).getImage()).isEqualTo("valkey/valkey:8.1");
     }
 
     private static String configHash(RedisReplicationSpec spec) {
-        return find(spec.manifests(), StatefulSet.class, "orders-master").getSpec().getTemplate().getMetadata()
+        return find(RedisManifests.render(spec), StatefulSet.class, "orders-master").getSpec().getTemplate().getMetadata()
                 .getAnnotations().get("rediskube.github.io/config-hash");
     }
 
@@ -381,7 +381,7 @@ class RedisManifestsTest {
     }
 
     private static Map<String, String> masterTemplateAnnotations(RedisReplicationSpec spec) {
-        return spec.manifests().stream().filter(o -> o instanceof StatefulSet
+        return RedisManifests.render(spec).stream().filter(o -> o instanceof StatefulSet
                         && o.getMetadata().getName().equals(spec.name() + "-master"))
                 .map(o -> ((StatefulSet) o).getSpec().getTemplate().getMetadata().getAnnotations())
                 .findFirst().orElseThrow();

@@ -313,7 +313,7 @@ class RestrictedProfileTest {
     }
 
     private static List<PodTemplateSpec> podTemplates(RedisReplicationSpec spec) {
-        return spec.manifests().stream()
+        return RedisManifests.render(spec).stream()
                 .filter(StatefulSet.class::isInstance)
                 .map(object -> ((StatefulSet) object).getSpec().getTemplate())
                 .toList();

@@ -30,7 +30,7 @@ class TenantManifestsTest {
 
     @Test
     void rendersNamespaceQuotaLimitRangeAndIsolation() {
-        List<HasMetadata> objects = capped().manifests();
+        List<HasMetadata> objects = TenantManifests.render(capped());
 
         assertThat(objects).extracting(HasMetadata::getKind)
                 .containsExactly("Namespace", "ResourceQuota", "LimitRange", "NetworkPolicy");
@@ -56,16 +56,16 @@ class TenantManifestsTest {
                     assertThat(expression.getValues()).containsExactly("redis-kube");
                 });
         RedisReplicationSpec cache = RedisKube.replication("cache").namespace("tenant-a").build();
-        assertThat(cache.manifests()).filteredOn(o -> o instanceof StatefulSet).allSatisfy(set ->
+        assertThat(RedisManifests.render(cache)).filteredOn(o -> o instanceof StatefulSet).allSatisfy(set ->
                 assertThat(((StatefulSet) set).getSpec().getTemplate().getMetadata().getLabels())
                         .containsEntry("app.kubernetes.io/managed-by", "redis-kube"));
     }
 
     @Test
     void withoutCapsOnlyTheNamespaceAndOptionallyIsolation() {
-        assertThat(RedisKube.tenant("tenant-b").build().manifests()).extracting(HasMetadata::getKind)
+        assertThat(TenantManifests.render(RedisKube.tenant("tenant-b").build())).extracting(HasMetadata::getKind)
                 .containsExactly("Namespace", "NetworkPolicy");
-        assertThat(RedisKube.tenant("tenant-b").isolateNetwork(false).build().manifests())
+        assertThat(TenantManifests.render(RedisKube.tenant("tenant-b").isolateNetwork(false).build()))
                 .extracting(HasMetadata::getKind).containsExactly("Namespace");
     }
 
@@ -82,7 +82,7 @@ class TenantManifestsTest {
 
     @Test
     void everyObjectIsValidAgainstTheKubernetesSchema() throws Exception {
-        List<HasMetadata> objects = capped().manifests();
+        List<HasMetadata> objects = TenantManifests.render(capped());
 
         V1Namespace.validateJsonElement(JsonParser.parseString(Serialization.asJson(objects.get(0))));
         V1ResourceQuota.validateJsonElement(JsonParser.parseString(Serialization.asJson(objects.get(1))));

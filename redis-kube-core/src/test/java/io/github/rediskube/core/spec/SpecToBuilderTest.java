@@ -3,6 +3,8 @@ package io.github.rediskube.core.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.rediskube.core.RedisKube;
+import java.util.List;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /** {@code toBuilder()}: what was a default stays a default, what the user chose stays chosen. */
@@ -52,5 +54,21 @@ class SpecToBuilderTest {
         RedisReplicationSpec spec = RedisKube.replication("orders").networkAccess(ops).build();
 
         assertThat(spec.toBuilder().exposeLoadBalancer().build().networkAccess()).isEqualTo(ops);
+    }
+
+    @Test
+    void aChangeToAnyPartMakesAnotherSpecAndNoChangeTheSame() {
+        RedisReplicationSpec spec = RedisKube.replication("orders")
+                .passwordGenerator(PasswordGenerator.fixed("0123456789abcdefABCDEF")).build();
+        List<UnaryOperator<RedisReplicationSpec.Builder>> changes = List.of(
+                b -> b.namespace("tenant-a"), b -> b.clusterDomain("example.org"), b -> b.label("team", "a"),
+                b -> b.image("redis:7.2.10"), b -> b.replicas(3), b -> b.maxmemory("64Mi"), b -> b.storage("2Gi"),
+                b -> b.evictionPolicy("allkeys-lfu"), b -> b.exposeNodePorts(), b -> b.auth(Auth.disabled()),
+                b -> b.config("hz", "20"), b -> b.spreadOverNodes(false), b -> b.podDisruptionBudget(false),
+                b -> b.sentinel(s -> s.sentinels(3)));
+
+        assertThat(spec.toBuilder().build()).isEqualTo(spec).hasSameHashCodeAs(spec);
+        assertThat(changes).allSatisfy(change -> assertThat(change.apply(spec.toBuilder()).build())
+                .isNotEqualTo(spec));
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.github.rediskube.core.RedisKube;
+import java.lang.reflect.Modifier;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -317,14 +318,13 @@ class SpecValidationTest {
     }
 
     @Test
-    void recordsBuiltWithoutTheBuilderAreValidatedToo() {
+    void theBuilderIsTheOnlyWayToASpecSoEverySpecIsValidated() {
         RedisReplicationSpec good = valid("orders").build();
 
-        assertThatThrownBy(() -> new RedisReplicationSpec("orders", good.namespace(), good.labels(),
-                good.annotations(), good.image(), 99, good.master(), good.replica(), good.maxmemoryShare(),
-                good.maxmemory(), good.mode(), good.evictionPolicy(), good.storage(), good.exposure(), good.auth(),
-                good.networkAccess(), good.redisConfig(), good.scheduling(), good.podDisruptionBudget(),
-                good.clusterDomain()))
+        assertThat(RedisReplicationSpec.class.getDeclaredConstructors())
+                .as("no constructor but the private one build() calls")
+                .allSatisfy(c -> assertThat(Modifier.isPrivate(c.getModifiers())).isTrue());
+        assertThatThrownBy(() -> good.toBuilder().replicas(99).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("replicas must be between 0 and 32, was 99");
     }
@@ -351,7 +351,7 @@ class SpecValidationTest {
                 .build();
 
         assertThat(spec.maxmemoryBytes(Role.MASTER)).isEqualTo(52776558133248L);   // 0.75 x 64Ti
-        assertThat(spec.manifests()).isNotEmpty();
+        assertThat(RedisKube.manifests(spec)).isNotEmpty();
         assertThat(valid("orders").master(n -> n.memoryLimit("1Gi")).maxmemory("1020054732").build()
                 .maxmemoryBytes(Role.REPLICA)).isEqualTo(1020054732L);   // exactly 95 % of the limit
         assertThat(RedisKube.tenant("tenant-a").memory("1Ei").maxPodMemory("8Mi").build().maxPodMemory())

@@ -52,7 +52,7 @@ public final class DeployBenchmark {
             RedisKube.deploy(client, spec, MOCK);
             Map<String, Integer> redeploy = drain(server);
 
-            System.out.println("objects rendered per deployment: " + spec.manifests().size());
+            System.out.println("objects rendered per deployment: " + RedisKube.manifests(spec).size());
             System.out.println("requests per deploy:             " + deploy);
             System.out.println("requests per await:              " + await);
             System.out.println("requests per unchanged re-deploy: " + redeploy + "  (writes: " + writes(redeploy) + ")");

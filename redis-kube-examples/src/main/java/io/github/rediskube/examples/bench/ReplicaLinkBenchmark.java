@@ -189,7 +189,7 @@ public final class ReplicaLinkBenchmark {
 
     /** The role's redis.conf as deployed: from the rendered ConfigMap. */
     private static String renderedConf(RedisReplicationSpec spec, Role role) {
-        return spec.manifests().stream()
+        return RedisKube.manifests(spec).stream()
                 .filter(o -> o instanceof ConfigMap && o.getMetadata().getName().equals(spec.names().configMap()))
                 .map(o -> ((ConfigMap) o).getData().get(role.label() + ".conf"))
                 .findFirst().orElseThrow();

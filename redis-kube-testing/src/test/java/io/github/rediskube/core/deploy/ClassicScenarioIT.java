@@ -78,7 +78,7 @@ class ClassicScenarioIT {
                     .getStatus().getReadyReplicas()).isEqualTo(1);
         }
 
-        List<HasMetadata> left = client.resourceList(spec.manifests()).get().stream()
+        List<HasMetadata> left = client.resourceList(RedisKube.manifests(spec)).get().stream()
                 .filter(java.util.Objects::nonNull).toList();
         assertThat(left).as("nothing left behind").isEmpty();
         assertThat(client.pods().inNamespace(namespace).list().getItems()).isEmpty();

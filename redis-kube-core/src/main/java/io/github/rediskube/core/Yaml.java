@@ -1,4 +1,4 @@
-package io.github.rediskube.core.spec;
+package io.github.rediskube.core;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
