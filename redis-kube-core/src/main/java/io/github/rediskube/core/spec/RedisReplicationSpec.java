@@ -52,6 +52,7 @@ import org.jspecify.annotations.Nullable;
  * @param podDisruptionBudget whether a PodDisruptionBudget keeps all but one replica up during drains
  * @param clusterDomain       the cluster's DNS domain
  * @param sentinel            automatic failover with Sentinel, or {@code null} for plain replication
+ * @param metrics             the Prometheus exporter sidecars, or {@code null} for none
  */
 public record RedisReplicationSpec(
         String name,
@@ -74,7 +75,8 @@ public record RedisReplicationSpec(
         Scheduling scheduling,
         boolean podDisruptionBudget,
         String clusterDomain,
-        @Nullable SentinelSpec sentinel) {
+        @Nullable SentinelSpec sentinel,
+        @Nullable Metrics metrics) {
 
     /** Longest name: leaves room for suffixes such as {@code -replica-31} and the revision label. */
     public static final int MAX_NAME_LENGTH = 40;
@@ -113,14 +115,51 @@ public record RedisReplicationSpec(
      * @param podDisruptionBudget whether a PodDisruptionBudget keeps all but one replica up during drains
      * @param clusterDomain the cluster's DNS domain
      * @param sentinel automatic failover with Sentinel, or {@code null} for plain replication
+     * @param metrics the Prometheus exporter sidecars, or {@code null} for none
      */
     public RedisReplicationSpec {
         SpecChecks.validate(name, namespace, labels, annotations, image, replicas, master, replica, maxmemoryShare,
                 maxmemory, mode, evictionPolicy, storage, exposure, auth, networkAccess, redisConfig, scheduling,
-                clusterDomain, sentinel);
+                clusterDomain, sentinel, metrics);
         labels = sorted(labels);
         annotations = sorted(annotations);
         redisConfig = sorted(redisConfig);
+    }
+
+    /**
+     * A spec without metrics (the record's shape before {@code metrics} was added).
+     *
+     * @param name the instance name, a DNS-1123 label of at most {@value #MAX_NAME_LENGTH} characters
+     * @param namespace the namespace (the tenant)
+     * @param labels extra labels on every object and pod
+     * @param annotations extra annotations on every object and pod
+     * @param image container image
+     * @param replicas number of replica pods (0 to {@value #MAX_REPLICAS})
+     * @param master resources of the master pod
+     * @param replica resources of each replica pod
+     * @param maxmemoryShare share of each pod's memory limit given to Redis' {@code maxmemory}
+     * @param maxmemory explicit {@code maxmemory} for every pod (a quantity), or {@code null} to derive it
+     * @param mode cache or storage
+     * @param evictionPolicy {@code maxmemory-policy}
+     * @param storage volumes in {@link Mode#STORAGE} mode, {@code null} in {@link Mode#CACHE} mode
+     * @param exposure how the Services are reachable
+     * @param auth how clients authenticate
+     * @param networkAccess who may connect
+     * @param redisConfig extra {@code redis.conf} directives, by name
+     * @param scheduling node selection and spreading
+     * @param podDisruptionBudget whether a PodDisruptionBudget keeps all but one replica up during drains
+     * @param clusterDomain the cluster's DNS domain
+     * @param sentinel automatic failover with Sentinel, or {@code null} for plain replication
+     */
+    @SuppressWarnings("checkstyle:ParameterNumber")
+    public RedisReplicationSpec(String name, String namespace, Map<String, String> labels,
+            Map<String, String> annotations, Image image, int replicas, NodeResources master, NodeResources replica,
+            double maxmemoryShare, @Nullable String maxmemory, Mode mode, String evictionPolicy, @Nullable Storage storage,
+            Exposure exposure, Auth auth, NetworkAccess networkAccess, Map<String, String> redisConfig,
+            Scheduling scheduling, boolean podDisruptionBudget, String clusterDomain, @Nullable SentinelSpec sentinel) {
+        this(name, namespace, labels, annotations, image, replicas, master, replica, maxmemoryShare, maxmemory, mode,
+                evictionPolicy, storage, exposure, auth, networkAccess, redisConfig, scheduling, podDisruptionBudget,
+                clusterDomain, sentinel, null);
     }
 
     /**
@@ -155,12 +194,17 @@ public record RedisReplicationSpec(
             Scheduling scheduling, boolean podDisruptionBudget, String clusterDomain) {
         this(name, namespace, labels, annotations, image, replicas, master, replica, maxmemoryShare, maxmemory, mode,
                 evictionPolicy, storage, exposure, auth, networkAccess, redisConfig, scheduling, podDisruptionBudget,
-                clusterDomain, null);
+                clusterDomain, null, null);
     }
 
     /** @return whether Sentinel fails over automatically */
     public boolean sentinelEnabled() {
         return sentinel != null;
+    }
+
+    /** @return whether the pods run the Prometheus exporter sidecar */
+    public boolean metricsEnabled() {
+        return metrics != null;
     }
 
     /**
@@ -279,6 +323,7 @@ public record RedisReplicationSpec(
         private boolean podDisruptionBudget = true;
         private String clusterDomain = DEFAULT_CLUSTER_DOMAIN;
         private @Nullable SentinelSpec sentinel;
+        private @Nullable Metrics metrics;
 
         private Builder(String name) {
             this.name = name;
@@ -309,6 +354,7 @@ public record RedisReplicationSpec(
             this.podDisruptionBudget = spec.podDisruptionBudget;
             this.clusterDomain = spec.clusterDomain;
             this.sentinel = spec.sentinel;
+            this.metrics = spec.metrics;
         }
 
         /**
@@ -693,6 +739,21 @@ public record RedisReplicationSpec(
         }
 
         /**
+         * Turns on the Prometheus exporter sidecar in every Redis and Sentinel pod (image and port defaults
+         * unless changed), and a ServiceMonitor when asked: {@code metrics(m -> m.serviceMonitor(true))}.
+         *
+         * @param options the change, starting from the current settings (or {@link Metrics#DEFAULT})
+         * @return this builder
+         */
+        public Builder metrics(Consumer<Metrics.Builder> options) {
+            Checks.requireArgument(options, "metrics", "use e.g. metrics(m -> m.serviceMonitor(true))");
+            Metrics.Builder builder = (metrics == null ? Metrics.DEFAULT : metrics).toBuilder();
+            options.accept(builder);
+            this.metrics = builder.build();
+            return this;
+        }
+
+        /**
          * Validates everything and builds the spec. A generated password is made here, once.
          *
          * @return the spec
@@ -711,7 +772,7 @@ public record RedisReplicationSpec(
                     resolvedReplica,
                     maxmemoryShare, maxmemory, mode, resolvedPolicy, resolvedStorage, exposure, resolvedAuth,
                     resolvedAccess, redisConfig, new Scheduling(nodeSelector, tolerations, spreadOverNodes),
-                    podDisruptionBudget, clusterDomain, sentinel);
+                    podDisruptionBudget, clusterDomain, sentinel, metrics);
         }
 
         private static NetworkAccess defaultAccess(Exposure exposure) {

@@ -54,7 +54,8 @@ final class SpecChecks {
                          Image image, int replicas, NodeResources master, NodeResources replica, double maxmemoryShare,
                          String maxmemory, Mode mode, String evictionPolicy, Storage storage, Exposure exposure,
                          Auth auth, NetworkAccess networkAccess, Map<String, String> redisConfig,
-                         Scheduling scheduling, String clusterDomain, SentinelSpec sentinel) {
+                         Scheduling scheduling, String clusterDomain, SentinelSpec sentinel,
+                         Metrics metrics) {
         Checks checks = new Checks();
         checkName(checks, name);
         checks.require(Names.isDnsLabel(namespace), "namespace", namespace,
@@ -115,6 +116,9 @@ final class SpecChecks {
                                 "is owned by redis-kube when Sentinel is on",
                                 "use sentinel(s -> s.minReplicasToWrite(..).minReplicasMaxLag(..)) instead"));
             }
+        }
+        if (metrics != null) {
+            metrics.check(checks);
         }
         checks.throwIfAny("RedisReplicationSpec" + (name == null ? "" : " \"" + name + "\""));
     }
