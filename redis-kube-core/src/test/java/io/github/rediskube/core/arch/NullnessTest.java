@@ -59,7 +59,7 @@ class NullnessTest {
                 Map.entry(Storage.class, Set.of("storageClass")),
                 Map.entry(NodeResources.class, Set.of("cpuRequest", "cpuLimit", "memoryRequest")),
                 Map.entry(TenantSpec.class, Set.of("memory", "cpu", "pods", "storage", "maxPodMemory")),
-                Map.entry(RedisReplicationSpec.class, Set.of("maxmemory", "storage", "sentinel")),
+                Map.entry(RedisReplicationSpec.class, Set.of("maxmemory", "storage", "sentinel", "metrics")),
                 Map.entry(DeploymentStatus.class, Set.of("masterNodePort", "replicaNodePort", "secretName",
                         "secretKey")),
                 Map.entry(DeploymentStatus.PodState.class, Set.of("reason")),
