@@ -49,7 +49,7 @@ class ServiceMonitorDeploymentTest {
     }
 
     @Test
-    void withTheCrdInstalledTheServiceMonitorIsAppliedWithTheDeployment() {
+    void withTheCrdInstalledTheServiceMonitorIsAppliedWithTheDeploymentAndPrunedWhenAnUpdateTurnsItOff() {
         client.apiextensions().v1().customResourceDefinitions().resource(new CustomResourceDefinitionBuilder()
                 .withNewMetadata().withName(CRD).endMetadata()
                 .withNewSpec()
@@ -61,13 +61,21 @@ class ServiceMonitorDeploymentTest {
                 .endSpec()
                 .build()).create();
 
-        RedisKube.deploy(client, spec("with-crd"), ControlPlane.MOCK_OPTIONS);
+        RedisDeployment redis = RedisKube.deploy(client, spec("with-crd"), ControlPlane.MOCK_OPTIONS);
 
-        GenericKubernetesResource monitor = client.genericKubernetesResources(new ResourceDefinitionContext.Builder()
-                        .withGroup("monitoring.coreos.com").withVersion("v1").withKind("ServiceMonitor")
-                        .withPlural("servicemonitors").withNamespaced(true).build())
-                .inNamespace("with-crd").withName("orders").get();
+        GenericKubernetesResource monitor = monitor("with-crd");
         assertThat(monitor).isNotNull();
         assertThat(monitor.getAdditionalProperties()).containsKey("spec");
+
+        redis.update(spec("with-crd").toBuilder().metrics(m -> m.serviceMonitor(false)).build());
+
+        assertThat(monitor("with-crd")).as("the ServiceMonitor an update turned off").isNull();
+    }
+
+    private static GenericKubernetesResource monitor(String namespace) {
+        return client.genericKubernetesResources(new ResourceDefinitionContext.Builder()
+                        .withGroup("monitoring.coreos.com").withVersion("v1").withKind("ServiceMonitor")
+                        .withPlural("servicemonitors").withNamespaced(true).build())
+                .inNamespace(namespace).withName("orders").get();
     }
 }
