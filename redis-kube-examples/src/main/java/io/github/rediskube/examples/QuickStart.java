@@ -45,6 +45,16 @@ final class QuickStart {
         // end::lifecycle[]
     }
 
+    static RedisReplicationSpec metrics() {
+        // tag::metrics[]
+        RedisReplicationSpec spec = RedisKube.replication("orders")
+                .sentinel(s -> s.sentinels(3))
+                .metrics(m -> m.serviceMonitor(true))   // exporter in every pod, port "metrics" 9121, a ServiceMonitor
+                .build();
+        // end::metrics[]
+        return spec;
+    }
+
     static void connection(RedisDeployment deployment) {
         // tag::connection[]
         RedisClient redisClient = RedisClient.create();

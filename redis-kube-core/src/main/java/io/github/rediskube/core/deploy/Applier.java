@@ -1,6 +1,7 @@
 package io.github.rediskube.core.deploy;
 
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -22,6 +23,7 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -81,6 +83,7 @@ final class Applier {
      *         the options adopt existing objects
      */
     Map<String, HasMetadata> read(String namespace, List<HasMetadata> desired) {
+        requireApis(namespace, desired);
         Map<String, HasMetadata> live = new LinkedHashMap<>();
         List<HasMetadata> foreign = new ArrayList<>();
         for (HasMetadata object : desired) {
@@ -103,6 +106,38 @@ final class Applier {
         foreign.forEach(f -> LOG.warn("{} {} is not redis-kube's: adopted (DeployOptions.withAdoptExisting)",
                 namespace, id(f)));
         return live;
+    }
+
+    /**
+     * Refuses the whole apply, before anything is written, when the cluster does not serve the kind of a custom
+     * resource among {@code desired} (a ServiceMonitor without the Prometheus Operator's CRD). Asks the discovery
+     * API, which every authenticated caller may read.
+     *
+     * @throws RedisKubeException with {@link Reason#NOT_FOUND} naming the CRD and the fix
+     */
+    private void requireApis(String namespace, List<HasMetadata> desired) {
+        for (HasMetadata object : desired) {
+            if (!(object instanceof GenericKubernetesResource)) {
+                continue;
+            }
+            boolean served;
+            try {
+                served = client.supports(object.getApiVersion(), object.getKind());
+            } catch (KubernetesClientException e) {
+                throw Errors.of(client, "discovering the API of", object, namespace, e, List.of());
+            }
+            if (!served) {
+                String group = object.getApiVersion().contains("/")
+                        ? object.getApiVersion().substring(0, object.getApiVersion().indexOf('/')) : "";
+                String crd = object.getKind().toLowerCase(Locale.ROOT) + "s." + group;
+                throw new RedisKubeException(Reason.NOT_FOUND, object.getKind(), namespace,
+                        object.getMetadata().getName(), "the cluster does not serve " + object.getApiVersion() + " "
+                        + object.getKind() + " (its CustomResourceDefinition " + crd + " is not installed)."
+                        + " Nothing was written. Fix: install the CRD (for a ServiceMonitor, the Prometheus"
+                        + " Operator's), or deploy without the object (metrics(m -> m.serviceMonitor(false)))",
+                        null, List.of(), null);
+            }
+        }
     }
 
     /** Whether a live object carries every one of the owner's labels. */

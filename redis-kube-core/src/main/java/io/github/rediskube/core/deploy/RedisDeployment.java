@@ -437,6 +437,7 @@ public final class RedisDeployment implements AutoCloseable {
                 }
             }
         }
+        ServiceMonitors.pruneIfDropped(client, namespace, spec, desiredSpec);
     }
 
     private RedisReplicationSpec requireSpec(String operation) {

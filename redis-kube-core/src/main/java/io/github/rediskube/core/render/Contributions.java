@@ -27,7 +27,8 @@ final class Contributions {
     /** Every feature, in the order its parts appear within a kind, a pod's containers, env, mounts and volumes. */
     static final List<Contribution> REGISTERED = List.of(
             new ReplicationContribution(),
-            new SentinelContribution());
+            new SentinelContribution(),
+            new MetricsContribution());
 
     /** Apply order by kind; kinds not listed follow, in contribution order. */
     private static final List<String> KIND_ORDER = List.of("Secret", "ConfigMap", "ServiceAccount", "Role",

@@ -55,6 +55,16 @@ public final class RbacManifests {
     }
 
     /**
+     * What deploying a spec with {@code metrics(m -> m.serviceMonitor(true))} needs on top of {@link #rules()}:
+     * write access to the Prometheus Operator's {@code servicemonitors}.
+     *
+     * @return the extra rule of a ServiceMonitor
+     */
+    public static List<PolicyRule> serviceMonitorRules() {
+        return List.of(rule("monitoring.coreos.com", List.of("servicemonitors"), WRITE));
+    }
+
+    /**
      * @param namespace      the namespace the library works in (the tenant)
      * @param serviceAccount the service account of the application that uses the library (same namespace)
      * @param sentinel       whether it deploys Sentinel specs ({@link #sentinelRules()} added)

@@ -72,6 +72,7 @@ public final class RedisReplicationSpec {
     private final Scheduling scheduling;
     private final boolean podDisruptionBudget;
     private final @Nullable SentinelSpec sentinel;
+    private final @Nullable Metrics metrics;
 
     /** Resolves the builder's settings into the parts and validates them all (all problems in one exception). */
     private RedisReplicationSpec(Builder builder) {
@@ -88,6 +89,7 @@ public final class RedisReplicationSpec {
         this.scheduling = settings.scheduling();
         this.podDisruptionBudget = settings.podDisruptionBudget;
         this.sentinel = settings.sentinel;
+        this.metrics = settings.metrics;
         SpecChecks.validate(this);
     }
 
@@ -217,6 +219,16 @@ public final class RedisReplicationSpec {
         return sentinel != null;
     }
 
+    /** @return the Prometheus exporter sidecars, or {@code null} for none */
+    public @Nullable Metrics metrics() {
+        return metrics;
+    }
+
+    /** @return whether the pods run the Prometheus exporter sidecar */
+    public boolean metricsEnabled() {
+        return metrics != null;
+    }
+
     /** @return the names of the rendered objects and the pods' DNS names */
     public ResourceNames names() {
         return new ResourceNames(name, namespace, clusterDomain);
@@ -283,6 +295,7 @@ public final class RedisReplicationSpec {
         parts.put("scheduling", scheduling);
         parts.put("podDisruptionBudget", podDisruptionBudget);
         parts.put("sentinel", sentinel);
+        parts.put("metrics", metrics);
         return parts;
     }
 

@@ -411,6 +411,22 @@ abstract sealed class SpecBuilder permits RedisReplicationSpec.Builder {
         return self();
     }
 
+    /**
+     * Turns on the Prometheus exporter sidecar in every Redis and Sentinel pod (image and port defaults unless
+     * changed), and a ServiceMonitor when asked: {@code metrics(m -> m.serviceMonitor(true))}.
+     *
+     * @param options the change, starting from the current settings (or {@link Metrics#DEFAULT})
+     * @return this builder
+     */
+    public RedisReplicationSpec.Builder metrics(Consumer<Metrics.Builder> options) {
+        Checks.requireArgument(options, "metrics", "use e.g. metrics(m -> m.serviceMonitor(true))");
+        Metrics current = settings.metrics;
+        Metrics.Builder builder = (current == null ? Metrics.DEFAULT : current).toBuilder();
+        options.accept(builder);
+        settings.metrics = builder.build();
+        return self();
+    }
+
     private RedisReplicationSpec.Builder self() {
         return (RedisReplicationSpec.Builder) this;
     }

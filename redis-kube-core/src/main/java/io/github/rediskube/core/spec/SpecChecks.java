@@ -45,6 +45,10 @@ final class SpecChecks {
             sentinel.check(checks);
             checkWithSentinel(checks, sentinel, spec);
         }
+        Metrics metrics = spec.metrics();
+        if (metrics != null) {
+            metrics.check(checks);
+        }
         checks.throwIfAny("RedisReplicationSpec" + (spec.name() == null ? "" : " \"" + spec.name() + "\""));
     }
 

@@ -39,6 +39,7 @@ final class SpecSettings {
     boolean podDisruptionBudget = true;
     String clusterDomain = RedisReplicationSpec.DEFAULT_CLUSTER_DOMAIN;
     @Nullable SentinelSpec sentinel;
+    @Nullable Metrics metrics;
 
     /** Every default. */
     SpecSettings(String name) {
@@ -71,6 +72,7 @@ final class SpecSettings {
         this.podDisruptionBudget = spec.podDisruptionBudget();
         this.clusterDomain = spec.clusterDomain();
         this.sentinel = spec.sentinel();
+        this.metrics = spec.metrics();
     }
 
     ExtraMetadata extraMetadata() {

@@ -37,6 +37,12 @@ class GoldenYamlTest {
     }
 
     @Test
+    void sentinelModeWithMetricsRendersTheGoldenYaml() throws IOException {
+        assertGolden("sentinel-metrics.yaml", RedisManifestsTest.classic().toBuilder().sentinel(s -> s.sentinels(3))
+                .metrics(m -> m.serviceMonitor(true)).build());
+    }
+
+    @Test
     void sentinelStorageModeRendersTheGoldenYaml() throws IOException {
         assertGolden("sentinel-storage.yaml",
                 RedisManifestsTest.classic().toBuilder().storage("10Gi").sentinel(s -> s.sentinels(3)).build());

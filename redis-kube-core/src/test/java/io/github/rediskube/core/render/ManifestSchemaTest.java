@@ -54,7 +54,24 @@ class ManifestSchemaTest {
             "v1/ServiceAccount", V1ServiceAccount::validateJsonElement,
             "rbac.authorization.k8s.io/v1/Role", V1Role::validateJsonElement,
             "rbac.authorization.k8s.io/v1/RoleBinding", V1RoleBinding::validateJsonElement,
-            "apps/v1/StatefulSet", V1StatefulSet::validateJsonElement);
+            "apps/v1/StatefulSet", V1StatefulSet::validateJsonElement,
+            "monitoring.coreos.com/v1/ServiceMonitor", ManifestSchemaTest::validateServiceMonitor);
+
+    /**
+     * The Prometheus Operator's CRD has no model class here: its selector is checked against Kubernetes'
+     * LabelSelector schema, and its endpoints must each name a port and keep only known fields.
+     */
+    private static void validateServiceMonitor(JsonElement json) throws IOException {
+        JsonObject spec = json.getAsJsonObject().getAsJsonObject("spec");
+        assertThat(spec.keySet()).containsOnly("selector", "namespaceSelector", "endpoints");
+        io.kubernetes.client.openapi.models.V1LabelSelector.validateJsonElement(spec.get("selector"));
+        JsonArray endpoints = spec.getAsJsonArray("endpoints");
+        assertThat(endpoints).isNotEmpty().allSatisfy(endpoint -> {
+            assertThat(endpoint.getAsJsonObject().keySet()).contains("port")
+                    .isSubsetOf("port", "path", "interval", "relabelings");
+            assertThat(endpoint.getAsJsonObject().get("port").getAsString()).isNotBlank();
+        });
+    }
 
     /**
      * Specs covering every rendering branch; {@link RestrictedProfileTest} renders the same ones.
@@ -94,6 +111,15 @@ class ManifestSchemaTest {
                         .auth(Auth.disabled())
                         .toleration(Toleration.equal("dedicated", "redis", "NoSchedule"))
                         .sentinel(s -> s.sentinels(5).quorum(3).labelerImage("registry.example.com/kubectl:1.31"))
+                        .build()),
+                argumentSet("metrics with a ServiceMonitor, Sentinel, password from a Secret", orders()
+                        .auth(Auth.fromSecret("orders-credentials", "redis-password"))
+                        .sentinel(s -> s.sentinels(3))
+                        .metrics(m -> m.serviceMonitor(true))
+                        .build()),
+                argumentSet("metrics on port 9200, auth disabled", orders()
+                        .auth(Auth.disabled())
+                        .metrics(m -> m.port(9200))
                         .build()),
                 argumentSet("labels and annotations", orders()
                         .label("team", "payments")

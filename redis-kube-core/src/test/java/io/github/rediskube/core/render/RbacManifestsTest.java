@@ -44,6 +44,18 @@ class RbacManifestsTest {
     }
 
     @Test
+    void aServiceMonitorIsCoveredByTheServiceMonitorRule() {
+        HasMetadata monitor = RedisManifests.render(RedisManifestsTest.classic().toBuilder()
+                .metrics(m -> m.serviceMonitor(true)).build()).stream().filter(o -> o.getKind().equals("ServiceMonitor")).findFirst().orElseThrow();
+
+        assertThat(RbacManifests.serviceMonitorRules()).singleElement().satisfies(rule -> {
+            assertThat(rule.getApiGroups()).containsExactly(monitor.getApiVersion().split("/")[0]);
+            assertThat(rule.getResources()).containsExactly("servicemonitors");
+            assertThat(rule.getVerbs()).contains("get", "create", "update", "patch", "delete");
+        });
+    }
+
+    @Test
     void roleAndBindingAreValidAgainstTheKubernetesSchema() throws Exception {
         List<HasMetadata> rbac = RbacManifests.forServiceAccount("tenant-a", "app");
 

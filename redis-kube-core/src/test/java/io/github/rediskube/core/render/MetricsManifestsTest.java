@@ -1,0 +1,126 @@
+package io.github.rediskube.core.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.github.rediskube.core.spec.Auth;
+import io.github.rediskube.core.spec.Exposure;
+import io.github.rediskube.core.spec.Metrics;
+import io.github.rediskube.core.spec.RedisReplicationSpec;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** What {@link MetricsContribution} adds: the exporter sidecar, its ports, and the ServiceMonitor when asked. */
+class MetricsManifestsTest {
+
+    private static RedisReplicationSpec sentinelWithMetrics() {
+        return RedisManifestsTest.classic().toBuilder().sentinel(s -> s.sentinels(3)).metrics(m -> { }).build();
+    }
+
+    private static List<StatefulSet> statefulSets(List<HasMetadata> objects) {
+        return objects.stream().filter(StatefulSet.class::isInstance).map(StatefulSet.class::cast).toList();
+    }
+
+    private static Container exporter(StatefulSet sts) {
+        return sts.getSpec().getTemplate().getSpec().getContainers().stream()
+                .filter(c -> c.getName().equals(MetricsContribution.CONTAINER)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void everyRedisAndSentinelPodRunsThePinnedExporterAgainstItsOwnServerWithANamedMetricsPort() {
+        List<StatefulSet> workloads = statefulSets(RedisManifests.render(sentinelWithMetrics()));
+
+        assertThat(workloads).hasSize(3).allSatisfy(sts -> {
+            Container exporter = exporter(sts);
+            boolean sentinel = sts.getMetadata().getName().endsWith("-sentinel");
+            assertThat(exporter.getImage()).isEqualTo(Metrics.DEFAULT_IMAGE).contains(":v1.");
+            assertThat(exporter.getArgs()).containsExactly(
+                    "--redis.addr=redis://127.0.0.1:" + (sentinel ? 26379 : 6379), "--web.listen-address=:9121");
+            assertThat(exporter.getPorts()).extracting(ContainerPort::getName, ContainerPort::getContainerPort)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("metrics", 9121));
+            assertThat(exporter.getResources().getRequests()).containsEntry("cpu", new Quantity("10m"))
+                    .containsEntry("memory", new Quantity("32Mi"));
+            assertThat(exporter.getResources().getLimits()).containsEntry("memory", new Quantity("32Mi"));
+        });
+    }
+
+    @Test
+    void theExporterGetsThePasswordByReferenceToTheSecretAndThePodSpecNeverHoldsIt() {
+        RedisReplicationSpec spec = sentinelWithMetrics();
+
+        for (StatefulSet sts : statefulSets(RedisManifests.render(spec))) {
+            List<EnvVar> env = exporter(sts).getEnv();
+            assertThat(env).singleElement().satisfies(var -> {
+                assertThat(var.getName()).isEqualTo("REDIS_PASSWORD");
+                assertThat(var.getValue()).isNull();
+                assertThat(var.getValueFrom().getSecretKeyRef().getName()).isEqualTo(spec.names().generatedSecret());
+                assertThat(var.getValueFrom().getSecretKeyRef().getKey()).isEqualTo(Auth.DEFAULT_KEY);
+            });
+            assertThat(Serialization.asYaml(sts)).doesNotContain(spec.auth().password());
+        }
+    }
+
+    @Test
+    void withAuthDisabledTheExporterHasNoPasswordVariable() {
+        RedisReplicationSpec spec = RedisManifestsTest.classic().toBuilder().auth(Auth.disabled())
+                .exposure(Exposure.clusterIp()).metrics(m -> { }).build();
+
+        assertThat(statefulSets(RedisManifests.render(spec))).hasSize(2)
+                .allSatisfy(sts -> assertThat(exporter(sts).getEnv()).isEmpty());
+    }
+
+    @Test
+    void theMetricsPortIsOnEveryServiceAndOpenInTheNetworkPolicy() {
+        List<HasMetadata> objects = RedisManifests.render(RedisManifestsTest.classic().toBuilder()
+                .sentinel(s -> s.sentinels(3)).metrics(m -> m.port(9200)).build());
+
+        assertThat(objects.stream().filter(Service.class::isInstance).map(Service.class::cast).toList())
+                .hasSize(5).allSatisfy(s -> assertThat(s.getSpec().getPorts())
+                        .filteredOn(p -> p.getName().equals("metrics")).extracting(ServicePort::getPort)
+                        .containsExactly(9200));
+        NetworkPolicy policy = objects.stream().filter(NetworkPolicy.class::isInstance)
+                .map(NetworkPolicy.class::cast).findFirst().orElseThrow();
+        assertThat(policy.getSpec().getIngress().get(0).getPorts()).extracting(NetworkPolicyPort::getPort)
+                .contains(new IntOrString(9200));
+    }
+
+    @Test
+    void aServiceMonitorIsRenderedOnlyWhenAskedAndScrapesEachPodOnceThroughTheHeadlessServices() {
+        RedisReplicationSpec without = sentinelWithMetrics();
+        RedisReplicationSpec with = without.toBuilder().metrics(m -> m.serviceMonitor(true)).build();
+
+        assertThat(RedisManifests.render(without)).extracting(HasMetadata::getKind).doesNotContain("ServiceMonitor");
+        List<HasMetadata> objects = RedisManifests.render(with);
+        HasMetadata last = objects.get(objects.size() - 1);
+        assertThat(last).isInstanceOf(GenericKubernetesResource.class);
+        assertThat(last.getApiVersion()).isEqualTo("monitoring.coreos.com/v1");
+        assertThat(last.getKind()).isEqualTo("ServiceMonitor");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> monitor = (Map<String, Object>) ((GenericKubernetesResource) last)
+                .getAdditionalProperties().get("spec");
+        assertThat(Serialization.asYaml(monitor)).contains("port: \"metrics\"")
+                .contains("regex: \"orders-headless|orders-sentinel-headless\"")
+                .contains("action: \"keep\"")
+                .contains("app.kubernetes.io/instance: \"orders\"");
+    }
+
+    @Test
+    void withMetricsOffNoPodRunsTheExporter() {
+        assertThat(statefulSets(RedisManifests.render(RedisManifestsTest.classic().toBuilder()
+                .sentinel(s -> s.sentinels(3)).build()))).allSatisfy(sts -> assertThat(sts.getSpec().getTemplate().getSpec().getContainers())
+                        .extracting(Container::getName).doesNotContain(MetricsContribution.CONTAINER));
+    }
+}

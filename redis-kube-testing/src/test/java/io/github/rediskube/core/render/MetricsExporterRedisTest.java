@@ -1,0 +1,69 @@
+package io.github.rediskube.core.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.github.rediskube.core.RedisKube;
+import io.github.rediskube.core.spec.PasswordGenerator;
+import io.github.rediskube.core.spec.RedisReplicationSpec;
+import io.github.rediskube.testing.MetricsExporter;
+import io.github.rediskube.testing.RedisNode;
+import io.github.rediskube.testing.RedisTopology;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Data plane, metrics: the real {@code redis_exporter}, run with the rendered sidecar's arguments and its
+ * password taken from the Secret as the sidecar's {@code secretKeyRef} takes it, scrapes a real master and
+ * replica started from the rendered config and reports them up and linked.
+ */
+class MetricsExporterRedisTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @Test
+    void theRenderedExporterSidecarReportsTheMasterUpWithItsReplicaAndTheReplicasLinkUp(@TempDir Path dir)
+            throws InterruptedException {
+        RedisReplicationSpec spec = RedisKube.replication("orders").replicas(1)
+                .passwordGenerator(PasswordGenerator.fixed("0123456789abcdefABCDEF"))
+                .metrics(m -> { })
+                .build();
+        Container sidecar = RedisManifests.render(spec).stream().filter(StatefulSet.class::isInstance)
+                .map(StatefulSet.class::cast).findFirst().orElseThrow().getSpec().getTemplate().getSpec()
+                .getContainers().stream().filter(c -> c.getName().equals("metrics")).findFirst().orElseThrow();
+        assertThat(sidecar.getEnv()).allSatisfy(var -> assertThat(var.getValue()).isNull());
+
+        try (RedisTopology redis = RedisTopology.start(spec, dir.resolve("redis"))) {
+            RedisNode replica = redis.replicas().get(0);
+            try (MetricsExporter onMaster = MetricsExporter.start(sidecar, redis.master(), dir.resolve("master.log"));
+                 MetricsExporter onReplica = MetricsExporter.start(sidecar, replica, dir.resolve("replica.log"))) {
+                String master = awaitSamples(onMaster, "redis_up 1", "redis_connected_slaves 1");
+                String linked = awaitSamples(onReplica, "redis_up 1", "redis_master_link_up 1");
+
+                assertThat(samples(master)).as(onMaster.output()).contains("redis_up 1", "redis_connected_slaves 1");
+                assertThat(samples(linked)).as(onReplica.output()).contains("redis_up 1", "redis_master_link_up 1");
+            }
+        }
+    }
+
+    /** @return the scrape's samples as {@code name value}, labels left out ({@code redis_master_link_up{..} 1}) */
+    private static List<String> samples(String scrape) {
+        return scrape.lines().filter(l -> !l.startsWith("#")).map(l -> l.replaceFirst("\\{[^}]*}", "")).toList();
+    }
+
+    /** @return the last scrape: the first holding every sample, or the last one taken before the bound */
+    private static String awaitSamples(MetricsExporter exporter, String... wanted) throws InterruptedException {
+        Instant deadline = Instant.now().plus(WAIT);
+        String scrape = exporter.scrape();
+        while (!samples(scrape).containsAll(List.of(wanted)) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(250);
+            scrape = exporter.scrape();
+        }
+        return scrape;
+    }
+}
