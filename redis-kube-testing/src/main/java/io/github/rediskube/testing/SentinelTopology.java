@@ -342,6 +342,27 @@ public final class SentinelTopology implements AutoCloseable {
         return sentinels.stream().map(RedisNode::log).collect(Collectors.joining("\n---\n"));
     }
 
+    /** @return where each Sentinel's log ends now, for {@link #sentinelLogsSince} */
+    public List<Integer> sentinelLogMark() {
+        return sentinels.stream().map(s -> s.log().length()).toList();
+    }
+
+    /**
+     * @param mark a {@link #sentinelLogMark()}
+     * @return what each Sentinel logged since the mark (all of the log of one replaced since, being shorter), one
+     *         Sentinel after the other — not a substring of {@link #sentinelLogs()}, in which every Sentinel's growth
+     *         shifts the next one's text
+     */
+    public String sentinelLogsSince(List<Integer> mark) {
+        List<String> since = new java.util.ArrayList<>();
+        for (int i = 0; i < sentinels.size(); i++) {
+            String log = sentinels.get(i).log();
+            int from = i < mark.size() && mark.get(i) <= log.length() ? mark.get(i) : 0;
+            since.add(log.substring(from));
+        }
+        return String.join("\n---\n", since);
+    }
+
     /**
      * Waits until a replica reports its link to the current master up.
      *

@@ -55,7 +55,7 @@ class SentinelPreStopTest {
             replicas.forEach(r -> ha.awaitLinked(r, BOUND));
             ha.awaitSentinelsKnowReplicas(2, BOUND);
             String toWrite = master.call(client, c -> c.configGet("min-replicas-to-write").get("min-replicas-to-write"));
-            int logged = ha.sentinelLogs().length();
+            List<Integer> logged = ha.sentinelLogMark();
 
             ProbeResult preStop;
             String refusal;
@@ -78,7 +78,7 @@ class SentinelPreStopTest {
             } finally {
                 replicas.forEach(RedisNode::resume);
             }
-            String during = ha.sentinelLogs().substring(logged);
+            String during = ha.sentinelLogsSince(logged);
 
             System.out.printf("preStop with frozen replicas: %s%nSentinels meanwhile:%n%s%n", preStop.output(), during);
             assertThat(preStop.output()).contains("replicas still behind", "no Sentinel accepted the failover");
@@ -107,10 +107,10 @@ class SentinelPreStopTest {
             stray.call(client, c -> c.replicaofNoOne());
             strayReplica.call(client, c -> c.replicaof("127.0.0.1", stray.port()));
             awaitLinkedTo(strayReplica, stray);
-            int logged = ha.sentinelLogs().length();
+            List<Integer> logged = ha.sentinelLogMark();
 
             ProbeResult preStop = ha.runScript(stray, Map.of(), Duration.ofSeconds(40), "prestop");
-            String during = ha.sentinelLogs().substring(logged);
+            String during = ha.sentinelLogsSince(logged);
 
             System.out.printf("preStop of a master the Sentinels do not name: %s%n", preStop.output());
             assertThat(preStop.output()).contains("names 127.0.0.1:" + master.port() + " the master already: no failover asked",
