@@ -25,7 +25,8 @@ import org.jspecify.annotations.Nullable;
  * "&lt;field&gt; &lt;rule&gt;, was &lt;value&gt;: &lt;fix&gt;"): the extra labels and annotations, the
  * {@link Image}, the sizing (replicas, resources, {@code maxmemory}), the persistence (mode, eviction policy,
  * {@link Storage}), the access ({@link Exposure}, {@link Auth}, {@link NetworkAccess}), the extra
- * {@code redis.conf} directives, the {@link Scheduling} and the {@link SentinelSpec}. The rules that relate two
+ * {@code redis.conf} directives, the {@link Scheduling}, the {@link SentinelSpec}, the {@link Metrics} and the
+ * {@link Tls}. The rules that relate two
  * parts (what Sentinel asks of the replicas, the pods' sizes and the directives) are in one place,
  * {@code SpecChecks}. The accessors below read the parts; equality is the parts' equality, and {@link #toString()}
  * never shows the password.
@@ -73,6 +74,7 @@ public final class RedisReplicationSpec {
     private final boolean podDisruptionBudget;
     private final @Nullable SentinelSpec sentinel;
     private final @Nullable Metrics metrics;
+    private final @Nullable Tls tls;
 
     /** Resolves the builder's settings into the parts and validates them all (all problems in one exception). */
     private RedisReplicationSpec(Builder builder) {
@@ -90,6 +92,7 @@ public final class RedisReplicationSpec {
         this.podDisruptionBudget = settings.podDisruptionBudget;
         this.sentinel = settings.sentinel;
         this.metrics = settings.metrics;
+        this.tls = settings.tls;
         SpecChecks.validate(this);
     }
 
@@ -229,6 +232,16 @@ public final class RedisReplicationSpec {
         return metrics != null;
     }
 
+    /** @return TLS on every port, with the certificates of a Secret, or {@code null} for plain TCP */
+    public @Nullable Tls tls() {
+        return tls;
+    }
+
+    /** @return whether Redis and Sentinel serve TLS only (the plain ports closed) */
+    public boolean tlsEnabled() {
+        return tls != null;
+    }
+
     /** @return the names of the rendered objects and the pods' DNS names */
     public ResourceNames names() {
         return new ResourceNames(name, namespace, clusterDomain);
@@ -296,6 +309,7 @@ public final class RedisReplicationSpec {
         parts.put("podDisruptionBudget", podDisruptionBudget);
         parts.put("sentinel", sentinel);
         parts.put("metrics", metrics);
+        parts.put("tls", tls);
         return parts;
     }
 

@@ -49,6 +49,10 @@ final class SpecChecks {
         if (metrics != null) {
             metrics.check(checks);
         }
+        Tls tls = spec.tls();
+        if (tls != null) {
+            tls.check(checks);
+        }
         checks.throwIfAny("RedisReplicationSpec" + (spec.name() == null ? "" : " \"" + spec.name() + "\""));
     }
 

@@ -21,6 +21,7 @@ import io.github.rediskube.core.spec.Scheduling;
 import io.github.rediskube.core.spec.SentinelSpec;
 import io.github.rediskube.core.spec.Storage;
 import io.github.rediskube.core.spec.TenantSpec;
+import io.github.rediskube.core.spec.Tls;
 import io.github.rediskube.core.spec.Toleration;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -67,6 +68,7 @@ class NullnessTest {
                 Map.entry(NetworkAccess.class, Set.of()),
                 Map.entry(Scheduling.class, Set.of()),
                 Map.entry(SentinelSpec.class, Set.of()),
+                Map.entry(Tls.class, Set.of("secretName")),
                 Map.entry(DeployOptions.class, Set.of()),
                 Map.entry(ResourceNames.class, Set.of()));
         nullable.forEach((type, expected) -> assertThat(Arrays.stream(type.getRecordComponents())
@@ -87,7 +89,7 @@ class NullnessTest {
                 .collect(Collectors.toSet());
 
         assertThat(nullable).as("accessors of RedisReplicationSpec that return @Nullable")
-                .isEqualTo(Set.of("maxmemory", "storage", "sentinel", "metrics"));
+                .isEqualTo(Set.of("maxmemory", "storage", "sentinel", "metrics", "tls"));
     }
 
     @Test

@@ -69,6 +69,10 @@ class NullArgumentsTest {
         for (Method m : Metrics.Builder.class.getDeclaredMethods()) {
             probes += probe(failures, m, m.getName(), args -> builder().metrics(b -> invoke(m, b, args)).build());
         }
+        for (Method m : Tls.Builder.class.getDeclaredMethods()) {
+            probes += probe(failures, m, m.getName(),
+                    args -> builder().tls(b -> invoke(m, b.secret("orders-tls"), args)).build());
+        }
         for (Method m : TenantSpec.Builder.class.getDeclaredMethods()) {
             probes += probe(failures, m, m.getName(), args -> build(invoke(m, TenantSpec.builder("tenant-a"), args)));
         }
@@ -234,7 +238,7 @@ class NullArgumentsTest {
                 Map.entry(Auth.class, Auth.generated()), Map.entry(NetworkAccess.class, NetworkAccess.clientsOnly()),
                 Map.entry(Scheduling.class, Scheduling.DEFAULT), Map.entry(NodeResources.class, NodeResources.DEFAULT),
                 Map.entry(Storage.class, Storage.DEFAULT), Map.entry(SentinelSpec.class, SentinelSpec.DEFAULT),
-                Map.entry(Metrics.class, Metrics.DEFAULT),
+                Map.entry(Metrics.class, Metrics.DEFAULT), Map.entry(Tls.class, Tls.DEFAULT),
                 Map.entry(Toleration.class, Toleration.exists("dedicated", null)),
                 Map.entry(PasswordGenerator.class, FIXED));
         if (type == Integer.class) {

@@ -203,6 +203,18 @@ class SpecValidationTest {
                         "was 6379", "must differ from Redis' port 6379", "port(9121)"),
                 row("metrics port clashes with Sentinel", "orders", b -> b.metrics(m -> m.port(26379)),
                         "metrics.port", "was 26379", "Sentinel's 26379"),
+                row("tls without a Secret", "orders", b -> b.tls(t -> t.certKey("tls.crt")), "tls.secret",
+                        "was null", "must name a Secret", "t.secret(\"orders-tls\")"),
+                row("tls Secret not a DNS subdomain", "orders", b -> b.tls(t -> t.secret("Orders_TLS")), "tls.secret",
+                        "\"Orders_TLS\"", "DNS-1123 subdomain", "t.secret(\"orders-tls\")"),
+                row("tls certificate key with a slash", "orders", b -> b.tls(t -> t.secret("orders-tls")
+                        .certKey("certs/tls.crt")), "tls.certKey", "\"certs/tls.crt\"", "Secret data key",
+                        "certKey(\"tls.crt\")"),
+                row("tls private key empty", "orders", b -> b.tls(t -> t.secret("orders-tls").keyKey("")),
+                        "tls.keyKey", "must be a Secret data key", "keyKey(\"tls.key\")"),
+                row("tls CA key equal to the certificate's", "orders", b -> b.tls(t -> t.secret("orders-tls")
+                        .caKey("tls.crt")), "tls.caKey", "\"tls.crt\"", "must differ from the Secret's other TLS keys",
+                        "caKey(\"ca.crt\")"),
                 row("bad pull policy", "orders", b -> b.imagePullPolicy("Sometimes"), "imagePullPolicy",
                         "\"Sometimes\"", "Always, IfNotPresent, Never"),
                 row("root image uid", "orders", b -> b.image(Image.DEFAULT.withReference("redis:7.2.11")
