@@ -95,8 +95,10 @@ final class MetricsContribution implements Contribution {
     static ContainerBuilder exporter(RedisReplicationSpec spec, int target) {
         Metrics metrics = spec.metrics();
         return Containers.restricted(spec, CONTAINER, metrics.image())
-                .withArgs("--redis.addr=redis://127.0.0.1:" + target,
+                .withArgs("--redis.addr=" + TlsFiles.scheme(spec) + "://127.0.0.1:" + target,
                         "--web.listen-address=:" + metrics.port())
+                .addAllToArgs(TlsFiles.exporterArgs(spec))
+                .addAllToVolumeMounts(TlsFiles.mounts(spec))
                 .withEnv(password(spec))
                 .addNewPort()
                     .withName(PORT_NAME)

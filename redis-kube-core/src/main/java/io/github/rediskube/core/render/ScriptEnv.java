@@ -29,6 +29,8 @@ enum ScriptEnv {
     REDIS_RUNTIME_DIR(Source.RENDERED),
     /** The mounted Secret's password file; unset when auth is off. */
     REDIS_PASSWORD_FILE(Source.RENDERED),
+    /** TLS: the mounted Secret's directory (tls.crt, tls.key, ca.crt); unset without TLS (plain redis-cli). */
+    REDIS_TLS_DIR(Source.RENDERED),
     /** Sentinel mode: every Sentinel as {@code host:port}, space-separated. */
     REDIS_SENTINELS(Source.RENDERED),
     /** Sentinel mode: the name the Sentinels monitor the master under. */
