@@ -2,12 +2,23 @@ package io.github.rediskube.client;
 
 import io.github.rediskube.client.RedisEndpoints.Address;
 import io.github.rediskube.core.spec.Auth;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SslOptions;
+import io.lettuce.core.SslVerifyMode;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
+import javax.net.ssl.TrustManagerFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,13 +46,15 @@ import org.jspecify.annotations.Nullable;
  * @param topologyRefresh how often the topology is re-checked; {@link Duration#ZERO} never
  * @param timeout         command timeout of the connections (Lettuce's {@link RedisURI} timeout)
  * @param addressMapper   maps every address (given, or announced by a server or Sentinel) before connecting to it
+ * @param tls             TLS on every connection (servers and Sentinels), or {@code null} for plain TCP
  */
 public record ConnectionSettings(
         @Nullable String password,
         @Nullable RotatingPassword credentials,
         Duration topologyRefresh,
         Duration timeout,
-        UnaryOperator<Address> addressMapper) {
+        UnaryOperator<Address> addressMapper,
+        @Nullable Tls tls) {
 
     /** Topology re-check period when none is set. */
     public static final Duration DEFAULT_TOPOLOGY_REFRESH = Duration.ofSeconds(10);
@@ -57,6 +70,7 @@ public record ConnectionSettings(
      * @param topologyRefresh how often the topology is re-checked, not negative; {@link Duration#ZERO} never
      * @param timeout         command timeout, positive
      * @param addressMapper   maps every address before connecting to it
+     * @param tls             TLS on every connection, or {@code null} for plain TCP
      * @throws NullPointerException     when a duration or the mapper is null
      * @throws IllegalArgumentException naming each field that breaks its rule, its value and the fix
      */
@@ -85,6 +99,22 @@ public record ConnectionSettings(
         }
     }
 
+    /**
+     * Plain-TCP settings, as before TLS was one of them.
+     *
+     * @param password        the password, or {@code null}
+     * @param credentials     a password that can change, or {@code null}; not both it and {@code password}
+     * @param topologyRefresh how often the topology is re-checked, not negative; {@link Duration#ZERO} never
+     * @param timeout         command timeout, positive
+     * @param addressMapper   maps every address before connecting to it
+     * @throws NullPointerException     when a duration or the mapper is null
+     * @throws IllegalArgumentException naming each field that breaks its rule, its value and the fix
+     */
+    public ConnectionSettings(@Nullable String password, @Nullable RotatingPassword credentials,
+                              Duration topologyRefresh, Duration timeout, UnaryOperator<Address> addressMapper) {
+        this(password, credentials, topologyRefresh, timeout, addressMapper, null);
+    }
+
     /** @return a builder holding {@link #DEFAULTS} */
     public static Builder builder() {
         return new Builder();
@@ -95,11 +125,28 @@ public record ConnectionSettings(
         return new Builder().settings(this);
     }
 
+    /**
+     * The caller's client options with what TLS needs of the client itself: Lettuce takes the certificates a
+     * client trusts from its {@link ClientOptions} ({@link SslOptions}), not from a URI, and redis-kube uses the
+     * caller's {@link io.lettuce.core.RedisClient} as given. So with a CA in {@link #tls()}, set these on the
+     * client before connecting: {@code client.setOptions(settings.clientOptions(client.getOptions()))}.
+     *
+     * @param base the client's current options
+     * @return {@code base} trusting {@link Tls#caCertificate()}, or {@code base} itself without TLS or without a
+     *         CA (the JDK's trust store)
+     */
+    public ClientOptions clientOptions(ClientOptions base) {
+        Objects.requireNonNull(base, "base must not be null, was null: pass client.getOptions()");
+        return tls == null || tls.caCertificate() == null ? base
+                : base.mutate().sslOptions(tls.sslOptions()).build();
+    }
+
     /** The password is never printed. */
     @Override
     public String toString() {
         return "password=" + (credentials != null ? "<rotating>" : password != null ? "<hidden>" : "none")
-                + ", topologyRefresh=" + topologyRefresh + ", timeout=" + timeout;
+                + ", topologyRefresh=" + topologyRefresh + ", timeout=" + timeout
+                + (tls == null ? "" : ", tls=" + tls);
     }
 
     /** @return the URI of an address after mapping, with this password (or credentials) and timeout */
@@ -121,7 +168,123 @@ public record ConnectionSettings(
     private RedisURI.Builder unauthenticated(Address address) {
         Address mapped = Objects.requireNonNull(addressMapper.apply(address),
                 () -> "addressMapper returned null for " + address);
-        return RedisURI.builder().withHost(mapped.host()).withPort(mapped.port()).withTimeout(timeout);
+        RedisURI.Builder builder = RedisURI.builder().withHost(mapped.host()).withPort(mapped.port())
+                .withTimeout(timeout);
+        if (tls != null) {
+            builder.withSsl(true).withVerifyPeer(tls.verifyMode());
+        }
+        return builder;
+    }
+
+    /**
+     * TLS on every connection: the CA the servers' certificates are checked against and how far the check goes.
+     * {@link SslVerifyMode#FULL} (the default) also checks that the certificate names the host connected to, as
+     * given or mapped: a pod's or Service's DNS name inside the cluster. Through a port-forward (127.0.0.1) or a
+     * NodePort (a node's address) that holds only when the certificate lists that address too; otherwise use
+     * {@link SslVerifyMode#CA}, which checks the chain only (what Redis' own replication checks). The client
+     * sends no client certificate: for {@code tls-auth-clients yes} give the client {@link SslOptions} with a key
+     * manager of your own.
+     *
+     * <pre>{@code
+     * ConnectionSettings.Tls tls = ConnectionSettings.Tls.trusting(deployment.tlsCaCertificate())
+     *         .withVerifyMode(SslVerifyMode.CA);       // through a port-forward
+     * }</pre>
+     *
+     * @param caCertificate the CA certificate(s) as PEM, or {@code null} to trust the JDK's default trust store
+     *                      (servers with publicly issued certificates)
+     * @param verifyMode    {@link SslVerifyMode#FULL} or {@link SslVerifyMode#CA}
+     */
+    public record Tls(@Nullable String caCertificate, SslVerifyMode verifyMode) {
+
+        /**
+         * Checks the fields.
+         *
+         * @param caCertificate the CA certificate(s) as PEM, or {@code null}
+         * @param verifyMode    FULL or CA
+         * @throws IllegalArgumentException naming the field, its value, the rule and the fix
+         */
+        public Tls {
+            if (verifyMode == null || verifyMode == SslVerifyMode.NONE) {
+                throw new IllegalArgumentException("tls.verifyMode must be FULL or CA, was " + verifyMode
+                        + ": NONE would take any server for the one asked for; use SslVerifyMode.CA to check the"
+                        + " chain without the host name (port-forwards, NodePorts)");
+            }
+            if (caCertificate != null) {
+                certificates(caCertificate);
+            }
+        }
+
+        /**
+         * @param caCertificate the CA certificate(s) as PEM (a cert-manager Secret's {@code ca.crt})
+         * @return TLS trusting that CA, with {@link SslVerifyMode#FULL}
+         */
+        public static Tls trusting(String caCertificate) {
+            Objects.requireNonNull(caCertificate, "caCertificate must not be null, was null: pass the PEM of the"
+                    + " CA (deployment.tlsCaCertificate()), or use new Tls(null, mode) for the JDK's trust store");
+            return new Tls(caCertificate, SslVerifyMode.FULL);
+        }
+
+        /**
+         * @param mode {@link SslVerifyMode#FULL} or {@link SslVerifyMode#CA}
+         * @return a copy checking that far
+         */
+        public Tls withVerifyMode(SslVerifyMode mode) {
+            return new Tls(caCertificate, mode);
+        }
+
+        /** @return Lettuce's SSL options trusting {@link #caCertificate()} (the JDK's trust store without one) */
+        public SslOptions sslOptions() {
+            SslOptions.Builder builder = SslOptions.builder().jdkSslProvider();
+            if (caCertificate != null) {
+                try {
+                    KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+                    store.load(null, null);
+                    int i = 0;
+                    for (Certificate certificate : certificates(caCertificate)) {
+                        store.setCertificateEntry("ca-" + i++, certificate);
+                    }
+                    TrustManagerFactory trust = TrustManagerFactory.getInstance(
+                            TrustManagerFactory.getDefaultAlgorithm());
+                    trust.init(store);
+                    builder.trustManager(trust);
+                } catch (GeneralSecurityException | java.io.IOException e) {
+                    throw new IllegalStateException("cannot build a trust store of the CA certificate: " + e, e);
+                }
+            }
+            return builder.build();
+        }
+
+        /**
+         * @return the TLS a deployment's clients need: its CA read from its TLS Secret, {@link SslVerifyMode#FULL};
+         *         {@code null} when it serves plain TCP
+         */
+        static @Nullable Tls of(io.github.rediskube.core.deploy.RedisDeployment deployment) {
+            String ca = deployment.tlsCaCertificate();
+            return ca == null ? null : trusting(ca);
+        }
+
+        /** The PEM is never printed in full. */
+        @Override
+        public String toString() {
+            return "Tls[ca=" + (caCertificate == null ? "the JDK's trust store" : "<PEM, " + caCertificate.length()
+                    + " characters>") + ", verifyMode=" + verifyMode + "]";
+        }
+
+        private static List<? extends Certificate> certificates(String pem) {
+            List<? extends Certificate> certificates;
+            try {
+                certificates = List.copyOf(CertificateFactory.getInstance("X.509").generateCertificates(
+                        new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))));
+            } catch (CertificateException e) {
+                certificates = List.of();
+            }
+            if (certificates.isEmpty()) {
+                throw new IllegalArgumentException("tls.caCertificate must be one or more PEM certificates"
+                        + " (-----BEGIN CERTIFICATE-----), was " + pem.length() + " characters without one: pass"
+                        + " the Secret's ca.crt, e.g. deployment.tlsCaCertificate()");
+            }
+            return certificates;
+        }
     }
 
     /** Builds {@link ConnectionSettings}. */
@@ -149,6 +312,7 @@ public record ConnectionSettings(
         private Duration topologyRefresh = DEFAULT_TOPOLOGY_REFRESH;
         private Duration timeout = RedisURI.DEFAULT_TIMEOUT_DURATION;
         private UnaryOperator<Address> addressMapper = UnaryOperator.identity();
+        private @Nullable Tls tls;
 
         AbstractBuilder() {
         }
@@ -164,6 +328,7 @@ public record ConnectionSettings(
             this.topologyRefresh = all.topologyRefresh();
             this.timeout = all.timeout();
             this.addressMapper = all.addressMapper();
+            this.tls = all.tls();
             return self();
         }
 
@@ -221,9 +386,19 @@ public record ConnectionSettings(
             return self();
         }
 
+        /**
+         * @param value TLS on every connection ({@link Tls#trusting(String)}), {@code null} for plain TCP (the
+         *              default); the client must trust the CA too: {@link ConnectionSettings#clientOptions}
+         * @return this builder
+         */
+        public B tls(@Nullable Tls value) {
+            this.tls = value;
+            return self();
+        }
+
         /** @return the settings set so far, checked */
         ConnectionSettings settings() {
-            return new ConnectionSettings(password, credentials, topologyRefresh, timeout, addressMapper);
+            return new ConnectionSettings(password, credentials, topologyRefresh, timeout, addressMapper, tls);
         }
 
         @SuppressWarnings("unchecked")

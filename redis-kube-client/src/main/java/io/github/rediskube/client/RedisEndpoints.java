@@ -105,7 +105,8 @@ public record RedisEndpoints(
         DeploymentStatus status = deployment.status();
         Builder builder = builder()
                 .master(status.masterHost(), status.port())
-                .password(deployment.password());
+                .password(deployment.password())
+                .tls(ConnectionSettings.Tls.of(deployment));
         for (String host : status.replicaPodHosts()) {
             builder.replica(host, status.port());
         }

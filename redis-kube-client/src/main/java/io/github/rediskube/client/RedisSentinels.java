@@ -87,9 +87,11 @@ public record RedisSentinels(String masterName, List<Address> sentinels, Connect
     public static RedisSentinels of(RedisDeployment deployment) {
         RedisReplicationSpec spec = deployment.spec();
         if (spec != null) {
-            return of(spec).toBuilder().password(deployment.password()).build();
+            return of(spec).toBuilder().password(deployment.password()).tls(ConnectionSettings.Tls.of(deployment))
+                    .build();
         }
-        Builder builder = builder(deployment.name()).password(deployment.password());
+        Builder builder = builder(deployment.name()).password(deployment.password())
+                .tls(ConnectionSettings.Tls.of(deployment));
         deployment.status().pods().stream().filter(p -> "sentinel".equals(p.role()))
                 .forEach(p -> builder.sentinel(p.host(), SentinelSpec.SENTINEL_PORT));
         if (builder.sentinels.isEmpty()) {
