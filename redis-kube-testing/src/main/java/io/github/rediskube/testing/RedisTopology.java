@@ -254,10 +254,15 @@ public final class RedisTopology implements AutoCloseable {
      * certificates' one; without, the config is returned as it is.
      */
     static String substituteTls(String conf, int port, TlsCertificates tls) {
+        return substituteTls(conf, 6379, port, tls);
+    }
+
+    /** {@link #substituteTls(String, int, TlsCertificates)} of a config whose rendered tls-port is {@code rendered}. */
+    static String substituteTls(String conf, int rendered, int port, TlsCertificates tls) {
         if (tls == null) {
             return conf;
         }
-        String result = conf.replace("\ntls-port 6379\n", "\ntls-port " + port + "\n")
+        String result = conf.replace("\ntls-port " + rendered + "\n", "\ntls-port " + port + "\n")
                 .replace(" /etc/redis-kube-tls/", " " + tls.dir() + "/");
         if (!result.contains("\ntls-port " + port + "\n") || !result.contains("\nport 0\n")
                 || result.contains("/etc/redis-kube-tls/")) {
