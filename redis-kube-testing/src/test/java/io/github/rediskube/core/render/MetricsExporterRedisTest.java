@@ -51,6 +51,29 @@ class MetricsExporterRedisTest {
         }
     }
 
+    @Test
+    void overTlsWithClientCertificatesTheRenderedExporterReachesItsServer(@TempDir Path dir)
+            throws InterruptedException {
+        RedisReplicationSpec spec = RedisKube.replication("orders").replicas(1)
+                .passwordGenerator(PasswordGenerator.fixed("0123456789abcdefABCDEF"))
+                .metrics(m -> { })
+                .tls(t -> t.secret("orders-tls").authClients(true))
+                .build();
+        Container sidecar = RedisManifests.render(spec).stream().filter(StatefulSet.class::isInstance)
+                .map(StatefulSet.class::cast).findFirst().orElseThrow().getSpec().getTemplate().getSpec()
+                .getContainers().stream().filter(c -> c.getName().equals("metrics")).findFirst().orElseThrow();
+        io.github.rediskube.testing.TlsCertificates tls = io.github.rediskube.testing.TlsCertificates.create(
+                dir.resolve("tls"), "DNS:*.orders-headless.default.svc.cluster.local");
+
+        try (RedisTopology redis = RedisTopology.start(spec, dir.resolve("redis"), spec.auth().password(), tls);
+             MetricsExporter onMaster = MetricsExporter.start(sidecar, redis.master(), dir.resolve("master.log"))) {
+            String master = awaitSamples(onMaster, "redis_up 1", "redis_connected_slaves 1");
+
+            assertThat(sidecar.getArgs()).contains("--redis.addr=rediss://127.0.0.1:6379");
+            assertThat(samples(master)).as(onMaster.output()).contains("redis_up 1", "redis_connected_slaves 1");
+        }
+    }
+
     /** @return the scrape's samples as {@code name value}, labels left out ({@code redis_master_link_up{..} 1}) */
     private static List<String> samples(String scrape) {
         return scrape.lines().filter(l -> !l.startsWith("#")).map(l -> l.replaceFirst("\\{[^}]*}", "")).toList();
