@@ -14,11 +14,6 @@ import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.masterreplica.StatefulRedisMasterReplicaConnection;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -72,7 +67,7 @@ class TlsSentinelFailoverTest {
             ha.awaitSentinelsKnowReplicas(SPEC.replicas(), BOUND);
             for (RedisNode sentinel : ha.sentinels()) {
                 assertThat(sentinel.<String>call(client, c -> c.ping())).as("%s over TLS", sentinel).isEqualTo("PONG");
-                assertThat(plainPing(sentinel.port())).as("%s in plain text", sentinel).doesNotContain("PONG");
+                assertThat(sentinel.plainTextPing()).as("%s in plain text", sentinel).doesNotContain("PONG");
             }
 
             RedisSentinels.Builder builder = RedisSentinels.builder(ha.masterName()).password(ha.password())
@@ -102,23 +97,6 @@ class TlsSentinelFailoverTest {
                 assertThat(after).isEqualTo("kill");
                 assertThat(before).isEqualTo("kill");
                 assertThat(ha.sentinelLogs()).contains("+switch-master");
-            }
-        }
-    }
-
-    /** @return what a plain-text PING reads back before the TLS server drops it (or 2 s pass) */
-    private static String plainPing(int port) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-            socket.setSoTimeout(2000);
-            socket.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
-            InputStream in = socket.getInputStream();
-            byte[] buffer = new byte[256];
-            try {
-                int n = in.read(buffer);
-                return n < 0 ? "" : new String(buffer, 0, n, StandardCharsets.ISO_8859_1);
-            } catch (IOException dropped) {
-                return "";
             }
         }
     }

@@ -120,6 +120,27 @@ public final class RedisNode implements AutoCloseable {
         return builder.build();
     }
 
+    /**
+     * Sends {@code PING} in plain text to the node's port, as a client that does not speak TLS would.
+     *
+     * @return what the server answered before it closed the connection or 2 s passed: {@code +PONG} from a
+     *         plain-text server, nothing (or TLS bytes) from one that serves TLS only
+     */
+    public String plainTextPing() {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 2000);
+            socket.setSoTimeout(2000);
+            socket.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            byte[] buffer = new byte[256];
+            int n = socket.getInputStream().read(buffer);
+            return n < 0 ? "" : new String(buffer, 0, n, StandardCharsets.ISO_8859_1);
+        } catch (java.net.SocketTimeoutException | java.net.SocketException dropped) {
+            return "";
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot connect to " + this, e);
+        }
+    }
+
     /** @return whether the process runs */
     public boolean alive() {
         return process != null && process.isAlive();

@@ -17,10 +17,6 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.SslVerifyMode;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,7 +68,7 @@ class TlsRedisTest {
     }
 
     @Test
-    void aReplicaReplicatesFromItsMasterOverTlsWithThePlainPortClosed(@TempDir Path dir) {
+    void aReplicaReplicatesFromItsMasterOverTlsWithThePlainPortClosed(@TempDir Path dir) throws InterruptedException {
         RedisReplicationSpec spec = spec().replicas(1).build();
         try (RedisTopology redis = RedisTopology.start(spec, dir, PASSWORD, certificates)) {
             RedisNode master = redis.master();
@@ -91,12 +87,12 @@ class TlsRedisTest {
     }
 
     @Test
-    void plainTextClientsAndClientsWithoutTheCaAreRefused(@TempDir Path dir) throws IOException {
+    void plainTextClientsAndClientsWithoutTheCaAreRefused(@TempDir Path dir) {
         RedisReplicationSpec spec = spec().replicas(0).build();
         try (RedisTopology redis = RedisTopology.start(spec, dir, PASSWORD, certificates)) {
             RedisNode master = redis.master();
 
-            assertThat(plainPing(master.port())).as("a plain-text PING on the TLS port gets no PONG")
+            assertThat(master.plainTextPing()).as("a plain-text PING on the TLS port gets no PONG")
                     .doesNotContain("PONG");
             RedisClient plain = RedisClient.create();
             RedisClient untrusting = RedisClient.create();
@@ -122,7 +118,7 @@ class TlsRedisTest {
     }
 
     @Test
-    void withAuthClientsAClientMustPresentACertificateTheCaSigned(@TempDir Path dir) {
+    void withAuthClientsAClientMustPresentACertificateTheCaSigned(@TempDir Path dir) throws InterruptedException {
         RedisReplicationSpec spec = spec().replicas(1).tls(t -> t.authClients(true)).build();
         try (RedisTopology redis = RedisTopology.start(spec, dir, PASSWORD, certificates)) {
             RedisNode replica = redis.replicas().get(0);
@@ -139,7 +135,7 @@ class TlsRedisTest {
     }
 
     @Test
-    void theRenderedProbesPassOverTls(@TempDir Path dir) {
+    void theRenderedProbesPassOverTls(@TempDir Path dir) throws InterruptedException {
         RedisReplicationSpec spec = spec().replicas(1).tls(t -> t.authClients(true)).build();
         try (RedisTopology redis = RedisTopology.start(spec, dir, PASSWORD, certificates)) {
             RedisNode replica = redis.replicas().get(0);
@@ -154,33 +150,13 @@ class TlsRedisTest {
         }
     }
 
-    private static void awaitLinked(RedisNode replica) {
+    private static void awaitLinked(RedisNode replica) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!replica.<String>call(client, c -> c.info("replication")).contains("master_link_status:up")) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("the replica did not link over TLS within 20 s:\n" + replica.log());
             }
-            sleep(100);
-        }
-    }
-
-    /** @return what a plain-text PING on the port reads back before the server closes (or 2 s pass) */
-    private static String plainPing(int port) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-            socket.setSoTimeout(2000);
-            OutputStream out = socket.getOutputStream();
-            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            byte[] buffer = new byte[256];
-            int n;
-            try {
-                n = in.read(buffer);
-            } catch (java.net.SocketTimeoutException | java.net.SocketException closed) {
-                return "";
-            }
-            return n < 0 ? "" : new String(buffer, 0, n, StandardCharsets.ISO_8859_1);
+            Thread.sleep(100);
         }
     }
 
@@ -199,15 +175,6 @@ class TlsRedisTest {
             return output;
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
