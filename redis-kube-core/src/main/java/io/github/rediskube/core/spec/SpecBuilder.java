@@ -427,6 +427,21 @@ abstract sealed class SpecBuilder permits RedisReplicationSpec.Builder {
         return self();
     }
 
+    /**
+     * Spreads the pods over zones or nodes, gives them a priority class or pod-template labels and annotations:
+     * {@code placement(p -> p.zoneSpread(1).priorityClassName("redis-critical"))}.
+     *
+     * @param options the change, starting from the current settings (or {@link Placement#DEFAULT})
+     * @return this builder
+     */
+    public RedisReplicationSpec.Builder placement(Consumer<Placement.Builder> options) {
+        Checks.requireArgument(options, "placement", "use e.g. placement(p -> p.zoneSpread(1))");
+        Placement.Builder builder = (settings.placement == null ? Placement.DEFAULT : settings.placement).toBuilder();
+        options.accept(builder);
+        settings.placement = builder.build();
+        return self();
+    }
+
     private RedisReplicationSpec.Builder self() {
         return (RedisReplicationSpec.Builder) this;
     }

@@ -40,6 +40,7 @@ final class SpecSettings {
     String clusterDomain = RedisReplicationSpec.DEFAULT_CLUSTER_DOMAIN;
     @Nullable SentinelSpec sentinel;
     @Nullable Metrics metrics;
+    @Nullable Placement placement;
 
     /** Every default. */
     SpecSettings(String name) {
@@ -73,6 +74,7 @@ final class SpecSettings {
         this.clusterDomain = spec.clusterDomain();
         this.sentinel = spec.sentinel();
         this.metrics = spec.metrics();
+        this.placement = spec.placement();
     }
 
     ExtraMetadata extraMetadata() {
