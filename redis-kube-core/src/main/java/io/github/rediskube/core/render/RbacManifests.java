@@ -1,6 +1,8 @@
 package io.github.rediskube.core.render;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
@@ -11,7 +13,8 @@ import java.util.Map;
 /**
  * The minimal namespaced Role that lets a service account run redis-kube in one namespace (deploy,
  * await, status, scale, update, delete), and its RoleBinding. Creating namespaces
- * ({@code DeployOptions.withCreateNamespace(true)}) needs a cluster-scoped grant on top.
+ * ({@code DeployOptions.withCreateNamespace(true)}) and reading node zones ({@link #nodeZoneReader}) need
+ * cluster-scoped grants on top.
  *
  * <pre>{@code
  * List<HasMetadata> rbac = RbacManifests.forServiceAccount("tenant-a", "orders-service");
@@ -21,6 +24,8 @@ public final class RbacManifests {
 
     /** Name of the Role and RoleBinding. */
     public static final String ROLE_NAME = "redis-kube";
+    /** Name of the ClusterRole of {@link #nodeZoneRules()}. */
+    public static final String NODE_ZONES_NAME = "redis-kube-node-zones";
 
     private static final List<String> WRITE = List.of("get", "list", "watch", "create", "update", "patch", "delete");
     private static final List<String> READ = List.of("get", "list", "watch");
@@ -62,6 +67,54 @@ public final class RbacManifests {
      */
     public static List<PolicyRule> serviceMonitorRules() {
         return List.of(rule("monitoring.coreos.com", List.of("servicemonitors"), WRITE));
+    }
+
+    /**
+     * What {@code RedisDeployment.nodeZones()} needs besides {@link #rules()} (which reads the pods): {@code get}
+     * and {@code list} on nodes, to read each pod's node's {@code topology.kubernetes.io/zone} label. Nodes are
+     * cluster-scoped, so this is a ClusterRole's rule, never a namespaced Role's ({@link #nodeZoneReader}).
+     *
+     * @return the rule of reading node zones
+     */
+    public static List<PolicyRule> nodeZoneRules() {
+        return List.of(rule("", List.of("nodes"), List.of("get", "list")));
+    }
+
+    /**
+     * A ClusterRole {@value #NODE_ZONES_NAME} granting {@link #nodeZoneRules()} (the same for every tenant), and a
+     * ClusterRoleBinding of it to one service account, named after it ({@code <role>-<namespace>-<account>}) so
+     * that one tenant's binding never replaces another's.
+     *
+     * @param namespace      the service account's namespace
+     * @param serviceAccount the service account that reads the zones (the application using the split connection)
+     * @return the ClusterRole and the ClusterRoleBinding
+     */
+    public static List<HasMetadata> nodeZoneReader(String namespace, String serviceAccount) {
+        Map<String, String> labels = Map.of(Labels.MANAGED_BY, Labels.MANAGER);
+        return List.of(
+                new ClusterRoleBuilder()
+                        .withNewMetadata()
+                            .withName(NODE_ZONES_NAME)
+                            .withLabels(labels)
+                        .endMetadata()
+                        .withRules(nodeZoneRules())
+                        .build(),
+                new ClusterRoleBindingBuilder()
+                        .withNewMetadata()
+                            .withName(NODE_ZONES_NAME + "-" + namespace + "-" + serviceAccount)
+                            .withLabels(labels)
+                        .endMetadata()
+                        .withNewRoleRef()
+                            .withApiGroup("rbac.authorization.k8s.io")
+                            .withKind("ClusterRole")
+                            .withName(NODE_ZONES_NAME)
+                        .endRoleRef()
+                        .addNewSubject()
+                            .withKind("ServiceAccount")
+                            .withName(serviceAccount)
+                            .withNamespace(namespace)
+                        .endSubject()
+                        .build());
     }
 
     /**

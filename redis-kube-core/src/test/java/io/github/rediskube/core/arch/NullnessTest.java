@@ -87,7 +87,7 @@ class NullnessTest {
                 .collect(Collectors.toSet());
 
         assertThat(nullable).as("accessors of RedisReplicationSpec that return @Nullable")
-                .isEqualTo(Set.of("maxmemory", "storage", "sentinel", "metrics"));
+                .isEqualTo(Set.of("maxmemory", "storage", "sentinel", "metrics", "placement"));
     }
 
     @Test
