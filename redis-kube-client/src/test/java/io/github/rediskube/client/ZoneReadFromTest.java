@@ -57,8 +57,13 @@ class ZoneReadFromTest {
     }
 
     private StatefulRedisMasterReplicaConnection<String, String> connect(RedisTopology redis, String clientZone) {
+        return connect(redis, clientZone, SplitConnectionTest.endpoints(redis));
+    }
+
+    private StatefulRedisMasterReplicaConnection<String, String> connect(RedisTopology redis, String clientZone,
+                                                                        RedisEndpoints endpoints) {
         Map<Integer, String> zones = zones(redis);
-        return RedisKubeConnections.connect(client(), StringCodec.UTF8, SplitConnectionTest.endpoints(redis),
+        return RedisKubeConnections.connect(client(), StringCodec.UTF8, endpoints,
                 ZoneReadFrom.preferring(clientZone, a -> zones.get(a.port())));
     }
 
@@ -84,14 +89,21 @@ class ZoneReadFromTest {
         }
     }
 
+    /**
+     * The topology re-check is off: the killed replicas stay in the topology, so only the connection's own view of
+     * its links can send the reads elsewhere.
+     */
     @Test
     void readsFallBackToTheOtherZonesReplicasWhileTheLocalOnesAreDownThenToTheMaster() {
         try (RedisTopology redis = ServerChecks.started(client(), THREE_REPLICAS, tempDir);
-             StatefulRedisMasterReplicaConnection<String, String> connection = connect(redis, "zone-a")) {
+             StatefulRedisMasterReplicaConnection<String, String> connection = connect(redis, "zone-a",
+                     SplitConnectionTest.endpoints(redis).toBuilder().topologyRefresh(Duration.ZERO).build())) {
             awaitConnectedReplicas(connection, 3);
             redis.replicas().get(0).kill();
             redis.replicas().get(1).kill();
             awaitConnectedReplicas(connection, 1);
+            assertThat(ServerChecks.writer(connection).topology().replicas()).as("not re-checked: all still there")
+                    .hasSize(3);
 
             List<RedisNode> alive = List.of(redis.replicas().get(2), redis.master());
             ServerChecks.resetStats(client(), alive);

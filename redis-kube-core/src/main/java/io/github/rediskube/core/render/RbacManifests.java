@@ -1,14 +1,21 @@
 package io.github.rediskube.core.render;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleRef;
+import io.fabric8.kubernetes.api.model.rbac.RoleRefBuilder;
+import io.fabric8.kubernetes.api.model.rbac.Subject;
+import io.fabric8.kubernetes.api.model.rbac.SubjectBuilder;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The minimal namespaced Role that lets a service account run redis-kube in one namespace (deploy,
@@ -90,30 +97,15 @@ public final class RbacManifests {
      * @return the ClusterRole and the ClusterRoleBinding
      */
     public static List<HasMetadata> nodeZoneReader(String namespace, String serviceAccount) {
-        Map<String, String> labels = Map.of(Labels.MANAGED_BY, Labels.MANAGER);
         return List.of(
                 new ClusterRoleBuilder()
-                        .withNewMetadata()
-                            .withName(NODE_ZONES_NAME)
-                            .withLabels(labels)
-                        .endMetadata()
+                        .withMetadata(metadata(NODE_ZONES_NAME, null))
                         .withRules(nodeZoneRules())
                         .build(),
                 new ClusterRoleBindingBuilder()
-                        .withNewMetadata()
-                            .withName(NODE_ZONES_NAME + "-" + namespace + "-" + serviceAccount)
-                            .withLabels(labels)
-                        .endMetadata()
-                        .withNewRoleRef()
-                            .withApiGroup("rbac.authorization.k8s.io")
-                            .withKind("ClusterRole")
-                            .withName(NODE_ZONES_NAME)
-                        .endRoleRef()
-                        .addNewSubject()
-                            .withKind("ServiceAccount")
-                            .withName(serviceAccount)
-                            .withNamespace(namespace)
-                        .endSubject()
+                        .withMetadata(metadata(NODE_ZONES_NAME + "-" + namespace + "-" + serviceAccount, null))
+                        .withRoleRef(roleRef("ClusterRole", NODE_ZONES_NAME))
+                        .withSubjects(serviceAccount(namespace, serviceAccount))
                         .build());
     }
 
@@ -139,33 +131,41 @@ public final class RbacManifests {
      * @return a Role and a RoleBinding granting exactly {@link #rules()}
      */
     public static List<HasMetadata> forServiceAccount(String namespace, String serviceAccount) {
-        Map<String, String> labels = Map.of(Labels.MANAGED_BY, Labels.MANAGER);
         return List.of(
                 new RoleBuilder()
-                        .withNewMetadata()
-                            .withName(ROLE_NAME)
-                            .withNamespace(namespace)
-                            .withLabels(labels)
-                        .endMetadata()
+                        .withMetadata(metadata(ROLE_NAME, namespace))
                         .withRules(rules())
                         .build(),
                 new RoleBindingBuilder()
-                        .withNewMetadata()
-                            .withName(ROLE_NAME)
-                            .withNamespace(namespace)
-                            .withLabels(labels)
-                        .endMetadata()
-                        .withNewRoleRef()
-                            .withApiGroup("rbac.authorization.k8s.io")
-                            .withKind("Role")
-                            .withName(ROLE_NAME)
-                        .endRoleRef()
-                        .addNewSubject()
-                            .withKind("ServiceAccount")
-                            .withName(serviceAccount)
-                            .withNamespace(namespace)
-                        .endSubject()
+                        .withMetadata(metadata(ROLE_NAME, namespace))
+                        .withRoleRef(roleRef("Role", ROLE_NAME))
+                        .withSubjects(serviceAccount(namespace, serviceAccount))
                         .build());
+    }
+
+    /** @return the name, the namespace ({@code null} for a cluster-scoped object) and the managed-by label */
+    private static ObjectMeta metadata(String name, @Nullable String namespace) {
+        return new ObjectMetaBuilder()
+                .withName(name)
+                .withNamespace(namespace)
+                .withLabels(Map.of(Labels.MANAGED_BY, Labels.MANAGER))
+                .build();
+    }
+
+    private static RoleRef roleRef(String kind, String name) {
+        return new RoleRefBuilder()
+                .withApiGroup("rbac.authorization.k8s.io")
+                .withKind(kind)
+                .withName(name)
+                .build();
+    }
+
+    private static Subject serviceAccount(String namespace, String name) {
+        return new SubjectBuilder()
+                .withKind("ServiceAccount")
+                .withName(name)
+                .withNamespace(namespace)
+                .build();
     }
 
     private static PolicyRule rule(String group, List<String> resources, List<String> verbs) {

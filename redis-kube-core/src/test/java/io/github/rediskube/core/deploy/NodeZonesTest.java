@@ -15,8 +15,8 @@ import io.github.rediskube.core.spec.PasswordGenerator;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,13 +29,10 @@ class NodeZonesTest {
     static KubernetesClient client;
     static KubernetesMockServer server;
 
-    private static int namespaces;
-    private String namespace;
+    private static final AtomicInteger TESTS = new AtomicInteger();
 
-    @BeforeEach
-    void freshNamespace() {
-        namespace = "zones-" + (++namespaces);
-    }
+    /** A namespace per test (JUnit makes an instance per test method). */
+    private final String namespace = "zones-" + TESTS.incrementAndGet();
 
     private RedisDeployment deploy(RedisReplicationSpec.Builder spec) {
         return RedisKube.deploy(client, spec.namespace(namespace)
