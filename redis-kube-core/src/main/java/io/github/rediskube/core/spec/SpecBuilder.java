@@ -359,7 +359,8 @@ abstract sealed class SpecBuilder permits RedisReplicationSpec.Builder {
     }
 
     /**
-     * @param spread whether pods prefer distinct nodes (default {@code true})
+     * @param spread whether pods prefer distinct nodes (default {@code true}); a node spread of
+     *               {@code placement(p -> p.nodeSpread(..))} replaces this rule on the pods it spreads
      * @return this builder
      */
     public RedisReplicationSpec.Builder spreadOverNodes(boolean spread) {

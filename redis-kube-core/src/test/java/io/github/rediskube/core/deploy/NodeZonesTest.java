@@ -83,10 +83,14 @@ class NodeZonesTest {
         pod("payments", "payments-replica-0", "replica", "node-a1");      // another instance
         pod("orders", "orders-replica-3", "replica", "node-plain");       // a node without the zone label
 
-        assertThat(orders.nodeZones()).containsExactly(
+        Map<String, String> zones = orders.nodeZones();
+
+        assertThat(zones).containsExactly(
                 Map.entry(host("orders-master-0"), "zone-a"),
                 Map.entry(host("orders-replica-0"), "zone-a"),
                 Map.entry(host("orders-replica-1"), "zone-b"));
+        assertThat(orders.status().replicaPodHosts()).as("the hosts RedisEndpoints.of(deployment) reads from")
+                .startsWith(host("orders-replica-0"), host("orders-replica-1"));
     }
 
     @Test
