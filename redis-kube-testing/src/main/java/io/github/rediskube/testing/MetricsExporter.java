@@ -71,12 +71,23 @@ public final class MetricsExporter implements AutoCloseable {
 
     /** @return the exporter's {@code /metrics}, or an empty string while it does not answer */
     public String scrape() {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+        HttpResponse<String> response = get("/metrics");
+        return response == null ? "" : response.body();
+    }
+
+    /**
+     * Asks the exporter's HTTP server for {@code path}, as a kubelet's {@code httpGet} probe does.
+     *
+     * @param path the request path, e.g. {@code /health}
+     * @return the response, or {@code null} while the exporter does not answer
+     */
+    public HttpResponse<String> get(String path) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(10)).build();
         try {
-            return HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            return "";
+            return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

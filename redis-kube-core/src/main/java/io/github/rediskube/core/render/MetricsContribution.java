@@ -33,6 +33,8 @@ final class MetricsContribution implements Contribution {
     static final String PORT_NAME = "metrics";
     /** The exporter's own variable for the password (the default of its {@code --redis.password} flag). */
     static final String PASSWORD_ENV = "REDIS_PASSWORD";
+    /** The exporter's own liveness endpoint: it answers while the process serves HTTP, whatever Redis does. */
+    static final String HEALTH_PATH = "/health";
     static final String SERVICE_MONITOR_API = "monitoring.coreos.com/v1";
     static final String SERVICE_MONITOR_KIND = "ServiceMonitor";
 
@@ -103,6 +105,18 @@ final class MetricsContribution implements Contribution {
                     .withContainerPort(metrics.port())
                     .withProtocol("TCP")
                 .endPort()
+                // liveness only: an exporter that stopped answering is restarted, but its state never takes the
+                // pod out of its Services (readiness stays Redis' own)
+                .withNewLivenessProbe()
+                    .withNewHttpGet()
+                        .withPath(HEALTH_PATH)
+                        .withNewPort(PORT_NAME)
+                    .endHttpGet()
+                    .withInitialDelaySeconds(10)
+                    .withPeriodSeconds(20)
+                    .withTimeoutSeconds(5)
+                    .withFailureThreshold(3)
+                .endLivenessProbe()
                 .withResources(Containers.small("10m", "32Mi"));
     }
 

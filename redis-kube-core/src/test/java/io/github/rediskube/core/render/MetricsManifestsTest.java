@@ -58,6 +58,17 @@ class MetricsManifestsTest {
     }
 
     @Test
+    void theExporterIsRestartedWhenItStopsAnsweringButNeverTakesItsPodOutOfTheServices() {
+        for (StatefulSet sts : statefulSets(RedisManifests.render(sentinelWithMetrics()))) {
+            Container exporter = exporter(sts);
+            assertThat(exporter.getReadinessProbe()).as(sts.getMetadata().getName()).isNull();
+            assertThat(exporter.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/health");
+            assertThat(exporter.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("metrics");
+            assertThat(exporter.getLivenessProbe().getFailureThreshold()).isGreaterThanOrEqualTo(3);
+        }
+    }
+
+    @Test
     void theExporterGetsThePasswordByReferenceToTheSecretAndThePodSpecNeverHoldsIt() {
         RedisReplicationSpec spec = sentinelWithMetrics();
 

@@ -7,9 +7,11 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.github.rediskube.core.RedisKube;
 import io.github.rediskube.core.spec.PasswordGenerator;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
+import io.github.rediskube.core.spec.Role;
 import io.github.rediskube.testing.MetricsExporter;
 import io.github.rediskube.testing.RedisNode;
 import io.github.rediskube.testing.RedisTopology;
+import io.github.rediskube.testing.SentinelTopology;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,9 +35,7 @@ class MetricsExporterRedisTest {
                 .passwordGenerator(PasswordGenerator.fixed("0123456789abcdefABCDEF"))
                 .metrics(m -> { })
                 .build();
-        Container sidecar = RedisManifests.render(spec).stream().filter(StatefulSet.class::isInstance)
-                .map(StatefulSet.class::cast).findFirst().orElseThrow().getSpec().getTemplate().getSpec()
-                .getContainers().stream().filter(c -> c.getName().equals("metrics")).findFirst().orElseThrow();
+        Container sidecar = sidecar(spec, spec.names().of(Role.MASTER));
         assertThat(sidecar.getEnv()).allSatisfy(var -> assertThat(var.getValue()).isNull());
 
         try (RedisTopology redis = RedisTopology.start(spec, dir.resolve("redis"))) {
@@ -47,8 +47,45 @@ class MetricsExporterRedisTest {
 
                 assertThat(samples(master)).as(onMaster.output()).contains("redis_up 1", "redis_connected_slaves 1");
                 assertThat(samples(linked)).as(onReplica.output()).contains("redis_up 1", "redis_master_link_up 1");
+
+                // the sidecar's liveness probe answers while Redis is down: an exporter is restarted only when it
+                // stops serving, never because the server it watches is gone
+                String health = sidecar.getLivenessProbe().getHttpGet().getPath();
+                assertThat(onReplica.get(health).statusCode()).isEqualTo(200);
+                replica.stop();
+                assertThat(samples(awaitSamples(onReplica, "redis_up 0"))).contains("redis_up 0");
+                assertThat(onReplica.get(health).statusCode()).as(onReplica.output()).isEqualTo(200);
             }
         }
+    }
+
+    @Test
+    void theRenderedSentinelSidecarReportsTheMonitoredMasterWithItsReplicas(@TempDir Path dir)
+            throws InterruptedException {
+        RedisReplicationSpec spec = SentinelFailoverTest.spec().toBuilder().metrics(m -> { }).build();
+        Container sidecar = sidecar(spec, spec.names().sentinel());
+        assertThat(sidecar.getArgs()).contains("--redis.addr=redis://127.0.0.1:26379");
+
+        try (SentinelTopology ha = SentinelTopology.start(spec, dir.resolve("ha"))) {
+            ha.awaitSentinelsKnowReplicas(spec.replicas(), WAIT);
+            RedisNode sentinel = ha.sentinels().get(0);
+            try (MetricsExporter exporter = MetricsExporter.start(sidecar, sentinel, dir.resolve("sentinel.log"))) {
+                String scrape = awaitSamples(exporter, "redis_up 1", "redis_sentinel_masters 1",
+                        "redis_sentinel_master_ok_slaves " + spec.replicas());
+
+                assertThat(samples(scrape)).as(exporter.output()).contains("redis_up 1", "redis_sentinel_masters 1",
+                        "redis_sentinel_master_ok_slaves " + spec.replicas());
+                assertThat(scrape).contains("master_name=\"" + ha.masterName() + "\"");
+            }
+        }
+    }
+
+    /** @return the rendered {@code metrics} container of the StatefulSet {@code statefulSet} */
+    private static Container sidecar(RedisReplicationSpec spec, String statefulSet) {
+        return RedisManifests.render(spec).stream().filter(StatefulSet.class::isInstance)
+                .map(StatefulSet.class::cast).filter(s -> s.getMetadata().getName().equals(statefulSet))
+                .findFirst().orElseThrow().getSpec().getTemplate().getSpec()
+                .getContainers().stream().filter(c -> c.getName().equals("metrics")).findFirst().orElseThrow();
     }
 
     /** @return the scrape's samples as {@code name value}, labels left out ({@code redis_master_link_up{..} 1}) */
