@@ -419,11 +419,22 @@ abstract sealed class SpecBuilder permits RedisReplicationSpec.Builder {
      * @return this builder
      */
     public RedisReplicationSpec.Builder metrics(Consumer<Metrics.Builder> options) {
-        Checks.requireArgument(options, "metrics", "use e.g. metrics(m -> m.serviceMonitor(true))");
+        Checks.requireArgument(options, "metrics", "use e.g. metrics(m -> m.serviceMonitor(true)),"
+                + " or metrics((Metrics) null) for none");
         Metrics current = settings.metrics;
         Metrics.Builder builder = (current == null ? Metrics.DEFAULT : current).toBuilder();
         options.accept(builder);
         settings.metrics = builder.build();
+        return self();
+    }
+
+    /**
+     * @param value the exporter settings, or {@code null} for no exporter (the default; an update to a spec without
+     *              metrics removes the sidecars, the exporter's Secret and the ServiceMonitor)
+     * @return this builder
+     */
+    public RedisReplicationSpec.Builder metrics(@Nullable Metrics value) {
+        settings.metrics = value;
         return self();
     }
 
