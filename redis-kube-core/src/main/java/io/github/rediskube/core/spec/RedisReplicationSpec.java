@@ -236,6 +236,18 @@ public final class RedisReplicationSpec {
         return placement;
     }
 
+    /**
+     * The metrics exporter's own password: with metrics and auth on, the sidecar logs in as a user of its own that
+     * may run only what the exporter reads ({@code INFO}, {@code CONFIG GET}, {@code SENTINEL MASTERS}, ...; no key),
+     * so rotating the clients' password never locks it out. Made at {@code build()} like a generated password and
+     * kept by {@link #toBuilder()}; the deployment's {@code <name>-metrics} Secret keeps the first one written.
+     *
+     * @return the password, or {@code null} when metrics or auth are off
+     */
+    public @Nullable String exporterPassword() {
+        return access.exporterPassword();
+    }
+
     /** @return the names of the rendered objects and the pods' DNS names */
     public ResourceNames names() {
         return new ResourceNames(name, namespace, clusterDomain);

@@ -420,7 +420,8 @@ abstract sealed class SpecBuilder permits RedisReplicationSpec.Builder {
      * @return this builder
      */
     public RedisReplicationSpec.Builder metrics(Consumer<Metrics.Builder> options) {
-        Checks.requireArgument(options, "metrics", "use e.g. metrics(m -> m.serviceMonitor(true))");
+        Checks.requireArgument(options, "metrics", "use e.g. metrics(m -> m.serviceMonitor(true)),"
+                + " or metrics((Metrics) null) for none");
         Metrics current = settings.metrics;
         Metrics.Builder builder = (current == null ? Metrics.DEFAULT : current).toBuilder();
         options.accept(builder);
@@ -436,10 +437,31 @@ abstract sealed class SpecBuilder permits RedisReplicationSpec.Builder {
      * @return this builder
      */
     public RedisReplicationSpec.Builder placement(Consumer<Placement.Builder> options) {
-        Checks.requireArgument(options, "placement", "use e.g. placement(p -> p.zoneSpread(1))");
+        Checks.requireArgument(options, "placement", "use e.g. placement(p -> p.zoneSpread(1)),"
+                + " or placement((Placement) null) for none");
         Placement.Builder builder = (settings.placement == null ? Placement.DEFAULT : settings.placement).toBuilder();
         options.accept(builder);
         settings.placement = builder.build();
+        return self();
+    }
+
+    /**
+     * @param value the placement settings, or {@code null} for none (the default): no spread constraints, priority
+     *              class or pod-template metadata
+     * @return this builder
+     */
+    public RedisReplicationSpec.Builder placement(@Nullable Placement value) {
+        settings.placement = value;
+        return self();
+    }
+
+    /**
+     * @param value the exporter settings, or {@code null} for no exporter (the default; an update to a spec without
+     *              metrics removes the sidecars, the exporter's Secret and the ServiceMonitor)
+     * @return this builder
+     */
+    public RedisReplicationSpec.Builder metrics(@Nullable Metrics value) {
+        settings.metrics = value;
         return self();
     }
 

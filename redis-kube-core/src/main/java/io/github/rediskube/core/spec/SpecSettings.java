@@ -41,6 +41,8 @@ final class SpecSettings {
     @Nullable SentinelSpec sentinel;
     @Nullable Metrics metrics;
     @Nullable Placement placement;
+    /** The exporter's password of the spec these settings came from, kept like a generated password. */
+    @Nullable String exporterPassword;
 
     /** Every default. */
     SpecSettings(String name) {
@@ -75,6 +77,7 @@ final class SpecSettings {
         this.sentinel = spec.sentinel();
         this.metrics = spec.metrics();
         this.placement = spec.placement();
+        this.exporterPassword = spec.exporterPassword();
     }
 
     ExtraMetadata extraMetadata() {
@@ -89,9 +92,9 @@ final class SpecSettings {
         return Persistence.of(mode, evictionPolicy, storage);
     }
 
-    /** Makes the generated password: once per build. */
+    /** Makes the generated passwords (the exporter's with metrics on): once per build. */
     Access access() {
-        return Access.of(exposure, auth, passwordGenerator, networkAccess);
+        return Access.of(exposure, auth, passwordGenerator, networkAccess, metrics != null, exporterPassword);
     }
 
     ExtraConfig extraConfig() {

@@ -48,7 +48,8 @@ class NullArgumentsTest {
             Storage.class, v -> builder().storage(s -> s.size(((Storage) v).size())
                     .storageClass(((Storage) v).storageClass()).accessMode(((Storage) v).accessMode())
                     .deleteVolumesOnDelete(((Storage) v).deleteVolumesOnDelete())).build(),
-            SentinelSpec.class, v -> builder().sentinel((SentinelSpec) v).build());
+            SentinelSpec.class, v -> builder().sentinel((SentinelSpec) v).build(),
+            Metrics.class, v -> builder().metrics((Metrics) v).build());
 
     @Test
     void noNullArgumentEndsInANullPointerException() throws Exception {
