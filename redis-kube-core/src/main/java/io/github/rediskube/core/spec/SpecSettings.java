@@ -40,6 +40,7 @@ final class SpecSettings {
     String clusterDomain = RedisReplicationSpec.DEFAULT_CLUSTER_DOMAIN;
     @Nullable SentinelSpec sentinel;
     @Nullable Metrics metrics;
+    @Nullable Placement placement;
     /** The exporter's password of the spec these settings came from, kept like a generated password. */
     @Nullable String exporterPassword;
 
@@ -75,6 +76,7 @@ final class SpecSettings {
         this.clusterDomain = spec.clusterDomain();
         this.sentinel = spec.sentinel();
         this.metrics = spec.metrics();
+        this.placement = spec.placement();
         this.exporterPassword = spec.exporterPassword();
     }
 

@@ -88,7 +88,7 @@ class NullnessTest {
                 .collect(Collectors.toSet());
 
         assertThat(nullable).as("accessors of RedisReplicationSpec that return @Nullable")
-                .isEqualTo(Set.of("maxmemory", "storage", "sentinel", "metrics", "exporterPassword"));
+                .isEqualTo(Set.of("maxmemory", "storage", "sentinel", "metrics", "exporterPassword", "placement"));
     }
 
     @Test

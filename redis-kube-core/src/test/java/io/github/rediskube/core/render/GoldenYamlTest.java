@@ -46,6 +46,11 @@ class GoldenYamlTest {
     }
 
     @Test
+    void sentinelModeWithPlacementRendersTheGoldenYaml() throws IOException {
+        assertGolden("sentinel-placement.yaml", PlacementManifestsTest.placed());
+    }
+
+    @Test
     void sentinelStorageModeRendersTheGoldenYaml() throws IOException {
         assertGolden("sentinel-storage.yaml",
                 RedisManifestsTest.classic().toBuilder().storage("10Gi").sentinel(s -> s.sentinels(3)).build());

@@ -70,6 +70,9 @@ class NullArgumentsTest {
         for (Method m : Metrics.Builder.class.getDeclaredMethods()) {
             probes += probe(failures, m, m.getName(), args -> builder().metrics(b -> invoke(m, b, args)).build());
         }
+        for (Method m : Placement.Builder.class.getDeclaredMethods()) {
+            probes += probe(failures, m, m.getName(), args -> builder().placement(b -> invoke(m, b, args)).build());
+        }
         for (Method m : TenantSpec.Builder.class.getDeclaredMethods()) {
             probes += probe(failures, m, m.getName(), args -> build(invoke(m, TenantSpec.builder("tenant-a"), args)));
         }
@@ -235,7 +238,8 @@ class NullArgumentsTest {
                 Map.entry(Auth.class, Auth.generated()), Map.entry(NetworkAccess.class, NetworkAccess.clientsOnly()),
                 Map.entry(Scheduling.class, Scheduling.DEFAULT), Map.entry(NodeResources.class, NodeResources.DEFAULT),
                 Map.entry(Storage.class, Storage.DEFAULT), Map.entry(SentinelSpec.class, SentinelSpec.DEFAULT),
-                Map.entry(Metrics.class, Metrics.DEFAULT),
+                Map.entry(Metrics.class, Metrics.DEFAULT), Map.entry(Placement.class, Placement.DEFAULT),
+                Map.entry(Placement.WhenUnsatisfiable.class, Placement.WhenUnsatisfiable.SCHEDULE_ANYWAY),
                 Map.entry(Toleration.class, Toleration.exists("dedicated", null)),
                 Map.entry(PasswordGenerator.class, FIXED));
         if (type == Integer.class) {
