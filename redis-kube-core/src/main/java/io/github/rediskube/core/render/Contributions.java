@@ -30,6 +30,7 @@ final class Contributions {
             new ReplicationContribution(),
             new SentinelContribution(),
             new MetricsContribution(),
+            new PlacementContribution(),
             new TlsContribution());
 
     /** Apply order by kind; kinds not listed follow, in contribution order. */

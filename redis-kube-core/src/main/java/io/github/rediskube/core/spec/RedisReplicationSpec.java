@@ -74,6 +74,7 @@ public final class RedisReplicationSpec {
     private final boolean podDisruptionBudget;
     private final @Nullable SentinelSpec sentinel;
     private final @Nullable Metrics metrics;
+    private final @Nullable Placement placement;
     private final @Nullable Tls tls;
 
     /** Resolves the builder's settings into the parts and validates them all (all problems in one exception). */
@@ -92,6 +93,7 @@ public final class RedisReplicationSpec {
         this.podDisruptionBudget = settings.podDisruptionBudget;
         this.sentinel = settings.sentinel;
         this.metrics = settings.metrics;
+        this.placement = settings.placement;
         this.tls = settings.tls;
         SpecChecks.validate(this);
     }
@@ -232,6 +234,23 @@ public final class RedisReplicationSpec {
         return metrics != null;
     }
 
+    /** @return topology spread, priority class and pod-template metadata, or {@code null} for none */
+    public @Nullable Placement placement() {
+        return placement;
+    }
+
+    /**
+     * The metrics exporter's own password: with metrics and auth on, the sidecar logs in as a user of its own that
+     * may run only what the exporter reads ({@code INFO}, {@code CONFIG GET}, {@code SENTINEL MASTERS}, ...; no key),
+     * so rotating the clients' password never locks it out. Made at {@code build()} like a generated password and
+     * kept by {@link #toBuilder()}; the deployment's {@code <name>-metrics} Secret keeps the first one written.
+     *
+     * @return the password, or {@code null} when metrics or auth are off
+     */
+    public @Nullable String exporterPassword() {
+        return access.exporterPassword();
+    }
+
     /** @return TLS on every port, with the certificates of a Secret, or {@code null} for plain TCP */
     public @Nullable Tls tls() {
         return tls;
@@ -309,6 +328,7 @@ public final class RedisReplicationSpec {
         parts.put("podDisruptionBudget", podDisruptionBudget);
         parts.put("sentinel", sentinel);
         parts.put("metrics", metrics);
+        parts.put("placement", placement);
         parts.put("tls", tls);
         return parts;
     }

@@ -40,6 +40,9 @@ final class SpecSettings {
     String clusterDomain = RedisReplicationSpec.DEFAULT_CLUSTER_DOMAIN;
     @Nullable SentinelSpec sentinel;
     @Nullable Metrics metrics;
+    @Nullable Placement placement;
+    /** The exporter's password of the spec these settings came from, kept like a generated password. */
+    @Nullable String exporterPassword;
     @Nullable Tls tls;
 
     /** Every default. */
@@ -74,6 +77,8 @@ final class SpecSettings {
         this.clusterDomain = spec.clusterDomain();
         this.sentinel = spec.sentinel();
         this.metrics = spec.metrics();
+        this.placement = spec.placement();
+        this.exporterPassword = spec.exporterPassword();
         this.tls = spec.tls();
     }
 
@@ -89,9 +94,9 @@ final class SpecSettings {
         return Persistence.of(mode, evictionPolicy, storage);
     }
 
-    /** Makes the generated password: once per build. */
+    /** Makes the generated passwords (the exporter's with metrics on): once per build. */
     Access access() {
-        return Access.of(exposure, auth, passwordGenerator, networkAccess);
+        return Access.of(exposure, auth, passwordGenerator, networkAccess, metrics != null, exporterPassword);
     }
 
     ExtraConfig extraConfig() {

@@ -90,9 +90,10 @@ class TlsManifestsTest {
             Container exporter = sts.getSpec().getTemplate().getSpec().getContainers().stream()
                     .filter(c -> c.getName().equals(MetricsContribution.CONTAINER)).findFirst().orElseThrow();
             int port = sts.getMetadata().getName().endsWith("-sentinel") ? 26379 : 6379;
-            assertThat(exporter.getArgs()).containsExactly("--redis.addr=rediss://127.0.0.1:" + port,
-                    "--web.listen-address=:9121", "--tls-client-cert-file=/etc/redis-kube-tls/tls.crt",
-                    "--tls-client-key-file=/etc/redis-kube-tls/tls.key", "--skip-tls-verification");
+            assertThat(exporter.getArgs()).startsWith("--redis.addr=rediss://127.0.0.1:" + port)
+                    .endsWith("--tls-client-cert-file=/etc/redis-kube-tls/tls.crt",
+                            "--tls-client-key-file=/etc/redis-kube-tls/tls.key", "--skip-tls-verification");
+            assertThat(exporter.getVolumeMounts()).extracting(m -> m.getName()).contains(TlsFiles.VOLUME);
         }
     }
 
