@@ -1,10 +1,12 @@
 package io.github.rediskube.core.deploy;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretVolumeSource;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.github.rediskube.core.RedisKubeException;
 import io.github.rediskube.core.RedisKubeException.Reason;
@@ -16,8 +18,9 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The CA clients trust a TLS deployment by: read from the Secret the running master StatefulSet mounts as its
- * TLS volume (the key its {@code ca.crt} item names), so an attached handle without a spec finds it too.
+ * The TLS Secret of a deployment: refused at apply when missing, and the CA clients trust read from the Secret the
+ * running master StatefulSet mounts as its TLS volume (the key its {@code ca.crt} item names), so an attached
+ * handle without a spec finds it too.
  */
 final class LiveTls {
 
@@ -53,6 +56,43 @@ final class LiveTls {
         } catch (KubernetesClientException e) {
             throw Errors.of(instance.client(), "reading the TLS CA of", "Secret", namespace, source.getSecretName(),
                     e, List.of());
+        }
+    }
+
+    /**
+     * Refuses an apply, before anything is written, whose StatefulSets mount a TLS Secret that does not exist or
+     * lacks one of the keys they mount: the pods would wait in {@code ContainerCreating} ({@code FailedMount}).
+     *
+     * @throws RedisKubeException with {@link Reason#NOT_FOUND} naming the Secret, the missing keys and the fix
+     */
+    static void requireSecret(KubernetesClient client, String namespace, List<HasMetadata> desired) {
+        for (HasMetadata object : desired) {
+            SecretVolumeSource source = object instanceof StatefulSet sts ? tlsVolume(sts) : null;
+            if (source == null) {
+                continue;
+            }
+            Secret secret;
+            try {
+                secret = client.secrets().inNamespace(namespace).withName(source.getSecretName()).get();
+            } catch (KubernetesClientException e) {
+                throw Errors.of(client, "reading the TLS Secret of", "Secret", namespace, source.getSecretName(), e,
+                        List.of());
+            }
+            List<String> missing = source.getItems().stream().map(KeyToPath::getKey)
+                    .filter(key -> secret == null || secret.getData() == null || !secret.getData().containsKey(key))
+                    .toList();
+            if (!missing.isEmpty()) {
+                throw new RedisKubeException(Reason.NOT_FOUND, "Secret", namespace, source.getSecretName(),
+                        (secret == null ? "the TLS Secret " + namespace + "/" + source.getSecretName() + " does not exist"
+                                : "the TLS Secret " + namespace + "/" + source.getSecretName() + " has no key "
+                                        + String.join(", ", missing))
+                        + " (the pods would wait for it in ContainerCreating). Nothing was written. Fix: create it with "
+                        + String.join(", ", source.getItems().stream().map(KeyToPath::getKey).toList())
+                        + " (a cert-manager Certificate with secretName " + source.getSecretName()
+                        + " writes tls.crt, tls.key and ca.crt), or name its keys with tls(t -> t.certKey(..)"
+                        + ".keyKey(..).caKey(..))", null, List.of(), null);
+            }
+            return;
         }
     }
 
