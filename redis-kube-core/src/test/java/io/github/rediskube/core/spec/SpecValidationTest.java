@@ -228,6 +228,12 @@ class SpecValidationTest {
                         "set by redis-kube"),
                 row("bad pod annotation key", "orders", b -> b.placement(p -> p.podAnnotation("a b", "x")),
                         "placement.podAnnotation key", "\"a b\"", "qualified name"),
+                row("tls-port as a directive", "orders", b -> b.config("tls-port", "6380"), "config directive",
+                        "\"tls-port\"", "TLS ports, files and who must present certificates come from tls(..)",
+                        "use tls(t -> t.secret(\"orders-tls\")"),
+                row("tls-auth-clients as a directive with TLS on", "orders", b -> b.tls(t -> t.secret("orders-tls"))
+                        .config("TLS-Auth-Clients", "optional"), "config directive", "\"TLS-Auth-Clients\"",
+                        "owned by redis-kube"),
                 row("tls without a Secret", "orders", b -> b.tls(t -> t.certKey("tls.crt")), "tls.secret",
                         "was null", "must name a Secret", "t.secret(\"orders-tls\")"),
                 row("tls Secret not a DNS subdomain", "orders", b -> b.tls(t -> t.secret("Orders_TLS")), "tls.secret",
