@@ -5,20 +5,11 @@ import io.github.rediskube.core.spec.Auth;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslOptions;
-import io.lettuce.core.SslVerifyMode;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
-import javax.net.ssl.TrustManagerFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -54,7 +45,7 @@ public record ConnectionSettings(
         Duration topologyRefresh,
         Duration timeout,
         UnaryOperator<Address> addressMapper,
-        @Nullable Tls tls) {
+        @Nullable TlsSettings tls) {
 
     /** Topology re-check period when none is set. */
     public static final Duration DEFAULT_TOPOLOGY_REFRESH = Duration.ofSeconds(10);
@@ -128,16 +119,17 @@ public record ConnectionSettings(
     /**
      * The caller's client options with what TLS needs of the client itself: Lettuce takes the certificates a
      * client trusts from its {@link ClientOptions} ({@link SslOptions}), not from a URI, and redis-kube uses the
-     * caller's {@link io.lettuce.core.RedisClient} as given. So with a CA in {@link #tls()}, set these on the
-     * client before connecting: {@code client.setOptions(settings.clientOptions(client.getOptions()))}.
+     * caller's {@link io.lettuce.core.RedisClient} as given. So with a CA (or a client certificate) in
+     * {@link #tls()}, set these on the client before connecting:
+     * {@code client.setOptions(settings.clientOptions(client.getOptions()))}.
      *
      * @param base the client's current options
-     * @return {@code base} trusting {@link Tls#caCertificate()}, or {@code base} itself without TLS or without a
-     *         CA (the JDK's trust store)
+     * @return {@code base} with {@link TlsSettings#sslOptions()} (trusting its CA, presenting its client
+     *         certificate), or {@code base} itself without TLS or with neither (the JDK's trust store)
      */
     public ClientOptions clientOptions(ClientOptions base) {
         Objects.requireNonNull(base, "base must not be null, was null: pass client.getOptions()");
-        return tls == null || tls.caCertificate() == null ? base
+        return tls == null || (tls.caCertificate() == null && tls.clientCertificate() == null) ? base
                 : base.mutate().sslOptions(tls.sslOptions()).build();
     }
 
@@ -176,117 +168,6 @@ public record ConnectionSettings(
         return builder;
     }
 
-    /**
-     * TLS on every connection: the CA the servers' certificates are checked against and how far the check goes.
-     * {@link SslVerifyMode#FULL} (the default) also checks that the certificate names the host connected to, as
-     * given or mapped: a pod's or Service's DNS name inside the cluster. Through a port-forward (127.0.0.1) or a
-     * NodePort (a node's address) that holds only when the certificate lists that address too; otherwise use
-     * {@link SslVerifyMode#CA}, which checks the chain only (what Redis' own replication checks). The client
-     * sends no client certificate: for {@code tls-auth-clients yes} give the client {@link SslOptions} with a key
-     * manager of your own.
-     *
-     * <pre>{@code
-     * ConnectionSettings.Tls tls = ConnectionSettings.Tls.trusting(deployment.tlsCaCertificate())
-     *         .withVerifyMode(SslVerifyMode.CA);       // through a port-forward
-     * }</pre>
-     *
-     * @param caCertificate the CA certificate(s) as PEM, or {@code null} to trust the JDK's default trust store
-     *                      (servers with publicly issued certificates)
-     * @param verifyMode    {@link SslVerifyMode#FULL} or {@link SslVerifyMode#CA}
-     */
-    public record Tls(@Nullable String caCertificate, SslVerifyMode verifyMode) {
-
-        /**
-         * Checks the fields.
-         *
-         * @param caCertificate the CA certificate(s) as PEM, or {@code null}
-         * @param verifyMode    FULL or CA
-         * @throws IllegalArgumentException naming the field, its value, the rule and the fix
-         */
-        public Tls {
-            if (verifyMode == null || verifyMode == SslVerifyMode.NONE) {
-                throw new IllegalArgumentException("tls.verifyMode must be FULL or CA, was " + verifyMode
-                        + ": NONE would take any server for the one asked for; use SslVerifyMode.CA to check the"
-                        + " chain without the host name (port-forwards, NodePorts)");
-            }
-            if (caCertificate != null) {
-                certificates(caCertificate);
-            }
-        }
-
-        /**
-         * @param caCertificate the CA certificate(s) as PEM (a cert-manager Secret's {@code ca.crt})
-         * @return TLS trusting that CA, with {@link SslVerifyMode#FULL}
-         */
-        public static Tls trusting(String caCertificate) {
-            Objects.requireNonNull(caCertificate, "caCertificate must not be null, was null: pass the PEM of the"
-                    + " CA (deployment.tlsCaCertificate()), or use new Tls(null, mode) for the JDK's trust store");
-            return new Tls(caCertificate, SslVerifyMode.FULL);
-        }
-
-        /**
-         * @param mode {@link SslVerifyMode#FULL} or {@link SslVerifyMode#CA}
-         * @return a copy checking that far
-         */
-        public Tls withVerifyMode(SslVerifyMode mode) {
-            return new Tls(caCertificate, mode);
-        }
-
-        /** @return Lettuce's SSL options trusting {@link #caCertificate()} (the JDK's trust store without one) */
-        public SslOptions sslOptions() {
-            SslOptions.Builder builder = SslOptions.builder().jdkSslProvider();
-            if (caCertificate != null) {
-                try {
-                    KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-                    store.load(null, null);
-                    int i = 0;
-                    for (Certificate certificate : certificates(caCertificate)) {
-                        store.setCertificateEntry("ca-" + i++, certificate);
-                    }
-                    TrustManagerFactory trust = TrustManagerFactory.getInstance(
-                            TrustManagerFactory.getDefaultAlgorithm());
-                    trust.init(store);
-                    builder.trustManager(trust);
-                } catch (GeneralSecurityException | java.io.IOException e) {
-                    throw new IllegalStateException("cannot build a trust store of the CA certificate: " + e, e);
-                }
-            }
-            return builder.build();
-        }
-
-        /**
-         * @return the TLS a deployment's clients need: its CA read from its TLS Secret, {@link SslVerifyMode#FULL};
-         *         {@code null} when it serves plain TCP
-         */
-        static @Nullable Tls of(io.github.rediskube.core.deploy.RedisDeployment deployment) {
-            String ca = deployment.tlsCaCertificate();
-            return ca == null ? null : trusting(ca);
-        }
-
-        /** The PEM is never printed in full. */
-        @Override
-        public String toString() {
-            return "Tls[ca=" + (caCertificate == null ? "the JDK's trust store" : "<PEM, " + caCertificate.length()
-                    + " characters>") + ", verifyMode=" + verifyMode + "]";
-        }
-
-        private static List<? extends Certificate> certificates(String pem) {
-            List<? extends Certificate> certificates;
-            try {
-                certificates = List.copyOf(CertificateFactory.getInstance("X.509").generateCertificates(
-                        new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))));
-            } catch (CertificateException e) {
-                certificates = List.of();
-            }
-            if (certificates.isEmpty()) {
-                throw new IllegalArgumentException("tls.caCertificate must be one or more PEM certificates"
-                        + " (-----BEGIN CERTIFICATE-----), was " + pem.length() + " characters without one: pass"
-                        + " the Secret's ca.crt, e.g. deployment.tlsCaCertificate()");
-            }
-            return certificates;
-        }
-    }
-
     /** Builds {@link ConnectionSettings}. */
     public static final class Builder extends AbstractBuilder<Builder> {
 
@@ -312,7 +193,7 @@ public record ConnectionSettings(
         private Duration topologyRefresh = DEFAULT_TOPOLOGY_REFRESH;
         private Duration timeout = RedisURI.DEFAULT_TIMEOUT_DURATION;
         private UnaryOperator<Address> addressMapper = UnaryOperator.identity();
-        private @Nullable Tls tls;
+        private @Nullable TlsSettings tls;
 
         AbstractBuilder() {
         }
@@ -387,11 +268,11 @@ public record ConnectionSettings(
         }
 
         /**
-         * @param value TLS on every connection ({@link Tls#trusting(String)}), {@code null} for plain TCP (the
+         * @param value TLS on every connection ({@link TlsSettings#trusting(String)}), {@code null} for plain TCP (the
          *              default); the client must trust the CA too: {@link ConnectionSettings#clientOptions}
          * @return this builder
          */
-        public B tls(@Nullable Tls value) {
+        public B tls(@Nullable TlsSettings value) {
             this.tls = value;
             return self();
         }

@@ -106,7 +106,7 @@ public record RedisEndpoints(
         Builder builder = builder()
                 .master(status.masterHost(), status.port())
                 .password(deployment.password())
-                .tls(ConnectionSettings.Tls.of(deployment));
+                .tls(TlsSettings.of(deployment));
         for (String host : status.replicaPodHosts()) {
             builder.replica(host, status.port());
         }

@@ -396,10 +396,10 @@ public final class RedisKubeConnections {
                 if (t.getMessage().contains("No subject alternative") || t.getMessage().contains("No name matching")) {
                     return "; the server's certificate does not name the host connected to (a port-forward's"
                             + " 127.0.0.1, a node's address): list it in the certificate, or check the chain only"
-                            + " with ConnectionSettings.Tls.withVerifyMode(SslVerifyMode.CA)";
+                            + " with TlsSettings.withVerifyMode(SslVerifyMode.CA)";
                 }
                 return "; the client does not trust the server's certificate: give the CA with"
-                        + " tls(ConnectionSettings.Tls.trusting(deployment.tlsCaCertificate())) and set it on the"
+                        + " tls(TlsSettings.trusting(deployment.tlsCaCertificate())) and set it on the"
                         + " client: client.setOptions(settings.clientOptions(client.getOptions()))";
             }
             if (t instanceof java.net.UnknownHostException) {

@@ -51,7 +51,7 @@ public final class RedisPortForward implements AutoCloseable {
         // Sentinel pods are "<pod>.<name>-sentinel-headless.<ns>.svc.<domain>"
         this.sentinelPodSuffix = "." + deployment.name() + "-sentinel-headless." + afterService;
         RedisEndpoints inCluster = RedisEndpoints.of(deployment);
-        ConnectionSettings.Tls tls = inCluster.settings().tls();
+        TlsSettings tls = inCluster.settings().tls();
         // a forward is 127.0.0.1, which the certificate does not name: check the chain only (the README's TLS)
         this.endpoints = inCluster.toBuilder().addressMapper(this::map)
                 .tls(tls == null ? null : tls.withVerifyMode(io.lettuce.core.SslVerifyMode.CA)).build();

@@ -87,11 +87,11 @@ public record RedisSentinels(String masterName, List<Address> sentinels, Connect
     public static RedisSentinels of(RedisDeployment deployment) {
         RedisReplicationSpec spec = deployment.spec();
         if (spec != null) {
-            return of(spec).toBuilder().password(deployment.password()).tls(ConnectionSettings.Tls.of(deployment))
+            return of(spec).toBuilder().password(deployment.password()).tls(TlsSettings.of(deployment))
                     .build();
         }
         Builder builder = builder(deployment.name()).password(deployment.password())
-                .tls(ConnectionSettings.Tls.of(deployment));
+                .tls(TlsSettings.of(deployment));
         deployment.status().pods().stream().filter(p -> "sentinel".equals(p.role()))
                 .forEach(p -> builder.sentinel(p.host(), SentinelSpec.SENTINEL_PORT));
         if (builder.sentinels.isEmpty()) {

@@ -147,7 +147,7 @@ class DeploymentEndpointsTest {
                 .sentinel(s -> s.sentinels(3))
                 .tls(t -> t.secret("orders-tls").caKey("issuer.pem")).build(), MOCK);
 
-        ConnectionSettings.Tls tls = RedisEndpoints.of(deployment).settings().tls();
+        TlsSettings tls = RedisEndpoints.of(deployment).settings().tls();
         assertThat(tls).isNotNull();
         assertThat(tls.caCertificate()).isEqualTo(ca);
         assertThat(tls.verifyMode()).isEqualTo(io.lettuce.core.SslVerifyMode.FULL);

@@ -50,8 +50,6 @@ class TlsSentinelFailoverTest {
         RedisBinaries.requireSentinelDirectory();
         certificates = TlsCertificates.create(tempDir.resolve("tls"), "DNS:*.orders-headless.default.svc.cluster.local");
         client = RedisClient.create();
-        // tls-auth-clients yes: the client presents the certificate too (ConnectionSettings.Tls trusts only)
-        client.setOptions(certificates.clientOptions());
     }
 
     @AfterEach
@@ -65,17 +63,20 @@ class TlsSentinelFailoverTest {
             RedisNode master = ha.currentMaster();
             ha.redisNodes().stream().filter(n -> n != master).forEach(r -> ha.awaitLinked(r, BOUND));
             ha.awaitSentinelsKnowReplicas(SPEC.replicas(), BOUND);
+            // tls-auth-clients yes: the client presents a certificate the CA signed
+            RedisSentinels.Builder builder = RedisSentinels.builder(ha.masterName()).password(ha.password())
+                    .timeout(Duration.ofSeconds(1)).topologyRefresh(Duration.ofSeconds(2))
+                    .tls(TlsSettings.trusting(certificates.caPem()).withVerifyMode(SslVerifyMode.CA)
+                            .withClientCertificate(certificates.certPem(), certificates.keyPem()));
+            ha.sentinelPorts().forEach(port -> builder.sentinel("127.0.0.1", port));
+            RedisSentinels sentinels = builder.build();
+            client.setOptions(sentinels.settings().clientOptions(client.getOptions()));
             for (RedisNode sentinel : ha.sentinels()) {
                 assertThat(sentinel.<String>call(client, c -> c.ping())).as("%s over TLS", sentinel).isEqualTo("PONG");
                 assertThat(sentinel.plainTextPing()).as("%s in plain text", sentinel).doesNotContain("PONG");
             }
-
-            RedisSentinels.Builder builder = RedisSentinels.builder(ha.masterName()).password(ha.password())
-                    .timeout(Duration.ofSeconds(1)).topologyRefresh(Duration.ofSeconds(2))
-                    .tls(ConnectionSettings.Tls.trusting(certificates.caPem()).withVerifyMode(SslVerifyMode.CA));
-            ha.sentinelPorts().forEach(port -> builder.sentinel("127.0.0.1", port));
             try (StatefulRedisMasterReplicaConnection<String, String> redis =
-                         RedisKubeConnections.connect(client, builder.build())) {
+                         RedisKubeConnections.connect(client, sentinels)) {
                 assertThat(redis.sync().set("before", "kill")).isEqualTo("OK");
 
                 master.kill();

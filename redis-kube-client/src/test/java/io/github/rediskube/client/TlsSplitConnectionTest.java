@@ -69,11 +69,11 @@ class TlsSplitConnectionTest {
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
 
-    private static ConnectionSettings.Tls tls() {
-        return ConnectionSettings.Tls.trusting(certificates.caPem());
+    private static TlsSettings tls() {
+        return TlsSettings.trusting(certificates.caPem());
     }
 
-    private static RedisEndpoints endpoints(RedisTopology redis, ConnectionSettings.Tls tls) {
+    private static RedisEndpoints endpoints(RedisTopology redis, TlsSettings tls) {
         return RedisEndpoints.builder()
                 .master("127.0.0.1", redis.master().port())
                 .password(PASSWORD)
@@ -169,11 +169,21 @@ class TlsSplitConnectionTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("tls.verifyMode must be FULL or CA, was NONE")
                 .hasMessageContaining("use SslVerifyMode.CA");
-        assertThatThrownBy(() -> ConnectionSettings.Tls.trusting("not a certificate"))
+        assertThatThrownBy(() -> TlsSettings.trusting("not a certificate"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("tls.caCertificate must be one or more PEM certificates")
                 .hasMessageNotContaining("not a certificate");
-        assertThat(tls().toString()).doesNotContain("BEGIN CERTIFICATE").contains("verifyMode=FULL");
+        assertThatThrownBy(() -> tls().withClientCertificate(certificates.certPem(),
+                "-----BEGIN EC PRIVATE KEY-----\nMHc=\n-----END EC PRIVATE KEY-----\n"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("tls.clientKey must be a PKCS#8 PEM key")
+                .hasMessageContaining("openssl pkcs8 -topk8 -nocrypt")
+                .hasMessageNotContaining("MHc=");
+        assertThatThrownBy(() -> new TlsSettings(certificates.caPem(), SslVerifyMode.CA, certificates.certPem(), null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("tls.clientKey must be given together with tls.clientCertificate");
+        assertThat(tls().withClientCertificate(certificates.certPem(), certificates.keyPem()).toString())
+                .doesNotContain("BEGIN").contains("verifyMode=FULL", "clientCertificate=<PEM>");
         assertThat(ConnectionSettings.builder().tls(tls()).build().toBuilder().build().tls()).isEqualTo(tls());
     }
 }

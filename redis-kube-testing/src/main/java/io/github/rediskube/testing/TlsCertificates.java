@@ -94,8 +94,22 @@ public final class TlsCertificates {
 
     /** @return the CA certificate's PEM text */
     public String caPem() {
+        return read(caFile());
+    }
+
+    /** @return the certificate's PEM text */
+    public String certPem() {
+        return read(certFile());
+    }
+
+    /** @return the private key's PEM text (PKCS#8) */
+    public String keyPem() {
+        return read(keyFile());
+    }
+
+    private static String read(Path file) {
         try {
-            return Files.readString(caFile(), StandardCharsets.US_ASCII);
+            return Files.readString(file, StandardCharsets.US_ASCII);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
