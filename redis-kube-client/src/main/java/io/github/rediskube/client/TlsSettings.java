@@ -1,6 +1,7 @@
 package io.github.rediskube.client;
 
 import io.github.rediskube.core.deploy.RedisDeployment;
+import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.SslVerifyMode;
 import java.io.ByteArrayInputStream;
@@ -148,6 +149,14 @@ public record TlsSettings(@Nullable String caCertificate, SslVerifyMode verifyMo
     static @Nullable TlsSettings of(RedisDeployment deployment) {
         String ca = deployment.tlsCaCertificate();
         return ca == null ? null : trusting(ca);
+    }
+
+    /**
+     * @return for a spec with TLS on, TLS without a CA yet (the JDK's trust store: a spec does not hold the CA,
+     *         its Secret does), checking {@code mode}; {@code null} for plain TCP
+     */
+    static @Nullable TlsSettings of(RedisReplicationSpec spec, SslVerifyMode mode) {
+        return spec.tlsEnabled() ? new TlsSettings(null, mode, null, null) : null;
     }
 
     private static ByteArrayInputStream pem(String text) {
