@@ -2,7 +2,9 @@ package io.github.rediskube.client;
 
 import io.github.rediskube.client.RedisEndpoints.Address;
 import io.github.rediskube.core.spec.Auth;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SslOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,13 +37,15 @@ import org.jspecify.annotations.Nullable;
  * @param topologyRefresh how often the topology is re-checked; {@link Duration#ZERO} never
  * @param timeout         command timeout of the connections (Lettuce's {@link RedisURI} timeout)
  * @param addressMapper   maps every address (given, or announced by a server or Sentinel) before connecting to it
+ * @param tls             TLS on every connection (servers and Sentinels), or {@code null} for plain TCP
  */
 public record ConnectionSettings(
         @Nullable String password,
         @Nullable RotatingPassword credentials,
         Duration topologyRefresh,
         Duration timeout,
-        UnaryOperator<Address> addressMapper) {
+        UnaryOperator<Address> addressMapper,
+        @Nullable TlsSettings tls) {
 
     /** Topology re-check period when none is set. */
     public static final Duration DEFAULT_TOPOLOGY_REFRESH = Duration.ofSeconds(10);
@@ -57,6 +61,7 @@ public record ConnectionSettings(
      * @param topologyRefresh how often the topology is re-checked, not negative; {@link Duration#ZERO} never
      * @param timeout         command timeout, positive
      * @param addressMapper   maps every address before connecting to it
+     * @param tls             TLS on every connection, or {@code null} for plain TCP
      * @throws NullPointerException     when a duration or the mapper is null
      * @throws IllegalArgumentException naming each field that breaks its rule, its value and the fix
      */
@@ -85,6 +90,22 @@ public record ConnectionSettings(
         }
     }
 
+    /**
+     * Plain-TCP settings, as before TLS was one of them.
+     *
+     * @param password        the password, or {@code null}
+     * @param credentials     a password that can change, or {@code null}; not both it and {@code password}
+     * @param topologyRefresh how often the topology is re-checked, not negative; {@link Duration#ZERO} never
+     * @param timeout         command timeout, positive
+     * @param addressMapper   maps every address before connecting to it
+     * @throws NullPointerException     when a duration or the mapper is null
+     * @throws IllegalArgumentException naming each field that breaks its rule, its value and the fix
+     */
+    public ConnectionSettings(@Nullable String password, @Nullable RotatingPassword credentials,
+                              Duration topologyRefresh, Duration timeout, UnaryOperator<Address> addressMapper) {
+        this(password, credentials, topologyRefresh, timeout, addressMapper, null);
+    }
+
     /** @return a builder holding {@link #DEFAULTS} */
     public static Builder builder() {
         return new Builder();
@@ -95,11 +116,29 @@ public record ConnectionSettings(
         return new Builder().settings(this);
     }
 
+    /**
+     * The caller's client options with what TLS needs of the client itself: Lettuce takes the certificates a
+     * client trusts from its {@link ClientOptions} ({@link SslOptions}), not from a URI, and redis-kube uses the
+     * caller's {@link io.lettuce.core.RedisClient} as given. So with a CA (or a client certificate) in
+     * {@link #tls()}, set these on the client before connecting:
+     * {@code client.setOptions(settings.clientOptions(client.getOptions()))}.
+     *
+     * @param base the client's current options
+     * @return {@code base} with {@link TlsSettings#sslOptions()} (trusting its CA, presenting its client
+     *         certificate), or {@code base} itself without TLS or with neither (the JDK's trust store)
+     */
+    public ClientOptions clientOptions(ClientOptions base) {
+        Objects.requireNonNull(base, "base must not be null, was null: pass client.getOptions()");
+        return tls == null || (tls.caCertificate() == null && tls.clientCertificate() == null) ? base
+                : base.mutate().sslOptions(tls.sslOptions()).build();
+    }
+
     /** The password is never printed. */
     @Override
     public String toString() {
         return "password=" + (credentials != null ? "<rotating>" : password != null ? "<hidden>" : "none")
-                + ", topologyRefresh=" + topologyRefresh + ", timeout=" + timeout;
+                + ", topologyRefresh=" + topologyRefresh + ", timeout=" + timeout
+                + (tls == null ? "" : ", tls=" + tls);
     }
 
     /** @return the URI of an address after mapping, with this password (or credentials) and timeout */
@@ -121,7 +160,12 @@ public record ConnectionSettings(
     private RedisURI.Builder unauthenticated(Address address) {
         Address mapped = Objects.requireNonNull(addressMapper.apply(address),
                 () -> "addressMapper returned null for " + address);
-        return RedisURI.builder().withHost(mapped.host()).withPort(mapped.port()).withTimeout(timeout);
+        RedisURI.Builder builder = RedisURI.builder().withHost(mapped.host()).withPort(mapped.port())
+                .withTimeout(timeout);
+        if (tls != null) {
+            builder.withSsl(true).withVerifyPeer(tls.verifyMode());
+        }
+        return builder;
     }
 
     /** Builds {@link ConnectionSettings}. */
@@ -149,6 +193,7 @@ public record ConnectionSettings(
         private Duration topologyRefresh = DEFAULT_TOPOLOGY_REFRESH;
         private Duration timeout = RedisURI.DEFAULT_TIMEOUT_DURATION;
         private UnaryOperator<Address> addressMapper = UnaryOperator.identity();
+        private @Nullable TlsSettings tls;
 
         AbstractBuilder() {
         }
@@ -164,6 +209,7 @@ public record ConnectionSettings(
             this.topologyRefresh = all.topologyRefresh();
             this.timeout = all.timeout();
             this.addressMapper = all.addressMapper();
+            this.tls = all.tls();
             return self();
         }
 
@@ -221,9 +267,19 @@ public record ConnectionSettings(
             return self();
         }
 
+        /**
+         * @param value TLS on every connection ({@link TlsSettings#trusting(String)}), {@code null} for plain TCP (the
+         *              default); the client must trust the CA too: {@link ConnectionSettings#clientOptions}
+         * @return this builder
+         */
+        public B tls(@Nullable TlsSettings value) {
+            this.tls = value;
+            return self();
+        }
+
         /** @return the settings set so far, checked */
         ConnectionSettings settings() {
-            return new ConnectionSettings(password, credentials, topologyRefresh, timeout, addressMapper);
+            return new ConnectionSettings(password, credentials, topologyRefresh, timeout, addressMapper, tls);
         }
 
         @SuppressWarnings("unchecked")

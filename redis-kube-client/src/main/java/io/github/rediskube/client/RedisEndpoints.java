@@ -7,6 +7,7 @@ import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.github.rediskube.core.spec.ResourceNames;
 import io.github.rediskube.core.spec.Role;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SslVerifyMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -74,7 +75,9 @@ public record RedisEndpoints(
      * runs with (a generated password is made by each {@code build()}, and the live Secret keeps the first
      * one's). Add it with {@code toBuilder().password(deployment.password())}, or use
      * {@link #of(RedisDeployment)}, which reads the Secret. To write to the master pod by its own DNS name
-     * instead of its Service: {@code toBuilder().master(spec.names().masterHost(), 6379)}.
+     * instead of its Service: {@code toBuilder().master(spec.names().masterHost(), 6379)}. With TLS on
+     * ({@code tls(..)}) the URIs ask for TLS, checking host names, without the CA a spec does not hold: add it
+     * with {@code toBuilder().tls(TlsSettings.trusting(deployment.tlsCaCertificate()))}.
      *
      * @param spec a built spec
      * @return its endpoints, without a password
@@ -82,7 +85,8 @@ public record RedisEndpoints(
     public static RedisEndpoints of(RedisReplicationSpec spec) {
         ResourceNames names = spec.names();
         Builder builder = builder()
-                .master(names.serviceHost(Role.MASTER), ResourceNames.REDIS_PORT);
+                .master(names.serviceHost(Role.MASTER), ResourceNames.REDIS_PORT)
+                .tls(TlsSettings.of(spec, SslVerifyMode.FULL));
         for (int i = 0; i < spec.replicas(); i++) {
             builder.replica(names.podHost(Role.REPLICA, i), ResourceNames.REDIS_PORT);
         }
@@ -105,7 +109,8 @@ public record RedisEndpoints(
         DeploymentStatus status = deployment.status();
         Builder builder = builder()
                 .master(status.masterHost(), status.port())
-                .password(deployment.password());
+                .password(deployment.password())
+                .tls(TlsSettings.of(deployment));
         for (String host : status.replicaPodHosts()) {
             builder.replica(host, status.port());
         }
@@ -115,7 +120,8 @@ public record RedisEndpoints(
     /**
      * The Service-level split: writes to the master Service, reads to the replica Service (kube-proxy
      * picks one replica per connection, so reads stick to that pod). The replica set is not followed. No
-     * password, as with {@link #of(RedisReplicationSpec)}: add {@code toBuilder().password(deployment.password())}.
+     * password, as with {@link #of(RedisReplicationSpec)}: add {@code toBuilder().password(deployment.password())};
+     * nor the CA, with TLS on.
      *
      * @param spec a built spec
      * @return its Service endpoints, without a password
@@ -124,7 +130,8 @@ public record RedisEndpoints(
         ResourceNames names = spec.names();
         Builder builder = builder()
                 .master(names.serviceHost(Role.MASTER), ResourceNames.REDIS_PORT)
-                .followReplication(false);
+                .followReplication(false)
+                .tls(TlsSettings.of(spec, SslVerifyMode.FULL));
         if (spec.replicas() > 0) {
             builder.replica(names.serviceHost(Role.REPLICA), ResourceNames.REDIS_PORT);
         }
@@ -135,7 +142,9 @@ public record RedisEndpoints(
      * The Service-level split from outside the cluster, through the NodePorts of the master and replica
      * Services on one node's address (the classic walkthrough's 32379/32380). The replica set is not
      * followed: the names the replicas announce resolve only inside the cluster. No password, as with
-     * {@link #of(RedisReplicationSpec)}.
+     * {@link #of(RedisReplicationSpec)}. With TLS on the URIs ask for TLS checking the chain only
+     * ({@code SslVerifyMode.CA}: a node's address is not among the certificate's names), without the CA: add it
+     * with {@code toBuilder().tls(TlsSettings.trusting(ca).withVerifyMode(SslVerifyMode.CA))}.
      *
      * <pre>{@code
      * RedisEndpoints.ofNodePorts(spec, "192.168.1.20")    // spec exposed with exposeNodePorts(32379, 32380)
@@ -157,7 +166,8 @@ public record RedisEndpoints(
         }
         Builder builder = builder()
                 .master(nodeAddress, exposure.masterNodePort())
-                .followReplication(false);
+                .followReplication(false)
+                .tls(TlsSettings.of(spec, SslVerifyMode.CA));
         if (spec.replicas() > 0) {
             builder.replica(nodeAddress, exposure.replicaNodePort());
         }

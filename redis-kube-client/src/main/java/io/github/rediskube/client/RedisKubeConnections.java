@@ -392,6 +392,16 @@ public final class RedisKubeConnections {
                     && (t.getMessage().startsWith("WRONGPASS") || t.getMessage().startsWith("NOAUTH"))) {
                 return "; check the password given to RedisEndpoints (the deployment's Secret holds it)";
             }
+            if (t instanceof javax.net.ssl.SSLHandshakeException && t.getMessage() != null) {
+                if (t.getMessage().contains("No subject alternative") || t.getMessage().contains("No name matching")) {
+                    return "; the server's certificate does not name the host connected to (a port-forward's"
+                            + " 127.0.0.1, a node's address): list it in the certificate, or check the chain only"
+                            + " with TlsSettings.withVerifyMode(SslVerifyMode.CA)";
+                }
+                return "; the client does not trust the server's certificate: give the CA with"
+                        + " tls(TlsSettings.trusting(deployment.tlsCaCertificate())) and set it on the"
+                        + " client: client.setOptions(settings.clientOptions(client.getOptions()))";
+            }
             if (t instanceof java.net.UnknownHostException) {
                 return "; cluster DNS names resolve only inside the cluster: from outside map them with "
                         + "RedisEndpoints.Builder.addressMapper (NodePort or port-forward)";

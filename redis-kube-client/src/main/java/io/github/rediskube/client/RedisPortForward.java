@@ -50,7 +50,11 @@ public final class RedisPortForward implements AutoCloseable {
         this.podSuffix = "." + deployment.name() + "-headless." + afterService;
         // Sentinel pods are "<pod>.<name>-sentinel-headless.<ns>.svc.<domain>"
         this.sentinelPodSuffix = "." + deployment.name() + "-sentinel-headless." + afterService;
-        this.endpoints = RedisEndpoints.of(deployment).toBuilder().addressMapper(this::map).build();
+        RedisEndpoints inCluster = RedisEndpoints.of(deployment);
+        TlsSettings tls = inCluster.settings().tls();
+        // a forward is 127.0.0.1, which the certificate does not name: check the chain only (the README's TLS)
+        this.endpoints = inCluster.toBuilder().addressMapper(this::map)
+                .tls(tls == null ? null : tls.withVerifyMode(io.lettuce.core.SslVerifyMode.CA)).build();
     }
 
     /**

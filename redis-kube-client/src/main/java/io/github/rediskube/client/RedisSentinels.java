@@ -58,7 +58,8 @@ public record RedisSentinels(String masterName, List<Address> sentinels, Connect
      * The Sentinels of a deployment seen from inside the cluster: every Sentinel pod by its stable DNS
      * name, and no password: a spec cannot know the one its deployment runs with (see
      * {@link RedisEndpoints#of(RedisReplicationSpec)}); add {@code toBuilder().password(deployment.password())},
-     * or use {@link #of(RedisDeployment)}.
+     * or use {@link #of(RedisDeployment)}. With TLS on the URIs ask for TLS, without the CA a spec does not hold:
+     * add it with {@code toBuilder().tls(TlsSettings.trusting(deployment.tlsCaCertificate()))}.
      *
      * @param spec a built spec with {@code sentinel(..)}
      * @return its Sentinels, without a password
@@ -69,7 +70,7 @@ public record RedisSentinels(String masterName, List<Address> sentinels, Connect
             throw new IllegalArgumentException("spec " + spec.name() + " has no Sentinel: build it with "
                     + "sentinel(s -> s.sentinels(3)), or connect with RedisEndpoints.of(spec)");
         }
-        Builder builder = builder(spec.name());
+        Builder builder = builder(spec.name()).tls(TlsSettings.of(spec, io.lettuce.core.SslVerifyMode.FULL));
         for (int i = 0; i < spec.sentinel().sentinels(); i++) {
             builder.sentinel(spec.names().sentinelPodHost(i), SentinelSpec.SENTINEL_PORT);
         }
@@ -87,9 +88,11 @@ public record RedisSentinels(String masterName, List<Address> sentinels, Connect
     public static RedisSentinels of(RedisDeployment deployment) {
         RedisReplicationSpec spec = deployment.spec();
         if (spec != null) {
-            return of(spec).toBuilder().password(deployment.password()).build();
+            return of(spec).toBuilder().password(deployment.password()).tls(TlsSettings.of(deployment))
+                    .build();
         }
-        Builder builder = builder(deployment.name()).password(deployment.password());
+        Builder builder = builder(deployment.name()).password(deployment.password())
+                .tls(TlsSettings.of(deployment));
         deployment.status().pods().stream().filter(p -> "sentinel".equals(p.role()))
                 .forEach(p -> builder.sentinel(p.host(), SentinelSpec.SENTINEL_PORT));
         if (builder.sentinels.isEmpty()) {

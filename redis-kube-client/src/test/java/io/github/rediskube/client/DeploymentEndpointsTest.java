@@ -130,4 +130,39 @@ class DeploymentEndpointsTest {
             assertThat(forward.endpoints().master().host()).isEqualTo("orders-master.tenant-d.svc.cluster.local");
         }
     }
+
+    @Test
+    void aTlsDeploymentsConnectionsAskForTlsTrustingTheCaOfItsSecretAndPortForwardsCheckTheChainOnly() {
+        String ca = io.github.rediskube.testing.TlsCertificates.create(tlsDir.resolve("tls"),
+                "DNS:*.orders-headless.tenant-t.svc.cluster.local").caPem();
+        client.secrets().inNamespace("tenant-t").resource(new SecretBuilder()
+                .withNewMetadata()
+                    .withName("orders-tls")
+                .endMetadata()
+                .withType("kubernetes.io/tls")
+                .withData(Map.of("issuer.pem", Base64.getEncoder().encodeToString(ca.getBytes(StandardCharsets.US_ASCII)),
+                        "tls.crt", "", "tls.key", ""))
+                .build()).create();
+        RedisDeployment deployment = RedisKube.deploy(client, RedisKube.replication("orders").namespace("tenant-t")
+                .sentinel(s -> s.sentinels(3))
+                .tls(t -> t.secret("orders-tls").caKey("issuer.pem")).build(), MOCK);
+
+        TlsSettings tls = RedisEndpoints.of(deployment).settings().tls();
+        assertThat(tls).isNotNull();
+        assertThat(tls.caCertificate()).isEqualTo(ca);
+        assertThat(tls.verifyMode()).isEqualTo(io.lettuce.core.SslVerifyMode.FULL);
+        assertThat(RedisEndpoints.of(deployment).uri(RedisEndpoints.of(deployment).master()).isSsl()).isTrue();
+        assertThat(RedisSentinels.of(deployment).settings().tls()).isEqualTo(tls);
+        assertThat(RedisEndpoints.of(RedisKube.attach(client, "tenant-t", "orders", MOCK)).settings().tls())
+                .as("an attached handle reads the CA from the StatefulSet's TLS volume").isEqualTo(tls);
+        try (RedisPortForward forward = RedisPortForward.open(client, deployment)) {
+            assertThat(forward.endpoints().settings().tls().verifyMode()).as("forwards are 127.0.0.1")
+                    .isEqualTo(io.lettuce.core.SslVerifyMode.CA);
+        }
+        assertThat(RedisEndpoints.of(RedisKube.deploy(client, RedisKube.replication("plain").namespace("tenant-t")
+                .build(), MOCK)).settings().tls()).as("plain TCP").isNull();
+    }
+
+    @org.junit.jupiter.api.io.TempDir
+    static java.nio.file.Path tlsDir;
 }

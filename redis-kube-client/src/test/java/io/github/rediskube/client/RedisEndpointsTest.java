@@ -147,4 +147,21 @@ class RedisEndpointsTest {
                 new RedisEndpoints.Address("::1", 7000));
         assertThat(ReplicationInfo.parse("role:slave\nmaster_host:x\n").master()).isFalse();
     }
+
+    @Test
+    void aTlsSpecsEndpointsAskForTlsWithoutACaAndNodePortsCheckTheChainOnly() {
+        io.github.rediskube.core.spec.RedisReplicationSpec spec = io.github.rediskube.core.RedisKube
+                .replication("orders").exposeNodePorts(32379, 32380).sentinel(x -> x.sentinels(3))
+                .tls(t -> t.secret("orders-tls")).build();
+
+        for (ConnectionSettings settings : java.util.List.of(RedisEndpoints.of(spec).settings(),
+                RedisEndpoints.ofServices(spec).settings(), RedisSentinels.of(spec).settings())) {
+            assertThat(settings.tls()).isEqualTo(new TlsSettings(null, io.lettuce.core.SslVerifyMode.FULL, null, null));
+        }
+        RedisEndpoints nodePorts = RedisEndpoints.ofNodePorts(spec, "192.168.1.20");
+        assertThat(nodePorts.settings().tls().verifyMode()).isEqualTo(io.lettuce.core.SslVerifyMode.CA);
+        assertThat(nodePorts.uri(nodePorts.master()).isSsl()).isTrue();
+        assertThat(RedisEndpoints.of(io.github.rediskube.core.RedisKube.replication("plain").build()).settings().tls())
+                .isNull();
+    }
 }

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.github.rediskube.client.RedisEndpoints;
 import io.github.rediskube.client.RedisKubeConnections;
+import io.github.rediskube.client.RedisPortForward;
 import io.github.rediskube.client.ZoneReadFrom;
 import io.github.rediskube.core.RedisKube;
 import io.github.rediskube.core.deploy.DeployOptions;
@@ -56,6 +57,32 @@ final class QuickStart {
                 .build();
         // end::metrics[]
         return spec;
+    }
+
+    static RedisReplicationSpec tls() {
+        // tag::tls[]
+        RedisReplicationSpec spec = RedisKube.replication("orders")
+                .sentinel(s -> s.sentinels(3))
+                .tls(t -> t.secret("orders-tls"))       // a cert-manager Secret: tls.crt, tls.key, ca.crt
+                .build();                               // TLS only: port 0, tls-port 6379 / 26379
+        // end::tls[]
+        return spec;
+    }
+
+    static void tlsConnection(KubernetesClient kubernetesClient, RedisDeployment deployment) {
+        // tag::tls-connection[]
+        RedisClient redisClient = RedisClient.create();
+        try (RedisPortForward forward = RedisPortForward.open(kubernetesClient, deployment)) {
+            RedisEndpoints endpoints = forward.endpoints();   // TLS, the CA read from the Secret, SslVerifyMode.CA
+            // Lettuce takes the CA from the client's options, not from the URIs
+            redisClient.setOptions(endpoints.settings().clientOptions(redisClient.getOptions()));
+            try (StatefulRedisMasterReplicaConnection<String, String> connection =
+                         RedisKubeConnections.connect(redisClient, endpoints)) {
+                connection.sync().set("order:1", "paid");
+            }
+        }
+        // end::tls-connection[]
+        redisClient.shutdown();
     }
 
     static RedisReplicationSpec placement() {

@@ -71,8 +71,10 @@ public final class MetricsExporter implements AutoCloseable {
         int port = RedisTopology.freePort();
         List<String> command = new ArrayList<>(List.of(binary.toString()));
         for (String arg : container.getArgs()) {
-            command.add(arg.startsWith("--redis.addr=") ? "--redis.addr=redis://127.0.0.1:" + node.port()
-                    : arg.startsWith("--web.listen-address=") ? "--web.listen-address=127.0.0.1:" + port : arg);
+            // the rendered scheme (redis, or rediss with TLS) kept; the pod's TLS volume is the node's certificates
+            String local = arg.startsWith("--redis.addr=") ? arg.replaceFirst(":\\d+$", ":" + node.port())
+                    : arg.startsWith("--web.listen-address=") ? "--web.listen-address=127.0.0.1:" + port : arg;
+            command.add(node.tls() == null ? local : local.replace("=/etc/redis-kube-tls/", "=" + node.tls().dir() + "/"));
         }
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log.toFile());

@@ -25,6 +25,7 @@ public final class RedisNode implements AutoCloseable {
     private final Path log;
     private final ProcessBuilder launcher;
     private final SecretVolume secret;
+    private TlsCertificates tls;
     private Process process;
 
     /** The file name of the password in a pod's Secret volume (the rendered volume's item path). */
@@ -48,6 +49,23 @@ public final class RedisNode implements AutoCloseable {
      */
     public Path passwordFile() {
         return secret == null ? null : secret.file(PASSWORD_FILE);
+    }
+
+    /**
+     * The node serves TLS only, with these certificates: {@link #uri()} asks for TLS and the node's own waits
+     * connect with {@link TlsCertificates#clientOptions()}.
+     *
+     * @param certificates the pod's TLS Secret volume
+     * @return this node
+     */
+    RedisNode tls(TlsCertificates certificates) {
+        this.tls = certificates;
+        return this;
+    }
+
+    /** @return the certificates the node serves TLS with, or {@code null} for plain TCP */
+    public TlsCertificates tls() {
+        return tls;
     }
 
     /** Starts (or restarts) the server and waits until it answers PING. */
@@ -85,14 +103,42 @@ public final class RedisNode implements AutoCloseable {
         return home;
     }
 
-    /** @return a Lettuce URI for this node, with the password */
+    /**
+     * @return a Lettuce URI for this node, with the password; with TLS on it asks for TLS and checks the chain
+     *         only (the test certificates need not name 127.0.0.1): connect with a client whose options trust the
+     *         CA ({@link TlsCertificates#clientOptions()})
+     */
     public RedisURI uri() {
         RedisURI.Builder builder = RedisURI.builder().withHost("127.0.0.1").withPort(port)
                 .withTimeout(Duration.ofSeconds(5));
+        if (tls != null) {
+            builder.withSsl(true).withVerifyPeer(io.lettuce.core.SslVerifyMode.CA);
+        }
         if (password != null) {
             builder.withPassword(password.toCharArray());
         }
         return builder.build();
+    }
+
+    /**
+     * Sends {@code PING} in plain text to the node's port, as a client that does not speak TLS would.
+     *
+     * @return what the server answered before it closed the connection or 2 s passed: {@code +PONG} from a
+     *         plain-text server, nothing (or TLS bytes) from one that serves TLS only
+     */
+    public String plainTextPing() {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 2000);
+            socket.setSoTimeout(2000);
+            socket.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            byte[] buffer = new byte[256];
+            int n = socket.getInputStream().read(buffer);
+            return n < 0 ? "" : new String(buffer, 0, n, StandardCharsets.ISO_8859_1);
+        } catch (java.net.SocketTimeoutException | java.net.SocketException dropped) {
+            return "";
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot connect to " + this, e);
+        }
     }
 
     /** @return whether the process runs */
@@ -234,6 +280,9 @@ public final class RedisNode implements AutoCloseable {
     public void awaitPing(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         RedisClient client = RedisClient.create();
+        if (tls != null) {
+            client.setOptions(tls.clientOptions());
+        }
         try {
             while (true) {
                 if (!process.isAlive()) {

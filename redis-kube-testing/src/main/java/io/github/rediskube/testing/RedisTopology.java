@@ -34,12 +34,14 @@ public final class RedisTopology implements AutoCloseable {
     private RedisNode master;
 
     private final String storedPassword;
+    private final TlsCertificates tls;
 
-    private RedisTopology(RedisReplicationSpec spec, Path root, String storedPassword) {
+    private RedisTopology(RedisReplicationSpec spec, Path root, String storedPassword, TlsCertificates tls) {
         this.spec = spec;
         this.root = root;
         this.binDir = RedisBinaries.requireDirectory();
         this.storedPassword = storedPassword;
+        this.tls = tls;
     }
 
     /**
@@ -64,7 +66,29 @@ public final class RedisTopology implements AutoCloseable {
      * @return the running topology; its clients use the password as {@link Auth#secretPassword} reads it
      */
     public static RedisTopology start(RedisReplicationSpec spec, Path root, String storedPassword) {
-        RedisTopology topology = new RedisTopology(spec, root, storedPassword);
+        return start(spec, root, storedPassword, null);
+    }
+
+    /**
+     * Like {@link #start(RedisReplicationSpec, Path, String)} for a spec with TLS on: every pod's TLS Secret
+     * volume holds {@code tls}'s files (the rendered {@code /etc/redis-kube-tls} is that directory here), and the
+     * rendered {@code tls-port} is the node's port; the rendered {@code port 0} stays, so no plain port listens.
+     *
+     * @param spec           the spec whose rendered config to run
+     * @param root           a scratch directory
+     * @param storedPassword the Secret's value exactly as the pods' password file holds it, or {@code null}
+     * @param tls            the certificates, when the spec has TLS on ({@code null} otherwise)
+     * @return the running topology
+     * @throws IllegalArgumentException when the spec's TLS and {@code tls} disagree
+     */
+    public static RedisTopology start(RedisReplicationSpec spec, Path root, String storedPassword,
+                                      TlsCertificates tls) {
+        if (spec.tlsEnabled() != (tls != null)) {
+            throw new IllegalArgumentException("the spec has TLS " + (spec.tlsEnabled() ? "on" : "off")
+                    + " but certificates were " + (tls == null ? "not " : "") + "given: pass TlsCertificates exactly"
+                    + " when the spec has tls(..)");
+        }
+        RedisTopology topology = new RedisTopology(spec, root, storedPassword, tls);
         try {
             topology.master = topology.newNode(Role.MASTER, (Integer) null).start();
             for (int i = 0; i < spec.replicas(); i++) {
@@ -129,8 +153,8 @@ public final class RedisTopology implements AutoCloseable {
             Path config = Files.createDirectories(home.resolve("config"));
             Path runtime = Files.createDirectories(home.resolve("run"));
             Path data = Files.createDirectories(home.resolve("data"));
-            Files.writeString(config.resolve(role.label() + ".conf"), substitute(
-                    RenderedConfig.of(spec).redisConf(role), port, data), StandardCharsets.UTF_8);
+            Files.writeString(config.resolve(role.label() + ".conf"), substituteTls(substitute(
+                    RenderedConfig.of(spec).redisConf(role), port, data), port, tls), StandardCharsets.UTF_8);
             Path script = config.resolve(RedisManifests.START_SCRIPT_KEY);
             Files.writeString(script, RenderedConfig.of(spec).file(RedisManifests.START_SCRIPT_KEY), StandardCharsets.UTF_8);
             Files.writeString(config.resolve(RedisManifests.PASSWORD_SCRIPT_KEY), RenderedConfig.of(spec).file(RedisManifests.PASSWORD_SCRIPT_KEY),
@@ -153,6 +177,10 @@ public final class RedisTopology implements AutoCloseable {
             }
             metricsSecret(spec, home, env);
             RedisNode node = new RedisNode(role.label(), port, clientPassword(), home, launcher, secret);
+            if (tls != null) {
+                env.put("REDIS_TLS_DIR", tls.dir().toString());
+                node.tls(tls);
+            }
             nodes.add(node);
             return node;
         } catch (IOException e) {
@@ -196,6 +224,9 @@ public final class RedisTopology implements AutoCloseable {
             if (node.passwordFile() != null) {
                 env.put("REDIS_PASSWORD_FILE", node.passwordFile().toString());
             }
+            if (node.tls() != null) {
+                env.put("REDIS_TLS_DIR", node.tls().dir().toString());
+            }
             Process process = builder.start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             return new ProbeResult(process.waitFor(), output.strip());
@@ -230,6 +261,29 @@ public final class RedisTopology implements AutoCloseable {
                 || !result.contains("\nbind 127.0.0.1\n")) {
             throw new IllegalStateException("rendered redis.conf no longer has the port/bind/dir lines this test "
                     + "substitutes:\n" + conf);
+        }
+        return result;
+    }
+
+    /**
+     * With TLS on, the rendered {@code tls-port} becomes the node's port and the mounted Secret's directory the
+     * certificates' one; without, the config is returned as it is.
+     */
+    static String substituteTls(String conf, int port, TlsCertificates tls) {
+        return substituteTls(conf, 6379, port, tls);
+    }
+
+    /** {@link #substituteTls(String, int, TlsCertificates)} of a config whose rendered tls-port is {@code rendered}. */
+    static String substituteTls(String conf, int rendered, int port, TlsCertificates tls) {
+        if (tls == null) {
+            return conf;
+        }
+        String result = conf.replace("\ntls-port " + rendered + "\n", "\ntls-port " + port + "\n")
+                .replace(" /etc/redis-kube-tls/", " " + tls.dir() + "/");
+        if (!result.contains("\ntls-port " + port + "\n") || !result.contains("\nport 0\n")
+                || result.contains("/etc/redis-kube-tls/")) {
+            throw new IllegalStateException("rendered TLS config no longer has the tls-port/port 0/certificate lines"
+                    + " this test substitutes:\n" + conf);
         }
         return result;
     }

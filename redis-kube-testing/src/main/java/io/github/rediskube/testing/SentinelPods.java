@@ -27,9 +27,12 @@ final class SentinelPods {
     private final List<Integer> sentinelPorts;
     private final List<Integer> redisPorts;
     private final Map<RedisNode, Map<String, String>> environments = new HashMap<>();
+    private final TlsCertificates tls;
 
+    /** With {@code tls} (or {@code null} for plain TCP): every pod's TLS Secret volume holds those files. */
     SentinelPods(RedisReplicationSpec spec, Path root, Path binDir, List<Integer> sentinelPorts,
-            List<Integer> redisPorts) {
+            List<Integer> redisPorts, TlsCertificates tls) {
+        this.tls = tls;
         this.spec = spec;
         this.root = root;
         this.binDir = binDir;
@@ -50,7 +53,8 @@ final class SentinelPods {
             Path data = Files.createDirectories(home.resolve("data"));
             for (Role each : Role.values()) {
                 Files.writeString(config.resolve(each.label() + ".conf"),
-                        RedisTopology.substitute(RenderedConfig.of(spec).redisConf(each), port, data));
+                        RedisTopology.substituteTls(RedisTopology.substitute(RenderedConfig.of(spec).redisConf(each),
+                                port, data), port, tls));
             }
             Files.writeString(config.resolve(RedisManifests.START_SCRIPT_KEY), RenderedConfig.of(spec).file(RedisManifests.START_SCRIPT_KEY));
             Files.writeString(config.resolve(RedisManifests.PROBE_SCRIPT_KEY), RenderedConfig.of(spec).file(RedisManifests.PROBE_SCRIPT_KEY));
@@ -67,6 +71,9 @@ final class SentinelPods {
             env.put("REDIS_MODE", spec.mode().name().toLowerCase(java.util.Locale.ROOT));
             env.put("REDIS_DATA_DIR", data.toString());
             RedisNode node = new RedisNode(role.label(), port, spec.auth().password(), home, launcher, secret);
+            if (tls != null) {
+                node.tls(tls);
+            }
             environments.put(node, Map.copyOf(env));
             return node;
         } catch (IOException e) {
@@ -79,7 +86,8 @@ final class SentinelPods {
         try {
             Path config = Files.createDirectories(home.resolve("config"));
             Path runtime = Files.createDirectories(home.resolve("run"));
-            Files.writeString(config.resolve("sentinel.conf"), substituteSentinel(RenderedConfig.of(spec).file("sentinel.conf"), port));
+            Files.writeString(config.resolve("sentinel.conf"), RedisTopology.substituteTls(
+                    substituteSentinel(RenderedConfig.of(spec).file("sentinel.conf"), port), 26379, port, tls));
             Files.writeString(config.resolve("sentinel-master.conf"), RenderedConfig.of(spec).file("sentinel-master.conf"));
             Files.writeString(config.resolve(RedisManifests.PASSWORD_SCRIPT_KEY), RenderedConfig.of(spec).file(RedisManifests.PASSWORD_SCRIPT_KEY));
             Files.writeString(config.resolve(RedisManifests.PEERS_KEY), peers());
@@ -95,6 +103,9 @@ final class SentinelPods {
                 env.put("SENTINEL_STATE_DIR", Files.createDirectories(home.resolve("data")).toString());
             }
             RedisNode node = new RedisNode("sentinel", port, spec.auth().password(), home, launcher, secret);
+            if (tls != null) {
+                node.tls(tls);
+            }
             environments.put(node, Map.copyOf(env));
             return node;
         } catch (IOException e) {
@@ -111,6 +122,9 @@ final class SentinelPods {
         env.put("REDIS_MASTER_SET", spec.name());
         env.put("REDIS_MASTER_HOST", "127.0.0.1");
         env.put("REDIS_MASTER_PORT", String.valueOf(redisPorts.get(0)));
+        if (tls != null) {
+            env.put("REDIS_TLS_DIR", tls.dir().toString());
+        }
         return env;
     }
 

@@ -44,10 +44,14 @@ public final class SentinelTopology implements AutoCloseable {
     private final RedisClient client = RedisClient.create();
     private final SentinelPods pods;
 
-    private SentinelTopology(RedisReplicationSpec spec, Path root) {
+    private SentinelTopology(RedisReplicationSpec spec, Path root, TlsCertificates tls) {
         this.spec = spec;
         this.root = root;
-        this.pods = new SentinelPods(spec, root, RedisBinaries.requireSentinelDirectory(), sentinelPorts, redisPorts);
+        this.pods = new SentinelPods(spec, root, RedisBinaries.requireSentinelDirectory(), sentinelPorts, redisPorts,
+                tls);
+        if (tls != null) {
+            client.setOptions(tls.clientOptions());
+        }
     }
 
     /**
@@ -59,10 +63,29 @@ public final class SentinelTopology implements AutoCloseable {
      * @return the running set; close it to stop every process
      */
     public static SentinelTopology start(RedisReplicationSpec spec, Path root) {
+        return start(spec, root, null);
+    }
+
+    /**
+     * Like {@link #start(RedisReplicationSpec, Path)} for a spec with TLS on: every pod's TLS Secret volume holds
+     * {@code tls}'s files, the rendered tls-ports are the nodes' ports (the rendered {@code port 0} stays), and
+     * this topology's own checks connect over TLS.
+     *
+     * @param spec a spec with Sentinel
+     * @param root a scratch directory
+     * @param tls  the certificates, exactly when the spec has TLS on
+     * @return the running set; close it to stop every process
+     */
+    public static SentinelTopology start(RedisReplicationSpec spec, Path root, TlsCertificates tls) {
         if (!spec.sentinelEnabled()) {
             throw new IllegalArgumentException("spec " + spec.name() + " has no sentinel(..)");
         }
-        SentinelTopology topology = new SentinelTopology(spec, root);
+        if (spec.tlsEnabled() != (tls != null)) {
+            throw new IllegalArgumentException("the spec has TLS " + (spec.tlsEnabled() ? "on" : "off")
+                    + " but certificates were " + (tls == null ? "not " : "") + "given: pass TlsCertificates exactly"
+                    + " when the spec has tls(..)");
+        }
+        SentinelTopology topology = new SentinelTopology(spec, root, tls);
         try {
             for (int i = 0; i < spec.sentinel().sentinels(); i++) {
                 topology.sentinelPorts.add(RedisTopology.freePort());

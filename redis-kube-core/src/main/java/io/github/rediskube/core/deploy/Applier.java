@@ -84,6 +84,7 @@ final class Applier {
      */
     Map<String, HasMetadata> read(String namespace, List<HasMetadata> desired) {
         requireApis(namespace, desired);
+        LiveTls.requireSecret(client, namespace, desired);
         Map<String, HasMetadata> live = new LinkedHashMap<>();
         List<HasMetadata> foreign = new ArrayList<>();
         for (HasMetadata object : desired) {

@@ -228,6 +228,17 @@ public final class RedisDeployment implements AutoCloseable {
     }
 
     /**
+     * Reads the CA clients trust the servers by, from the TLS Secret the pods mount (its {@code ca.crt}, or the
+     * key {@code tls(t -> t.caKey(..))} named), when the deployment serves TLS.
+     *
+     * @return the CA certificate(s) as PEM, or {@code null} when the deployment serves plain TCP
+     * @throws RedisKubeException with {@link Reason#NOT_FOUND} when the Secret or its CA key is missing
+     */
+    public @Nullable String tlsCaCertificate() {
+        return LiveTls.caCertificate(instance);
+    }
+
+    /**
      * Writes a new password into the deployment's Secret, then waits until every pod can read it: the store
      * step of a live rotation ({@code RedisKubeConnections.rotatePassword(client, endpoints, newPassword,
      * deployment::storePassword)} in redis-kube-client), called once every server accepts the new password; the

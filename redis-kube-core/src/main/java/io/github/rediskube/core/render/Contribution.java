@@ -28,6 +28,13 @@ interface Contribution {
     default void redisConf(RedisReplicationSpec spec, Role role, StringBuilder conf) {
     }
 
+    /**
+     * Appends directives to sentinel.conf's global part (with {@link RedisConfig#line}), after the Sentinel
+     * contribution's own; written only when a contribution ships sentinel.conf.
+     */
+    default void sentinelConf(RedisReplicationSpec spec, StringBuilder conf) {
+    }
+
     /** @return the TCP ports the NetworkPolicy opens to the deployment's pods and clients */
     default List<Integer> ingressPorts(RedisReplicationSpec spec) {
         return List.of();

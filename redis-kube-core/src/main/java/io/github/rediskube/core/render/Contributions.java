@@ -17,7 +17,8 @@ import java.util.TreeMap;
 
 /**
  * The registered contributions, in order, and the assembly of their parts into the objects to apply: one
- * ConfigMap of every contribution's files, redis.conf per role from every contribution's directives, one
+ * ConfigMap of every contribution's files, redis.conf per role (and sentinel.conf, when shipped) from every
+ * contribution's directives, one
  * NetworkPolicy opening every contribution's ports, the Services with every contribution's ports for their pods,
  * the workloads with every contribution's additions to their pods, and all objects ordered by kind (as
  * {@link RedisManifests} documents), stable within a kind.
@@ -29,7 +30,8 @@ final class Contributions {
             new ReplicationContribution(),
             new SentinelContribution(),
             new MetricsContribution(),
-            new PlacementContribution());
+            new PlacementContribution(),
+            new TlsContribution());
 
     /** Apply order by kind; kinds not listed follow, in contribution order. */
     private static final List<String> KIND_ORDER = List.of("Secret", "ConfigMap", "ServiceAccount", "Role",
@@ -95,6 +97,11 @@ final class Contributions {
             data.put(RedisConfig.fileName(role), redisConf(spec, role, on));
         }
         on.forEach(c -> c.configFiles(spec, data));
+        data.computeIfPresent(RedisConfig.SENTINEL_CONF, (file, conf) -> {
+            StringBuilder more = new StringBuilder(conf);
+            on.forEach(c -> c.sentinelConf(spec, more));
+            return more.toString();
+        });
         return new ConfigMapBuilder()
                 .withMetadata(Labels.metadata(spec, spec.names().configMap(), Labels.common(spec)))
                 .withData(data)

@@ -142,6 +142,7 @@ final class MetricsContribution implements Contribution {
         Metrics metrics = spec.metrics();
         return Containers.restricted(spec, CONTAINER, metrics.image())
                 .withArgs(args(spec, target, metrics))
+                .addAllToVolumeMounts(TlsFiles.mounts(spec))
                 .withEnv(password(spec))
                 .addNewPort()
                     .withName(PORT_NAME)
@@ -168,11 +169,12 @@ final class MetricsContribution implements Contribution {
      *         {@code CONFIG} (its user may not run it: {@code CONFIG GET *} would show the passwords)
      */
     private static List<String> args(RedisReplicationSpec spec, int target, Metrics metrics) {
-        List<String> args = new ArrayList<>(List.of("--redis.addr=redis://127.0.0.1:" + target,
+        List<String> args = new ArrayList<>(List.of("--redis.addr=" + TlsFiles.scheme(spec) + "://127.0.0.1:" + target,
                 "--web.listen-address=:" + metrics.port(), "--config-command=-"));
         if (spec.exporterPassword() != null) {
             args.add("--redis.user=" + EXPORTER_USER);
         }
+        args.addAll(TlsFiles.exporterArgs(spec));
         return args;
     }
 

@@ -47,6 +47,13 @@ public final class RedisManifests {
      * the scripts read at each use), when auth is on.
      */
     public static final String PASSWORD_VOLUME = PasswordFile.VOLUME;
+    /**
+     * The pod volume of every Redis and Sentinel pod that mounts the TLS Secret (its certificate, key and CA under
+     * fixed file names), when TLS is on.
+     */
+    public static final String TLS_VOLUME = TlsFiles.VOLUME;
+    /** The file name the TLS volume gives the Secret's CA key (cert-manager's {@code ca.crt}, whatever the key). */
+    public static final String TLS_CA_FILE = TlsFiles.CA_FILE;
 
     /**
      * Pod-template annotation of every Redis and Sentinel pod when the password is generated: a salted,

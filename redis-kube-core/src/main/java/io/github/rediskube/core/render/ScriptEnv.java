@@ -33,6 +33,8 @@ enum ScriptEnv {
     REDIS_METRICS_USER(Source.RENDERED),
     /** Metrics with auth: the mounted file of the exporter user's password (its own Secret). */
     REDIS_METRICS_PASSWORD_FILE(Source.RENDERED),
+    /** TLS: the mounted Secret's directory (tls.crt, tls.key, ca.crt); unset without TLS (plain redis-cli). */
+    REDIS_TLS_DIR(Source.RENDERED),
     /** Sentinel mode: every Sentinel as {@code host:port}, space-separated. */
     REDIS_SENTINELS(Source.RENDERED),
     /** Sentinel mode: the name the Sentinels monitor the master under. */

@@ -7,14 +7,15 @@
  * <h2>How a deployment is rendered</h2>
  * Each feature is one {@code Contribution}: {@code ReplicationContribution} (the master and replica pods, always
  * on), {@code SentinelContribution} (Sentinel mode), {@code MetricsContribution} (the exporter sidecars and
- * ServiceMonitor of {@code metrics(..)}) and {@code PlacementContribution} (the topology spread, priority class
- * and pod-template metadata of {@code placement(..)}). {@code Contributions} holds the registered ones in order
+ * ServiceMonitor of {@code metrics(..)}), {@code PlacementContribution} (the topology spread, priority class
+ * and pod-template metadata of {@code placement(..)}) and {@code TlsContribution} (TLS only, {@code tls(..)}).
+ * {@code Contributions} holds the registered ones in order
  * and assembles their parts: the ConfigMap of their files, redis.conf per role of their directives, one
  * NetworkPolicy of their ports, their Services (each with every contribution's ports for its pods), each
  * workload (a {@code Workload} around a {@code PodDraft}) offered to every contribution's {@code pod(..)}, and
  * all objects in apply order by kind. A contribution builds only from the primitives ({@code Containers},
  * {@code Volumes}, {@code Services}, {@code DisruptionBudgets}, {@code Labels}, {@code PodDraft},
- * {@code PasswordFile}, {@code RedisConfig}), never from another contribution's helpers ({@code LayeringTest}
+ * {@code PasswordFile}, {@code TlsFiles}, {@code RedisConfig}), never from another contribution's helpers ({@code LayeringTest}
  * checks), and does not ask whether another feature is on; the one fact replication shares with Sentinel,
  * whether roles move between the Redis pods, is {@code Labels.rolesMove}. Environment variables the scripts read
  * are {@code ScriptEnv} constants.

@@ -29,6 +29,14 @@ record ExtraConfig(Map<String, String> directives) {
             "enable-protected-configs", "logfile", "pidfile", "supervised", "unixsocket",
             "unixsocketperm", "cluster-enabled", "cluster-config-file");
 
+    /**
+     * TLS directives {@link Tls} renders, or that name ports and files the pods do not have: refused with or without
+     * TLS (the ciphers, protocols and session settings stay open to {@code config(..)}).
+     */
+    static final Set<String> TLS_DIRECTIVES = Set.of("tls-port", "tls-cert-file", "tls-key-file", "tls-ca-cert-file",
+            "tls-ca-cert-dir", "tls-client-cert-file", "tls-client-key-file", "tls-dh-params-file", "tls-replication",
+            "tls-auth-clients", "tls-cluster");
+
     /** ACL directives: a user defined beside the managed password could let clients in without it. */
     static final Set<String> ACL_DIRECTIVES = Set.of("user", "aclfile");
 
@@ -52,6 +60,9 @@ record ExtraConfig(Map<String, String> directives) {
                     "config[" + directive + "]", value,
                     "is owned by redis-kube for the replica class (sized to fit the memory above maxmemory)",
                     "set only the normal or pubsub class, or change memoryLimit/maxmemoryShare");
+            checks.require(!TLS_DIRECTIVES.contains(key), "config directive", directive,
+                    "is owned by redis-kube (TLS ports, files and who must present certificates come from tls(..))",
+                    "use tls(t -> t.secret(\"orders-tls\").authClients(..)) instead");
             checks.require(!DANGEROUS_DIRECTIVES.contains(key), "config directive", directive,
                     "is refused: it would move files, load code or change commands inside the pod",
                     "remove it");

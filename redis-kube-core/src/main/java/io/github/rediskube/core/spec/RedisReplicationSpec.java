@@ -25,7 +25,8 @@ import org.jspecify.annotations.Nullable;
  * "&lt;field&gt; &lt;rule&gt;, was &lt;value&gt;: &lt;fix&gt;"): the extra labels and annotations, the
  * {@link Image}, the sizing (replicas, resources, {@code maxmemory}), the persistence (mode, eviction policy,
  * {@link Storage}), the access ({@link Exposure}, {@link Auth}, {@link NetworkAccess}), the extra
- * {@code redis.conf} directives, the {@link Scheduling} and the {@link SentinelSpec}. The rules that relate two
+ * {@code redis.conf} directives, the {@link Scheduling}, the {@link SentinelSpec}, the {@link Metrics} and the
+ * {@link Tls}. The rules that relate two
  * parts (what Sentinel asks of the replicas, the pods' sizes and the directives) are in one place,
  * {@code SpecChecks}. The accessors below read the parts; equality is the parts' equality, and {@link #toString()}
  * never shows the password.
@@ -74,6 +75,7 @@ public final class RedisReplicationSpec {
     private final @Nullable SentinelSpec sentinel;
     private final @Nullable Metrics metrics;
     private final @Nullable Placement placement;
+    private final @Nullable Tls tls;
 
     /** Resolves the builder's settings into the parts and validates them all (all problems in one exception). */
     private RedisReplicationSpec(Builder builder) {
@@ -92,6 +94,7 @@ public final class RedisReplicationSpec {
         this.sentinel = settings.sentinel;
         this.metrics = settings.metrics;
         this.placement = settings.placement;
+        this.tls = settings.tls;
         SpecChecks.validate(this);
     }
 
@@ -248,6 +251,16 @@ public final class RedisReplicationSpec {
         return access.exporterPassword();
     }
 
+    /** @return TLS on every port, with the certificates of a Secret, or {@code null} for plain TCP */
+    public @Nullable Tls tls() {
+        return tls;
+    }
+
+    /** @return whether Redis and Sentinel serve TLS only (the plain ports closed) */
+    public boolean tlsEnabled() {
+        return tls != null;
+    }
+
     /** @return the names of the rendered objects and the pods' DNS names */
     public ResourceNames names() {
         return new ResourceNames(name, namespace, clusterDomain);
@@ -316,6 +329,7 @@ public final class RedisReplicationSpec {
         parts.put("sentinel", sentinel);
         parts.put("metrics", metrics);
         parts.put("placement", placement);
+        parts.put("tls", tls);
         return parts;
     }
 

@@ -465,6 +465,23 @@ abstract sealed class SpecBuilder permits RedisReplicationSpec.Builder {
         return self();
     }
 
+    /**
+     * Turns on TLS on every Redis and Sentinel port with the certificates of a Secret in the spec's namespace
+     * (cert-manager's layout unless the keys are changed); the plain ports are closed:
+     * {@code tls(t -> t.secret("orders-tls"))}.
+     *
+     * @param options the change, starting from the current settings (or {@link Tls#DEFAULT}, which has no Secret)
+     * @return this builder
+     */
+    public RedisReplicationSpec.Builder tls(Consumer<Tls.Builder> options) {
+        Checks.requireArgument(options, "tls", "use e.g. tls(t -> t.secret(\"orders-tls\"))");
+        Tls current = settings.tls;
+        Tls.Builder builder = (current == null ? Tls.DEFAULT : current).toBuilder();
+        options.accept(builder);
+        settings.tls = builder.build();
+        return self();
+    }
+
     private RedisReplicationSpec.Builder self() {
         return (RedisReplicationSpec.Builder) this;
     }

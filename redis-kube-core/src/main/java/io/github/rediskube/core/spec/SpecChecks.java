@@ -53,6 +53,10 @@ final class SpecChecks {
         if (placement != null) {
             placement.check(checks);
         }
+        Tls tls = spec.tls();
+        if (tls != null) {
+            tls.check(checks);
+        }
         checks.throwIfAny("RedisReplicationSpec" + (spec.name() == null ? "" : " \"" + spec.name() + "\""));
     }
 

@@ -43,6 +43,7 @@ final class SpecSettings {
     @Nullable Placement placement;
     /** The exporter's password of the spec these settings came from, kept like a generated password. */
     @Nullable String exporterPassword;
+    @Nullable Tls tls;
 
     /** Every default. */
     SpecSettings(String name) {
@@ -78,6 +79,7 @@ final class SpecSettings {
         this.metrics = spec.metrics();
         this.placement = spec.placement();
         this.exporterPassword = spec.exporterPassword();
+        this.tls = spec.tls();
     }
 
     ExtraMetadata extraMetadata() {

@@ -54,7 +54,7 @@ quoted() {
 cli() {
   h="$1"; p="$2"; shift 2
   redis_kube_password
-  timeout "${CLI_TIMEOUT:-3}" redis-cli --no-auth-warning --raw -h "$h" -p "$p" "$@" 2>/dev/null
+  redis_kube_cli "${CLI_TIMEOUT:-3}" --no-auth-warning --raw -h "$h" -p "$p" "$@" 2>/dev/null
 }
 
 # field NAME: the value of NAME: in the INFO text on stdin.
@@ -469,7 +469,7 @@ readiness() {
   info="$(cli 127.0.0.1 "${REDIS_PORT:-6379}" info replication | tr -d '\r')" || info=""
   if ! role="$(live_role)"; then
     # say why (refused connection, or a password the server no longer takes: WRONGPASS)
-    echo "not ready: no reply to INFO replication: $(timeout "${CLI_TIMEOUT:-3}" redis-cli --no-auth-warning \
+    echo "not ready: no reply to INFO replication: $(redis_kube_cli "${CLI_TIMEOUT:-3}" --no-auth-warning \
       -h 127.0.0.1 -p "${REDIS_PORT:-6379}" ping 2>&1 | tr '\n' ' ')"
     exit 1
   fi

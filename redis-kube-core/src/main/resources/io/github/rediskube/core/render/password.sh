@@ -1,4 +1,5 @@
-# Rendered by redis-kube. Sourced by start.sh, probe.sh and ha.sh: the one rule for the password.
+# Rendered by redis-kube. Sourced by start.sh, probe.sh and ha.sh: the one rule for the password, and
+# redis_kube_cli, the one way the scripts run redis-cli (over TLS when the pod serves TLS only).
 # It is read from REDIS_PASSWORD_FILE, the deployment's Secret mounted as a file, at each use
 # (redis_kube_password, run once when this file is sourced and again wherever a script that lives long
 # uses the password): the kubelet refreshes a mounted Secret when it changes, so a password rotated live
@@ -68,4 +69,16 @@ redis_kube_metrics_user() {
   esac
   printf 'user %s on resetkeys resetchannels -@all %s ">%s"\n' "${REDIS_METRICS_USER:?REDIS_METRICS_USER}" "$*" \
     "$redis_kube_metrics_password"
+}
+
+# redis_kube_cli SECONDS ARGS...: redis-cli bounded by SECONDS; over TLS when REDIS_TLS_DIR names the
+# mounted certificates (ca.crt checks the server's chain, tls.crt and tls.key are presented when the server
+# asks for a client certificate: tls-auth-clients yes). redis-cli checks the chain, not the host name.
+redis_kube_cli() {
+  redis_kube_seconds="$1"
+  shift
+  if [ -n "${REDIS_TLS_DIR:-}" ]; then
+    set -- --tls --cacert "$REDIS_TLS_DIR/ca.crt" --cert "$REDIS_TLS_DIR/tls.crt" --key "$REDIS_TLS_DIR/tls.key" "$@"
+  fi
+  timeout "$redis_kube_seconds" redis-cli "$@"
 }

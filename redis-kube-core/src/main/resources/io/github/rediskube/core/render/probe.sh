@@ -4,7 +4,8 @@
 #   probe.sh liveness    the server answers at all: any reply, PONG or an error such as LOADING (a big
 #                        dataset still loading), counts as alive, so a slow start is not killed
 # Environment: REDIS_ROLE, REDIS_PORT (default 6379), REDIS_PASSWORD_FILE (optional: the mounted Secret, read
-# at every run, so a rotated password reaches the probes of running pods), PROBE_TIMEOUT (seconds).
+# at every run, so a rotated password reaches the probes of running pods), PROBE_TIMEOUT (seconds),
+# REDIS_TLS_DIR (optional: the mounted certificates; the probes then connect over TLS).
 set -u
 
 port="${REDIS_PORT:-6379}"
@@ -12,7 +13,7 @@ port="${REDIS_PORT:-6379}"
 . "$(dirname "$0")/password.sh"
 
 cli() {
-  timeout "${PROBE_TIMEOUT:-4}" redis-cli --no-raw -h 127.0.0.1 -p "$port" "$@" 2>&1
+  redis_kube_cli "${PROBE_TIMEOUT:-4}" --no-raw -h 127.0.0.1 -p "$port" "$@" 2>&1
 }
 
 case "${1:-}" in

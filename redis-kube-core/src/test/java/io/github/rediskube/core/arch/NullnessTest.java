@@ -22,6 +22,7 @@ import io.github.rediskube.core.spec.Scheduling;
 import io.github.rediskube.core.spec.SentinelSpec;
 import io.github.rediskube.core.spec.Storage;
 import io.github.rediskube.core.spec.TenantSpec;
+import io.github.rediskube.core.spec.Tls;
 import io.github.rediskube.core.spec.Toleration;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -68,6 +69,7 @@ class NullnessTest {
                 Map.entry(NetworkAccess.class, Set.of()),
                 Map.entry(Scheduling.class, Set.of()),
                 Map.entry(SentinelSpec.class, Set.of()),
+                Map.entry(Tls.class, Set.of("secretName")),
                 Map.entry(DeployOptions.class, Set.of()),
                 Map.entry(ResourceNames.class, Set.of()));
         nullable.forEach((type, expected) -> assertThat(Arrays.stream(type.getRecordComponents())
@@ -88,7 +90,7 @@ class NullnessTest {
                 .collect(Collectors.toSet());
 
         assertThat(nullable).as("accessors of RedisReplicationSpec that return @Nullable")
-                .isEqualTo(Set.of("maxmemory", "storage", "sentinel", "metrics", "exporterPassword", "placement"));
+                .isEqualTo(Set.of("maxmemory", "storage", "sentinel", "metrics", "exporterPassword", "placement", "tls"));
     }
 
     @Test

@@ -56,6 +56,21 @@ class GoldenYamlTest {
                 RedisManifestsTest.classic().toBuilder().storage("10Gi").sentinel(s -> s.sentinels(3)).build());
     }
 
+    @Test
+    void tlsMatchesGolden() throws IOException {
+        assertGolden("tls.yaml", RedisManifestsTest.classic().toBuilder().tls(t -> t.secret("orders-tls")).build());
+    }
+
+    @Test
+    void sentinelWithTlsAndMetricsMatchesGolden() throws IOException {
+        assertGolden("sentinel-tls.yaml", RedisManifestsTest.classic().toBuilder().sentinel(s -> s.sentinels(3))
+                .passwordGenerator(PasswordGenerator.fixed("exporter-Password-0123456789"))
+                .metrics(m -> m.serviceMonitor(true))
+                .tls(t -> t.secret("orders-tls").certKey("cert.pem").keyKey("key.pem").caKey("ca.pem")
+                        .authClients(true))
+                .build());
+    }
+
     private static void assertGolden(String file, RedisReplicationSpec spec) throws IOException {
         Path golden = GOLDEN_DIR.resolve(file);
         String yaml = RedisKube.toYaml(spec);

@@ -121,6 +121,17 @@ class ManifestSchemaTest {
                         .auth(Auth.disabled())
                         .metrics(m -> m.port(9200))
                         .build()),
+                argumentSet("TLS from a cert-manager Secret, NodePorts", orders()
+                        .exposeNodePorts(32379, 32380)
+                        .tls(t -> t.secret("orders-tls"))
+                        .build()),
+                argumentSet("TLS with client certificates and other keys, Sentinel, metrics, auth disabled", orders()
+                        .auth(Auth.disabled())
+                        .sentinel(s -> s.sentinels(3))
+                        .metrics(m -> m.serviceMonitor(true))
+                        .tls(t -> t.secret("orders-tls").certKey("cert.pem").keyKey("key.pem").caKey("ca.pem")
+                                .authClients(true))
+                        .build()),
                 argumentSet("placement: zone and node spread, priority class, pod labels, Sentinel", orders()
                         .sentinel(s -> s.sentinels(3))
                         .placement(p -> p.zoneSpread(1).nodeSpread(2,

@@ -30,14 +30,15 @@ class ScriptEnvTest {
     private static final Pattern SET = Pattern.compile("(?:^|[\\s;(])([A-Z][A-Z0-9_]*)=");
     private static final Pattern SCRIPT_NAME = Pattern.compile("\\b([a-z]+\\.sh)\\b");
 
-    /** Every mode's containers: with auth, STORAGE (the Sentinels' state dir) and without Sentinel. */
+    /** Every mode's containers: with auth, STORAGE (the Sentinels' state dir), without Sentinel, and TLS. */
     private static List<Container> containers() {
         RedisReplicationSpec classic = RedisManifestsTest.classic();
         List<Container> containers = new ArrayList<>();
         for (RedisReplicationSpec spec : List.of(classic,
                 classic.toBuilder().storage("10Gi").sentinel(s -> s.sentinels(3)).build(),
                 classic.toBuilder().metrics(m -> { }).build(),
-                classic.toBuilder().sentinel(s -> s.sentinels(3)).metrics(m -> { }).build())) {
+                classic.toBuilder().sentinel(s -> s.sentinels(3)).metrics(m -> { }).build(),
+                classic.toBuilder().sentinel(s -> s.sentinels(3)).tls(t -> t.secret("orders-tls")).build())) {
             RedisManifests.render(spec).stream().filter(StatefulSet.class::isInstance).map(StatefulSet.class::cast)
                     .forEach(sts -> containers.addAll(sts.getSpec().getTemplate().getSpec().getContainers()));
         }

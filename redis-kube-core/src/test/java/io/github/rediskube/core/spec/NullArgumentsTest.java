@@ -70,6 +70,10 @@ class NullArgumentsTest {
         for (Method m : Metrics.Builder.class.getDeclaredMethods()) {
             probes += probe(failures, m, m.getName(), args -> builder().metrics(b -> invoke(m, b, args)).build());
         }
+        for (Method m : Tls.Builder.class.getDeclaredMethods()) {
+            probes += probe(failures, m, m.getName(),
+                    args -> builder().tls(b -> invoke(m, b.secret("orders-tls"), args)).build());
+        }
         for (Method m : Placement.Builder.class.getDeclaredMethods()) {
             probes += probe(failures, m, m.getName(), args -> builder().placement(b -> invoke(m, b, args)).build());
         }
@@ -238,7 +242,7 @@ class NullArgumentsTest {
                 Map.entry(Auth.class, Auth.generated()), Map.entry(NetworkAccess.class, NetworkAccess.clientsOnly()),
                 Map.entry(Scheduling.class, Scheduling.DEFAULT), Map.entry(NodeResources.class, NodeResources.DEFAULT),
                 Map.entry(Storage.class, Storage.DEFAULT), Map.entry(SentinelSpec.class, SentinelSpec.DEFAULT),
-                Map.entry(Metrics.class, Metrics.DEFAULT), Map.entry(Placement.class, Placement.DEFAULT),
+                Map.entry(Metrics.class, Metrics.DEFAULT), Map.entry(Placement.class, Placement.DEFAULT), Map.entry(Tls.class, Tls.DEFAULT),
                 Map.entry(Placement.WhenUnsatisfiable.class, Placement.WhenUnsatisfiable.SCHEDULE_ANYWAY),
                 Map.entry(Toleration.class, Toleration.exists("dedicated", null)),
                 Map.entry(PasswordGenerator.class, FIXED));

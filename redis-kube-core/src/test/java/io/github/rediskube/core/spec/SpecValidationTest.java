@@ -228,6 +228,24 @@ class SpecValidationTest {
                         "set by redis-kube"),
                 row("bad pod annotation key", "orders", b -> b.placement(p -> p.podAnnotation("a b", "x")),
                         "placement.podAnnotation key", "\"a b\"", "qualified name"),
+                row("tls-port as a directive", "orders", b -> b.config("tls-port", "6380"), "config directive",
+                        "\"tls-port\"", "TLS ports, files and who must present certificates come from tls(..)",
+                        "use tls(t -> t.secret(\"orders-tls\")"),
+                row("tls-auth-clients as a directive with TLS on", "orders", b -> b.tls(t -> t.secret("orders-tls"))
+                        .config("TLS-Auth-Clients", "optional"), "config directive", "\"TLS-Auth-Clients\"",
+                        "owned by redis-kube"),
+                row("tls without a Secret", "orders", b -> b.tls(t -> t.certKey("tls.crt")), "tls.secret",
+                        "was null", "must name a Secret", "t.secret(\"orders-tls\")"),
+                row("tls Secret not a DNS subdomain", "orders", b -> b.tls(t -> t.secret("Orders_TLS")), "tls.secret",
+                        "\"Orders_TLS\"", "DNS-1123 subdomain", "t.secret(\"orders-tls\")"),
+                row("tls certificate key with a slash", "orders", b -> b.tls(t -> t.secret("orders-tls")
+                        .certKey("certs/tls.crt")), "tls.certKey", "\"certs/tls.crt\"", "Secret data key",
+                        "certKey(\"tls.crt\")"),
+                row("tls private key empty", "orders", b -> b.tls(t -> t.secret("orders-tls").keyKey("")),
+                        "tls.keyKey", "must be a Secret data key", "keyKey(\"tls.key\")"),
+                row("tls CA key equal to the certificate's", "orders", b -> b.tls(t -> t.secret("orders-tls")
+                        .caKey("tls.crt")), "tls.caKey", "\"tls.crt\"", "must differ from the Secret's other TLS keys",
+                        "caKey(\"ca.crt\")"),
                 row("bad pull policy", "orders", b -> b.imagePullPolicy("Sometimes"), "imagePullPolicy",
                         "\"Sometimes\"", "Always, IfNotPresent, Never"),
                 row("root image uid", "orders", b -> b.image(Image.DEFAULT.withReference("redis:7.2.11")

@@ -90,6 +90,29 @@ class MetricsExporterRedisTest {
     }
 
     @Test
+    void overTlsWithClientCertificatesTheRenderedExporterReachesItsServer(@TempDir Path dir)
+            throws InterruptedException {
+        RedisReplicationSpec spec = RedisKube.replication("orders").replicas(1)
+                .passwordGenerator(PasswordGenerator.fixed("0123456789abcdefABCDEF"))
+                .metrics(m -> { })
+                .tls(t -> t.secret("orders-tls").authClients(true))
+                .build();
+        Container sidecar = sidecar(spec, spec.names().of(Role.MASTER));
+        io.github.rediskube.testing.TlsCertificates tls = io.github.rediskube.testing.TlsCertificates.create(
+                dir.resolve("tls"), "DNS:*.orders-headless.default.svc.cluster.local");
+
+        try (RedisTopology redis = RedisTopology.start(spec, dir.resolve("redis"), spec.auth().password(), tls);
+             MetricsExporter onMaster = MetricsExporter.start(sidecar, redis.master(), dir.resolve("master.log"),
+                     secrets(spec))) {
+            String master = awaitSamples(onMaster, "redis_up 1", "redis_connected_slaves 1");
+
+            assertThat(sidecar.getArgs()).contains("--redis.addr=rediss://127.0.0.1:6379");
+            assertThat(onMaster.output()).doesNotContain("NOPERM");
+            assertThat(samples(master)).as(onMaster.output()).contains("redis_up 1", "redis_connected_slaves 1");
+        }
+    }
+
+    @Test
     void theRenderedSentinelSidecarReportsTheMonitoredMasterWithItsReplicas(@TempDir Path dir)
             throws InterruptedException {
         RedisReplicationSpec spec = SentinelFailoverTest.spec().toBuilder().metrics(m -> { }).build();
