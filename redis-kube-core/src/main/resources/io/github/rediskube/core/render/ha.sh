@@ -14,7 +14,8 @@
 #   ha.sh readiness   Redis pod readiness: a master the Sentinels do not name is not ready (and, when they
 #                     do not know it as their replica, steps down to the one they name); record the live
 #                     role for the labeler, require the
-#                     pod's role label to match it (when REDIS_ROLE_DIR is set), then probe.sh readiness
+#                     pod's role label to match it (when REDIS_ROLE_DIR is set); a replica held at priority 0
+#                     is ready once every Sentinel sees its priority restored; then probe.sh readiness
 #   ha.sh liveness    Redis pod liveness: probe.sh liveness, and a replica whose link is down while the
 #                     Sentinels name another master than the one it follows (they never knew it, e.g. it
 #                     joined in the last 10 s before a failover) fails, so the kubelet restarts it to follow
@@ -298,7 +299,7 @@ release_held_replicas() {
 
 start_redis() {
   decision="$runtime_dir/start-decision"
-  rm -f "$decision"
+  rm -f "$decision" "$runtime_dir/held"
   interruptible choose_start
   # shellcheck disable=SC2046
   set -- $(cat "$decision")
@@ -309,6 +310,7 @@ start_redis() {
     if [ "${REDIS_MODE:-cache}" = storage ] && has_data && [ "$(rendered_priority)" != 0 ]; then
       say "restarted with data of unknown age: replica-priority 0 (never promoted) until synced with $2:$3"
       export REDIS_REPLICA_PRIORITY=0
+      : > "$runtime_dir/held"
       promotable_once_synced &
     fi
   fi
@@ -462,6 +464,36 @@ master_named_elsewhere() {
   return 0
 }
 
+# A replica that started held (replica-priority 0, see promotable_once_synced) is not ready until every
+# Sentinel that answers lists it with the priority it has now: the Sentinels read a replica's priority from
+# its INFO, only every 10 s once it is linked, and a failover asked before that (the preStop of the next pod
+# a rolling update stops) would find no replica to promote and try again only after 2 x failover-timeout.
+# Not ready keeps the StatefulSet from stopping the next pod. Once seen, the mark goes: readiness is cheap again.
+seen_promotable() {
+  held="$runtime_dir/held"
+  [ -e "$held" ] || return 0
+  want="$(config_value replica-priority)"
+  if [ "${want:-0}" = 0 ]; then
+    echo "not ready: replica-priority 0 until synced (restarted with data of unknown age)"
+    return 1
+  fi
+  self="${REDIS_ANNOUNCE_HOST:-}:${REDIS_PORT:-6379}"
+  for s in $REDIS_SENTINELS; do
+    reply="$(CLI_TIMEOUT=1 ask "${s%:*}" "${s##*:}" SENTINEL replicas "$set_name")" || continue
+    case "$reply" in
+      ERR*|NOAUTH*|WRONGPASS*) continue ;;   # a Sentinel that does not monitor the set (yet) promotes nothing
+    esac
+    seen="$(printf '%s\n' "$reply" | awk -v self="$self" '
+      NR % 2 == 1 { key = $0; next } key == "name" { ip = ""; port = "" } key == "ip" { ip = $0 } key == "port" { port = $0 }
+      (key == "slave-priority" || key == "replica-priority") && ip ":" port == self { print; exit }')"
+    if [ "$seen" != "$want" ]; then
+      echo "not ready: the Sentinel at $s sees replica-priority ${seen:-none (does not list this pod yet)}, this pod has $want again (they read it every 10 s)"
+      return 1
+    fi
+  done
+  rm -f "$held"
+}
+
 readiness() {
   info="$(cli 127.0.0.1 "${REDIS_PORT:-6379}" info replication | tr -d '\r')" || info=""
   if ! role="$(live_role)"; then
@@ -480,6 +512,11 @@ readiness() {
       echo "not ready: role label is '${labelled:-none}', the server is $role (the labeler sidecar updates it)"
       exit 1
     fi
+  fi
+  if [ "$role" = replica ]; then
+    seen_promotable || exit 1
+  else
+    rm -f "$runtime_dir/held"
   fi
   export REDIS_ROLE="$role"
   exec sh "$config_dir/probe.sh" readiness

@@ -6,12 +6,14 @@ import io.github.rediskube.core.RedisKube;
 import io.github.rediskube.core.spec.PasswordGenerator;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.github.rediskube.testing.RedisNode;
+import io.github.rediskube.testing.RedisTopology.ProbeResult;
 import io.github.rediskube.testing.SentinelTopology;
 import io.lettuce.core.RedisClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -267,6 +269,63 @@ class SentinelFailoverTest {
             } catch (AssertionError | RuntimeException e) {
                 throw new AssertionError(e + "\n" + ha.logs(), e);
             }
+        }
+    }
+
+    @Test
+    void rollingUpdateMovesOnOnlyOnceTheSentinelsMayPromoteTheRestartedReplica(@TempDir Path dir) {
+        try (SentinelTopology ha = SentinelTopology.start(storageSpec().toBuilder().replicas(1).build(), dir)) {
+            RedisNode master = ha.currentMaster();
+            RedisNode replica = ha.redisNodes().get(1);
+            ha.awaitLinked(replica, FAILOVER);
+            ha.awaitSentinelsKnowReplicas(1, FAILOVER);
+            writeKeys(master, 1);
+
+            // a rolling update replaces the replica (restarted with data: held at replica-priority 0 until synced);
+            // once it is ready, the master's pod goes next, and its preStop asks the Sentinels to fail over at once
+            ha.recreate(replica, Duration.ofSeconds(11));   // over 10 s: the Sentinels read its INFO as soon as it is back
+            awaitReady(ha, replica);
+            List<String> seen = sentinelsSeePriority(ha, replica);
+            ProbeResult preStop = ha.runScript(master, Map.of(), Duration.ofSeconds(30), "prestop");
+
+            try {
+                assertThat(replica.log()).contains("replica-priority 0 (never promoted) until synced");
+                assertThat(seen).as("replica-priority of the ready replica as each Sentinel saw it")
+                        .containsOnly("100").hasSize(3);
+                assertThat(preStop.output()).contains("failed over: this pod is a replica of");
+                assertThat(ha.sentinelLogs()).doesNotContain("-failover-abort-no-good-slave");
+                RedisNode promoted = ha.awaitMasterOtherThan(master, FAILOVER);
+                assertThat(promoted).isSameAs(replica);
+                assertThat(keys(promoted)).isEqualTo(KEYS);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\npreStop: " + preStop.output() + "\n" + ha.logs(), e);
+            }
+        }
+    }
+
+    /** @return the replica-priority each Sentinel last read from {@code replica} (SENTINEL REPLICAS) */
+    private static List<String> sentinelsSeePriority(SentinelTopology ha, RedisNode replica) {
+        List<String> seen = new java.util.ArrayList<>();
+        for (int port : ha.sentinelPorts()) {
+            try (var sentinel = client.connectSentinel(io.lettuce.core.RedisURI.Builder
+                    .sentinel("127.0.0.1", port, ha.masterName(), ha.password()).build())) {
+                sentinel.sync().replicas(ha.masterName()).stream()
+                        .filter(r -> String.valueOf(replica.port()).equals(r.get("port")))
+                        .forEach(r -> seen.add(r.get("slave-priority")));
+            }
+        }
+        return seen;
+    }
+
+    /** Runs the readiness probe as the kubelet does (every second here) until it passes. */
+    private static void awaitReady(SentinelTopology ha, RedisNode node) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        ProbeResult last;
+        while ((last = ha.runScript(node, Map.of(), Duration.ofSeconds(5), "readiness")).exitCode() != 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(node + " not ready within 60 s: " + last.output() + "\n" + ha.logs());
+            }
+            sleep(1000);
         }
     }
 
