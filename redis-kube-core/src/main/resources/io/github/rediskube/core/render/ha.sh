@@ -9,8 +9,9 @@
 #   ha.sh sentinel    Sentinel pod: write a writable sentinel.conf (Sentinel rewrites it) and run Sentinel.
 #                     The master to monitor: the state this Sentinel kept (SENTINEL_STATE_DIR, a volume in
 #                     STORAGE mode), else what the other Sentinels say, else the master the Redis pods
-#                     themselves report (INFO replication; a silent pod is asked again, and replicas name
-#                     their master when it is down), else the bootstrap master
+#                     themselves report (INFO replication; a silent pod is asked again, for 6 x down-after
+#                     if other pods follow a master; replicas name their master when it is down), else the
+#                     bootstrap master
 #   ha.sh readiness   Redis pod readiness: a master the Sentinels do not name is not ready (and, when they
 #                     do not know it as their replica, steps down to the one they name); record the live
 #                     role for the labeler, require the
@@ -32,7 +33,7 @@
 # REDIS_PORT, REDIS_MODE (cache|storage), REDIS_PASSWORD_FILE (optional, also the Sentinels' password),
 # REDIS_CONFIG_DIR (its file redis-peers lists every Redis pod as host:port), REDIS_RUNTIME_DIR,
 # REDIS_ROLE_DIR (optional), SENTINEL_PORT, SENTINEL_QUORUM, SENTINEL_ANNOUNCE_HOST, SENTINEL_STATE_DIR
-# (optional), POD_NAME, PRESTOP_WAIT_SECONDS (default 15).
+# (optional), SENTINEL_SILENT_WAIT_SECONDS (default 6 x down-after), POD_NAME, PRESTOP_WAIT_SECONDS (default 15).
 set -eu
 
 config_dir="${REDIS_CONFIG_DIR:-/etc/redis-kube}"
@@ -149,8 +150,9 @@ peers() {
 }
 
 # Asks the Redis pods but EXCLUDE themselves (INFO replication) and writes what each said to $peers_seen,
-# a line each: "host port master REPLICAS OFFSET", "host port follows MHOST:MPORT OFFSET", or "host port
-# silent" (no answer in time, or no role: it may be a master); a pod where nothing runs is left out.
+# a line each: "host port master REPLICAS OFFSET", "host port follows MHOST:MPORT OFFSET", "host port loading",
+# "host port refuses ERROR" (it answers, but not its role), or "host port silent" (no answer in time, or no
+# role: it may be a master); a pod where nothing runs is left out.
 # Prints "host port replicas offset" of the master to follow: of the pods that answer as master, the one
 # with the most replicas, then the highest replication offset; fails when none answers as a master with
 # data (replicas or a non-zero offset). With FOLLOWERS=file, writes "host port" of each pod that answers
@@ -166,7 +168,13 @@ peer_master() {
     case "$(printf '%s\n' "$info" | field role)" in
       master) n="$(printf '%s\n' "$info" | field connected_slaves)"; echo "$h $p master ${n:-0} ${off:-0}" ;;
       slave) echo "$h $p follows $(printf '%s\n' "$info" | field master_host):$(printf '%s\n' "$info" | field master_port) ${off:-0}" ;;
-      *) echo "$h $p silent" ;;
+      # an error reply is an answer: LOADING (alive, its data still loading: it will answer), NOAUTH/WRONGPASS
+      # (alive, but it refuses our password, e.g. its password file is not refreshed yet: its role stays unknown)
+      *) case "$info" in
+           LOADING*) echo "$h $p loading" ;;
+           NOAUTH*|WRONGPASS*|NOPERM*) echo "$h $p refuses ${info%% *}" ;;
+           *) echo "$h $p silent" ;;
+         esac ;;
     esac >> "$peers_seen"
   done
   best="$(awk '$3 == "master" && ($4 > 0 || $5 > 0)' "$peers_seen" | sort -k4,4nr -k5,5nr | head -n 1)"
@@ -189,6 +197,8 @@ start_doubts() {
   [ "$2" = 0 ] || echo "$2 Sentinel(s) did not answer in time"
   [ "$3" = 0 ] || echo "$3 Sentinel(s) name another master or are failing over"
   awk -v me="$1" '$3 == "silent" { print $1 ":" $2 " did not answer in time" }
+    $3 == "loading" { print $1 ":" $2 " is loading its data (LOADING)" }
+    $3 == "refuses" { print $1 ":" $2 " answers " $4 " to our password (its role is unknown: is its password file refreshed?)" }
     $3 == "follows" { replica[$1 ":" $2] = 1; if ($4 != me) follows[$1 ":" $2] = $4 }
     END { for (r in follows) if (!(follows[r] in replica)) print r " replicates " follows[r] }' "$peers_seen"
 }
@@ -206,6 +216,8 @@ has_data() {
 # choose_start: waits until this pod's role is known and writes "master" or "replica HOST PORT" to $decision.
 # A Sentinel or Redis pod that does not answer is never taken for one that knows nothing: this pod starts
 # as a master only when the Sentinels name it and nothing that answers, or fails to answer, speaks against it.
+# An error reply is an answer and named as such (LOADING; NOAUTH/WRONGPASS: its role cannot be read). This wait
+# has no timer, as nothing is safe at one: the Sentinels' failover, or the kubelet restarting a hung pod, ends it.
 choose_start() {
   me="${REDIS_ANNOUNCE_HOST:?REDIS_ANNOUNCE_HOST must name this pod}:${REDIS_PORT:-6379}"
   tries=0
@@ -319,7 +331,9 @@ start_redis() {
 
 # choose_monitor: writes the master to monitor ("host port") to $decision, and Sentinel state lines to
 # keep ($state: the kept ones, or known-replica lines of the followers the Redis pods report). A Redis pod
-# that does not answer in time may be the master: ask again rather than fall back to the bootstrap master.
+# that does not answer in time may be the master: ask again rather than fall back to the bootstrap master, for
+# SENTINEL_SILENT_WAIT_SECONDS (default 6 x down-after, at least 10); then, if pods that answer replicate a
+# master, monitor that one.
 choose_monitor() {
   kept="$1"
   : > "$state"
@@ -335,6 +349,12 @@ choose_monitor() {
   fi
   followers="$runtime_dir/followers"
   tries=0
+  since="$(date +%s)"
+  # 6 x down-after, at least 10 s: well inside the 10 x down-after (counted from when they see the master down)
+  # for which the Sentinels still promote a replica whose link to the master is down
+  bound="$(awk -v s="$set_name" '$2 == "down-after-milliseconds" && $3 == s { w = int($4 * 6 / 1000) }
+    END { print (w >= 10 ? w : 10) }' "$config_dir/sentinel-master.conf" 2>/dev/null || echo 30)"
+  bound="${SENTINEL_SILENT_WAIT_SECONDS:-$bound}"
   while :; do
     if answer="$(CLI_TIMEOUT=2 ask_sentinels)"; then
       # shellcheck disable=SC2086
@@ -351,8 +371,17 @@ choose_monitor() {
       awk -v s="$set_name" '{ print "sentinel known-replica", s, $1, $2 }' "$followers" > "$state"
       return 0
     fi
-    silent="$(awk '$3 == "silent" { printf "%s%s:%s", (n++ ? " " : ""), $1, $2 }' "$peers_seen")"
+    silent="$(awk '$3 == "silent" || $3 == "loading" || $3 == "refuses" { printf "%s%s:%s%s", (n++ ? " " : ""), $1, $2,
+      ($3 == "loading" ? " (loading its data)" : $3 == "refuses" ? " (answers " $4 " to our password)" : "") }' "$peers_seen")"
     [ -n "$silent" ] || break
+    if [ $(($(date +%s) - since)) -ge "$bound" ] && awk '$3 == "follows" { found = 1 } END { exit !found }' "$peers_seen"; then
+      # bounded when pods that answer follow a master: a Sentinel that never starts fails nobody over, not even
+      # away from a master that hangs for good; monitoring the master they follow (below) is what the Sentinels
+      # did before they restarted. With no such pod the wait goes on (the bootstrap master may be the wrong one),
+      # and a Redis pod itself never starts as a master while a pod that may hold newer data is silent.
+      say "no other Sentinel answers and $silent still did not answer after ${bound}s: deciding from the pods that answer"
+      break
+    fi
     if [ $((tries % 10)) -eq 0 ]; then
       say "no other Sentinel answers and $silent did not answer in time (it may be the master): asking again"
     fi
