@@ -20,7 +20,8 @@
 #   ha.sh liveness    Redis pod liveness: probe.sh liveness, and a replica whose link is down while the
 #                     Sentinels name another master than the one it follows (they never knew it, e.g. it
 #                     joined in the last 10 s before a failover) fails, so the kubelet restarts it to follow
-#   ha.sh sentinel-probe   Sentinel answers PING
+#   ha.sh sentinel-probe   Sentinel answers PING; a Sentinel left apart at a tie (it names a replica of the
+#                     master the others name at the same epoch) monitors that master
 #   ha.sh prestop     Redis pod about to stop: a master refuses writes (NOREPLICAS), waits until its replicas
 #                     hold every write it acknowledged, asks the Sentinels to fail over, follows the new
 #                     master as soon as they name it (writes get READONLY from then on); bounded
@@ -446,6 +447,48 @@ start_sentinel() {
   exec redis-sentinel "$conf"
 }
 
+# heal_tie: this Sentinel names a master that answers as a replica, while the Sentinels that answer name
+# another master at the same config epoch: a tie, as two failovers that overlap leave it (a Sentinel whose own
+# failover ends after it took the newer epoch from the others switches back to its promoted replica at that
+# epoch). Hellos settle only a newer epoch, so the tie stays until the next failover: clients asking this
+# Sentinel get a replica, and it votes for no failover of the real master. Healed only when the master named
+# here replicates the one the others name and that one answers as master: this Sentinel monitors that one
+# (SENTINEL REMOVE and MONITOR, the rendered settings again), and takes the epoch from the others' hellos.
+heal_tie() {
+  port="${SENTINEL_PORT:-26379}"
+  own="$(CLI_TIMEOUT=1 ask 127.0.0.1 "$port" SENTINEL master "$set_name")" || return 0
+  # shellcheck disable=SC2046
+  set -- $(printf '%s\n' "$own" | awk 'prev == "config-epoch" { e = $0 } prev == "flags" { f = $0 }
+    prev == "role-reported" { r = $0 } { prev = $0 } END { print e, r, f }')
+  [ $# -eq 3 ] && [ "$2" = slave ] || return 0
+  case "$3" in *failover_in_progress*) return 0 ;; esac
+  epoch="$1"
+  # shellcheck disable=SC2046
+  set -- $(CLI_TIMEOUT=1 cli 127.0.0.1 "$port" SENTINEL get-master-addr-by-name "$set_name" | tr -d '\r')
+  [ $# -eq 2 ] || return 0
+  named="$1:$2"
+  answer="$(CLI_TIMEOUT=1 ask_sentinels)" || return 0
+  # shellcheck disable=SC2086
+  set -- $answer
+  [ "$1" = "$epoch" ] && [ "$2:$3" != "$named" ] || return 0
+  info="$(CLI_TIMEOUT=1 cli "${named%:*}" "${named##*:}" INFO replication)" || return 0
+  [ "$(printf '%s\n' "$info" | field master_host):$(printf '%s\n' "$info" | field master_port)" = "$2:$3" ] || return 0
+  [ "$(CLI_TIMEOUT=1 cli "$2" "$3" INFO replication | field role)" = master ] || return 0
+  echo "healing a tie at epoch $epoch: this Sentinel named $named, a replica of $2:$3, which the other Sentinels name: monitoring $2:$3"
+  [ "$(cli 127.0.0.1 "$port" SENTINEL REMOVE "$set_name" | tr -d '\r')" = OK ] || return 0
+  if [ "$(cli 127.0.0.1 "$port" SENTINEL MONITOR "$set_name" "$2" "$3" "${SENTINEL_QUORUM:?SENTINEL_QUORUM}" | tr -d '\r')" != OK ]; then
+    echo "cannot monitor $2:$3: monitoring $named again"
+    cli 127.0.0.1 "$port" SENTINEL MONITOR "$set_name" "${named%:*}" "${named##*:}" "$SENTINEL_QUORUM" >/dev/null || true
+  fi
+  awk -v s="$set_name" '$1 == "sentinel" && $3 == s { print $2, $4 }' "$config_dir/sentinel-master.conf" |
+    while read -r key value; do
+      cli 127.0.0.1 "$port" SENTINEL SET "$set_name" "$key" "$value" >/dev/null || true
+    done
+  if [ -n "${REDIS_PASSWORD:-}" ]; then
+    cli 127.0.0.1 "$port" SENTINEL SET "$set_name" auth-pass "$REDIS_PASSWORD" >/dev/null || true
+  fi
+}
+
 live_role() {
   info="$(cli 127.0.0.1 "${REDIS_PORT:-6379}" info replication | tr -d '\r')"
   case "$(printf '%s\n' "$info" | sed -n 's/^role://p')" in
@@ -696,6 +739,7 @@ case "${1:-}" in
   sentinel-probe)
     reply="$(cli 127.0.0.1 "${SENTINEL_PORT:-26379}" ping || true)"
     [ "$reply" = PONG ] || { echo "Sentinel not answering: $reply"; exit 1; }
+    heal_tie
     ;;
   prestop) prestop ;;
   label) interruptible label_loop "${REDIS_ROLE_DIR:?REDIS_ROLE_DIR must name the shared role directory}" ;;

@@ -317,6 +317,63 @@ class SentinelFailoverTest {
         return seen;
     }
 
+    @Test
+    void aSentinelLeftApartAtATieMonitorsTheMasterTheOthersNameOnceItsProbeRuns(@TempDir Path dir) throws Exception {
+        try (SentinelTopology ha = SentinelTopology.start(storageSpec(), dir)) {
+            RedisNode podZero = ha.currentMaster();
+            ha.redisNodes().stream().filter(n -> n != podZero).forEach(r -> ha.awaitLinked(r, FAILOVER));
+            ha.awaitSentinelsKnowReplicas(2, FAILOVER);
+            writeKeys(podZero, 2);
+            podZero.kill();
+            RedisNode promoted = ha.awaitMasterOtherThan(podZero, FAILOVER);
+            podZero.start();
+            assertThat(ha.awaitOneMasterAllLinked(Duration.ofSeconds(30))).isSameAs(promoted);
+
+            // the tie two overlapping failovers leave: one Sentinel names pod 0 (now a replica) at the epoch at which
+            // the others name the promoted pod; its kept state (STORAGE) edited so, as the Sentinel itself writes it
+            RedisNode apart = ha.sentinels().get(0);
+            apart.stop();
+            Path state = apart.home().resolve("data").resolve("sentinel.conf");
+            String a = "127.0.0.1 " + podZero.port();
+            String b = "127.0.0.1 " + promoted.port();
+            Files.writeString(state, Files.readString(state).replace(a, "@").replace(b, a).replace("@", b));
+            apart.launch();
+            apart.awaitPing(FAILOVER);
+            sleep(3000);   // hellos exchanged: they settle only a newer epoch
+            assertThat(namedBy(apart)).as("the tie, before any probe").isEqualTo(podZero.port());
+            assertThat(ha.masterPortFromSentinels()).contains(promoted.port());
+
+            long deadline = System.nanoTime() + FAILOVER.toNanos();
+            StringBuilder probes = new StringBuilder();
+            while (namedBy(apart) != promoted.port() && System.nanoTime() < deadline) {
+                ProbeResult probe = ha.runScript(apart, Map.of(), Duration.ofSeconds(10), "sentinel-probe");
+                probes.append(probe.output()).append('\n');
+                sleep(1000);      // the kubelet runs it every few seconds
+            }
+            try {
+                assertThat(namedBy(apart)).as("the Sentinel that was apart names").isEqualTo(promoted.port());
+                assertThat(probes).contains("healing a tie at epoch");
+                ha.awaitSentinelsKnowReplicas(2, FAILOVER);
+                assertThat(ha.awaitOneMasterAllLinked(Duration.ofSeconds(30))).isSameAs(promoted);
+                for (RedisNode node : ha.redisNodes()) {
+                    assertThat(keys(node)).as("keys on %s", node).isEqualTo(KEYS);
+                }
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\nprobes: " + probes + "\n" + ha.logs(), e);
+            }
+        }
+    }
+
+    /** @return the master's port as one Sentinel names it ({@code get-master-addr-by-name}), -1 when it names none */
+    private static int namedBy(RedisNode sentinel) {
+        try (var connection = client.connectSentinel(sentinel.uri())) {
+            java.net.SocketAddress address = connection.sync().getMasterAddrByName("orders");
+            return address instanceof java.net.InetSocketAddress inet ? inet.getPort() : -1;
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** Runs the readiness probe as the kubelet does (every second here) until it passes. */
     private static void awaitReady(SentinelTopology ha, RedisNode node) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
