@@ -6,6 +6,7 @@
 #                     ex-master never comes back empty and wipes its replicas; a Sentinel or Redis pod
 #                     that does not answer in time is never taken for one that knows nothing. A replica
 #                     restarted with data on its volume (STORAGE) is not promotable until it has synced
+#                     and a STORAGE master restarts from its own files only when no replica kept its stream
 #   ha.sh sentinel    Sentinel pod: write a writable sentinel.conf (Sentinel rewrites it) and run Sentinel.
 #                     The master to monitor: the state this Sentinel kept (SENTINEL_STATE_DIR, a volume in
 #                     STORAGE mode), else what the other Sentinels say, else the master the Redis pods
@@ -151,7 +152,8 @@ peers() {
 }
 
 # Asks the Redis pods but EXCLUDE themselves (INFO replication) and writes what each said to $peers_seen,
-# a line each: "host port master REPLICAS OFFSET", "host port follows MHOST:MPORT OFFSET", "host port loading",
+# a line each: "host port master REPLICAS OFFSET", "host port follows MHOST:MPORT OFFSET LINK_DOWN_SECONDS"
+# (-1: linked), "host port loading",
 # "host port refuses ERROR" (it answers, but not its role), or "host port silent" (no answer in time, or no
 # role: it may be a master); a pod where nothing runs is left out.
 # Prints "host port replicas offset" of the master to follow: of the pods that answer as master, the one
@@ -168,7 +170,8 @@ peer_master() {
     off="$(printf '%s\n' "$info" | field master_repl_offset)"
     case "$(printf '%s\n' "$info" | field role)" in
       master) n="$(printf '%s\n' "$info" | field connected_slaves)"; echo "$h $p master ${n:-0} ${off:-0}" ;;
-      slave) echo "$h $p follows $(printf '%s\n' "$info" | field master_host):$(printf '%s\n' "$info" | field master_port) ${off:-0}" ;;
+      slave) down="$(printf '%s\n' "$info" | field master_link_down_since_seconds)"
+        echo "$h $p follows $(printf '%s\n' "$info" | field master_host):$(printf '%s\n' "$info" | field master_port) ${off:-0} ${down:--1}" ;;
       # an error reply is an answer: LOADING (alive, its data still loading: it will answer), NOAUTH/WRONGPASS
       # (alive, but it refuses our password, e.g. its password file is not refreshed yet: its role stays unknown)
       *) case "$info" in
@@ -240,16 +243,23 @@ choose_start() {
         return 0
       fi
       doubts="$(start_doubts "$me" "$5" "$6" | awk '{ printf "%s%s", (NR > 1 ? "; " : ""), $0 }')"
+      # replicas of this pod that kept its replication stream (they did not restart: offset > 0) and lost their
+      # link to it within the last minute hold every write it acknowledged and they acknowledged; its own files
+      # may not: with appendfsync everysec Redis acknowledges writes it holds back for up to 2 s while a slow
+      # fsync runs, and a SIGKILL (OOM, kill -9) loses them; restarting from them, it would resync the replicas
+      streamed="$(awk -v me="$me" '$3 == "follows" && $4 == me && $5 > 0 && $6 <= 60 { printf "%s%s:%s", (n++ ? " " : ""), $1, $2 }' "$peers_seen")"
       if [ -n "$doubts" ]; then
         msg="the Sentinels name this pod the master, but $doubts: waiting (never a second master)"
       elif [ "$known" = 0 ]; then
         say "the Sentinels name this pod the master and know no replica (first start): starting as master"
         echo master > "$decision"
         return 0
-      elif [ "${REDIS_MODE:-cache}" = storage ] && has_data; then
+      elif [ "${REDIS_MODE:-cache}" = storage ] && has_data && [ -z "$streamed" ]; then
         say "the Sentinels name this pod the master; it restarts from its own data on disk"
         echo master > "$decision"
         return 0
+      elif [ "${REDIS_MODE:-cache}" = storage ] && has_data; then
+        msg="the Sentinels still name this pod the master, but $streamed kept its replication stream (its own files may miss writes it acknowledged): waiting for them to promote one"
       else
         [ "${REDIS_MODE:-cache}" != storage ] || release_held_replicas "$me"
         msg="the Sentinels still name this pod the master and $known replica(s) hold the data: waiting for them to promote one (never starting empty)"

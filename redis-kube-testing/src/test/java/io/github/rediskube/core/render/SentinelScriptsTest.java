@@ -222,6 +222,13 @@ class SentinelScriptsTest {
 
             Path ownVolume = Files.createDirectories(dir.resolve("own/lost+found")).getParent();
             Files.writeString(ownVolume.resolve("dump.rdb"), "REDIS0010");
+            ProbeResult streamed = ha.runScript(master, Map.of("REDIS_DATA_DIR", ownVolume.toString()),
+                    Duration.ofSeconds(3), "start");
+            assertThat(streamed.exitCode()).as("replicas kept its stream: still waiting: %s", streamed.output())
+                    .isEqualTo(-1);
+            assertThat(streamed.output()).contains("kept its replication stream").doesNotContain("from its own data");
+
+            ha.redisNodes().stream().filter(n -> n != master).forEach(RedisNode::kill);   // no replica holds more
             ProbeResult own = ha.runScript(master, Map.of("REDIS_DATA_DIR", ownVolume.toString()),
                     Duration.ofSeconds(3), "start");
             assertThat(own.output()).contains("it restarts from its own data on disk");
