@@ -32,7 +32,8 @@ import java.util.function.Consumer;
  * settings ({@code ANY}, {@code ANY_REPLICA}, {@code subnet}, one of your own by default) over every connected
  * node they select; any other order-sensitive {@code ReadFrom} (one of your own, {@code LOWEST_LATENCY}) over
  * the connected nodes of the first role in its order. (Lettuce's {@code MasterReplica} sends every
- * {@code REPLICA_PREFERRED} read to one replica.)
+ * {@code REPLICA_PREFERRED} read to one replica.) {@link ZoneReadFrom} keeps reads on the replicas in the
+ * client's zone while one is connected.
  *
  * <pre>{@code
  * RedisClient client = RedisClient.create();

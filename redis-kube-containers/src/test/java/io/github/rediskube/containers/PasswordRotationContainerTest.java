@@ -9,8 +9,6 @@ import io.github.rediskube.core.RedisKube;
 import io.github.rediskube.core.render.RedisManifests;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.masterreplica.StatefulRedisMasterReplicaConnection;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,7 +43,9 @@ class PasswordRotationContainerTest {
                     () -> "pods " + pods);
             RedisEndpoints endpoints = RedisEndpoints.of(spec).toBuilder().credentials(RotatingPassword.of(old))
                     .addressMapper(cluster::map).topologyRefresh(Duration.ofSeconds(1)).build();
-            awaitLinked(cluster, client, pods, old);
+            RedisPods before = new RedisPods(cluster, client, old);
+            RedisPods after = before.withPassword(NEW);
+            before.awaitLinked(pods, Duration.ofSeconds(60));
 
             long rotated;
             try (StatefulRedisMasterReplicaConnection<String, String> redis = RedisKubeConnections.connect(client, endpoints);
@@ -69,9 +69,8 @@ class PasswordRotationContainerTest {
                     assertThat(runs).as("readiness runs after the old password was retired").allSatisfy(run ->
                             assertThat(run.exitCode()).as(run.output()).isZero()));
             for (String pod : pods) {
-                assertThat(authenticate(cluster, client, pod, old)).as(pod + " with the old password")
-                        .contains("WRONGPASS");
-                assertThat(authenticate(cluster, client, pod, NEW)).as(pod + " with the new one").isEqualTo("PONG");
+                assertThat(before.authenticate(pod)).as(pod + " with the old password").contains("WRONGPASS");
+                assertThat(after.authenticate(pod)).as(pod + " with the new one").isEqualTo("PONG");
             }
 
             // a container restarted now starts with the password its file holds, and links again
@@ -79,7 +78,7 @@ class PasswordRotationContainerTest {
             cluster.kill(replica, "redis");
             cluster.restart(replica, "redis");
             cluster.await(replica + " ready again", Duration.ofSeconds(60), () -> cluster.ready(replica), () -> "");
-            awaitLinked(cluster, client, List.of(replica), NEW);
+            after.awaitLinked(List.of(replica), Duration.ofSeconds(60));
         } finally {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
@@ -95,31 +94,6 @@ class PasswordRotationContainerTest {
             }
         }
         return all;
-    }
-
-    private static void awaitLinked(PodmanCluster cluster, RedisClient client, List<String> pods, String password) {
-        for (String pod : pods.stream().filter(p -> p.contains("-replica-")).toList()) {
-            cluster.await(pod + " linked to the master", Duration.ofSeconds(60),
-                    () -> info(cluster, client, pod, password).contains("master_link_status:up"), () -> "");
-        }
-    }
-
-    private static String info(PodmanCluster cluster, RedisClient client, String pod, String password) {
-        try (StatefulRedisConnection<String, String> c = client.connect(uri(cluster, pod, password))) {
-            return c.sync().info("replication");
-        } catch (RuntimeException notYet) {
-            return notYet.toString();
-        }
-    }
-
-    /** @return PONG, or the refusal with its causes */
-    private static String authenticate(PodmanCluster cluster, RedisClient client, String pod, String password) {
-        return RedisPods.authenticate(client, uri(cluster, pod, password));
-    }
-
-    private static RedisURI uri(PodmanCluster cluster, String pod, String password) {
-        return RedisURI.builder().withHost(cluster.pod(pod).ip()).withPort(6379).withPassword(password.toCharArray())
-                .withTimeout(Duration.ofSeconds(10)).build();
     }
 
     /** Writes and reads through the split connection in a thread, recording every failed command. */

@@ -71,35 +71,47 @@ final class PodVolumes implements AutoCloseable {
 
     /** Writes the pod's ConfigMap volumes (before it starts). */
     void writeConfigMaps(KubeletPods.Planned pod) {
-        PodSpec spec = pod.original().getSpec();
-        for (Volume volume : spec.getVolumes() == null ? List.<Volume>of() : spec.getVolumes()) {
-            if (volume.getConfigMap() != null) {
-                Map<String, String> values = configMaps.get(volume.getConfigMap().getName());
-                if (values == null) {
-                    throw new IllegalStateException(pod.name() + " mounts ConfigMap " + volume.getConfigMap().getName()
-                            + ", which is not among the played objects " + configMaps.keySet());
-                }
-                writeVolume(pod, volume.getName(), files(values, volume.getConfigMap().getItems()),
-                        volume.getConfigMap().getDefaultMode());
-            }
-        }
+        writeVolumes(pod, source -> source.played() == configMaps);
     }
 
     /** Writes the pod's Secret volumes: those of {@code secretName}, or all when it is null. */
     void write(KubeletPods.Planned pod, String secretName) {
+        writeVolumes(pod, source -> source.played() == data && (secretName == null || secretName.equals(source.name())));
+    }
+
+    /** Writes each of the pod's Secret and ConfigMap volumes that {@code which} accepts. */
+    private void writeVolumes(KubeletPods.Planned pod, java.util.function.Predicate<Source> which) {
         PodSpec spec = pod.original().getSpec();
         for (Volume volume : spec.getVolumes() == null ? List.<Volume>of() : spec.getVolumes()) {
-            if (volume.getSecret() == null || (secretName != null && !secretName.equals(volume.getSecret().getSecretName()))) {
+            Source source = source(volume);
+            if (source == null || !which.test(source)) {
                 continue;
             }
-            Map<String, String> values = data.get(volume.getSecret().getSecretName());
+            Map<String, String> values = source.played().get(source.name());
             if (values == null) {
-                throw new IllegalStateException(pod.name() + " mounts Secret " + volume.getSecret().getSecretName()
-                        + ", which is not among the played objects " + data.keySet());
+                throw new IllegalStateException(pod.name() + " mounts " + source.kind() + " " + source.name()
+                        + ", which is not among the played objects " + source.played().keySet());
             }
-            writeVolume(pod, volume.getName(), files(values, volume.getSecret().getItems()),
-                    volume.getSecret().getDefaultMode());
+            writeVolume(pod, volume.getName(), files(values, source.items()), source.defaultMode());
         }
+    }
+
+    /** @return where a volume's files come from, or null when it is neither a Secret nor a ConfigMap volume */
+    private Source source(Volume volume) {
+        if (volume.getConfigMap() != null) {
+            return new Source("ConfigMap", volume.getConfigMap().getName(), volume.getConfigMap().getItems(),
+                    volume.getConfigMap().getDefaultMode(), configMaps);
+        }
+        if (volume.getSecret() != null) {
+            return new Source("Secret", volume.getSecret().getSecretName(), volume.getSecret().getItems(),
+                    volume.getSecret().getDefaultMode(), data);
+        }
+        return null;
+    }
+
+    /** A Secret or ConfigMap volume: the object's kind and name, the items shown, the mode, the played objects. */
+    private record Source(String kind, String name, List<KeyToPath> items, Integer defaultMode,
+                          Map<String, Map<String, String>> played) {
     }
 
     /** @return the files a volume shows: its items' paths, or every key when it names no item */

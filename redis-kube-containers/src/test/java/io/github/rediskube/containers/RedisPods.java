@@ -22,6 +22,23 @@ final class RedisPods {
         this.password = password;
     }
 
+    /** @return the same pods asked with another password (a rotation's old or new one) */
+    RedisPods withPassword(String other) {
+        return new RedisPods(cluster, client, other);
+    }
+
+    /** @return PONG, or the server's refusal with its causes, for this password at the pod ({@link #authenticate}) */
+    String authenticate(String pod) {
+        return authenticate(client, uri(pod));
+    }
+
+    /** Waits until every replica pod among {@code pods} reports its master link up. */
+    void awaitLinked(List<String> pods, Duration timeout) {
+        for (String pod : pods.stream().filter(p -> p.contains("-replica-")).toList()) {
+            cluster.await(pod + " linked to the master", timeout, () -> linked(pod), () -> roles());
+        }
+    }
+
     /**
      * Connects with {@code uri} and PINGs: {@code PONG}, or the refusal with every cause. A connection that fails
      * with no reply of the server in its causes is tried again (up to 5 times): under load Lettuce may see its own

@@ -2,13 +2,16 @@ package io.github.rediskube.examples;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.github.rediskube.client.RedisEndpoints;
 import io.github.rediskube.client.RedisKubeConnections;
+import io.github.rediskube.client.ZoneReadFrom;
 import io.github.rediskube.core.RedisKube;
 import io.github.rediskube.core.deploy.DeployOptions;
 import io.github.rediskube.core.deploy.DeploymentStatus;
 import io.github.rediskube.core.deploy.RedisDeployment;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.masterreplica.StatefulRedisMasterReplicaConnection;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -53,6 +56,32 @@ final class QuickStart {
                 .build();
         // end::metrics[]
         return spec;
+    }
+
+    static RedisReplicationSpec placement() {
+        // tag::placement[]
+        RedisReplicationSpec spec = RedisKube.replication("orders")
+                .sentinel(s -> s.sentinels(3))
+                .placement(p -> p
+                        .zoneSpread(1)                            // Redis pods as one set, and the Sentinels, over zones
+                        .nodeSpread(1)                            // and over nodes (replaces the spreadOverNodes rule)
+                        .priorityClassName("redis-critical")      // a PriorityClass of yours, on every pod
+                        .podLabel("example.com/cost-center", "42"))   // on the pod templates only
+                .build();
+        // end::placement[]
+        return spec;
+    }
+
+    static void zoneReads(RedisClient redisClient, RedisDeployment deployment) {
+        // tag::zone-reads[]
+        String zone = System.getenv("CLIENT_ZONE");   // node labels are not in the downward API: pass the zone in
+        ZoneReadFrom nearby = ZoneReadFrom.preferring(zone, deployment.nodeZones());   // pod -> node -> zone label
+        try (StatefulRedisMasterReplicaConnection<String, String> connection = RedisKubeConnections.connect(
+                redisClient, StringCodec.UTF8, RedisEndpoints.of(deployment), nearby)) {
+            connection.sync().get("order:1");                                  // a replica in this zone, while one is up
+            connection.setReadFrom(nearby.withZones(deployment.nodeZones()));   // pods moved: read the zones again
+        }
+        // end::zone-reads[]
     }
 
     static void connection(RedisDeployment deployment) {

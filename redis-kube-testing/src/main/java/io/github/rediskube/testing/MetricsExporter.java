@@ -28,6 +28,9 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class MetricsExporter implements AutoCloseable {
 
+    /** The exporter's ACL user as rendered (with metrics and auth on). */
+    static final String USER = "rediskube-metrics";
+
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Process process;
@@ -49,6 +52,21 @@ public final class MetricsExporter implements AutoCloseable {
      * @return the running exporter; close it to stop the process
      */
     public static MetricsExporter start(Container container, RedisNode node, Path log) {
+        return start(container, node, log, ref -> secretValue(node));
+    }
+
+    /**
+     * Starts the exporter of {@code container} against {@code node}, resolving its {@code secretKeyRef}s with
+     * {@code secrets} (the exporter's own Secret is {@code <name>-metrics}).
+     *
+     * @param container the rendered {@code metrics} container
+     * @param node      the server it scrapes (its port replaces the pod-local one)
+     * @param log       where the exporter's output goes
+     * @param secrets   a Secret key's value, as the kubelet would read it
+     * @return the running exporter; close it to stop the process
+     */
+    public static MetricsExporter start(Container container, RedisNode node, Path log,
+                                        java.util.function.Function<io.fabric8.kubernetes.api.model.SecretKeySelector, String> secrets) {
         Path binary = requireBinary();
         int port = RedisTopology.freePort();
         List<String> command = new ArrayList<>(List.of(binary.toString()));
@@ -60,7 +78,8 @@ public final class MetricsExporter implements AutoCloseable {
                 .redirectOutput(log.toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("REDIS_"));
         for (EnvVar var : container.getEnv()) {
-            builder.environment().put(var.getName(), var.getValue() != null ? var.getValue() : secretValue(node));
+            builder.environment().put(var.getName(), var.getValue() != null ? var.getValue()
+                    : secrets.apply(var.getValueFrom().getSecretKeyRef()));
         }
         try {
             return new MetricsExporter(builder.start(), port, log);
@@ -71,12 +90,23 @@ public final class MetricsExporter implements AutoCloseable {
 
     /** @return the exporter's {@code /metrics}, or an empty string while it does not answer */
     public String scrape() {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+        HttpResponse<String> response = get("/metrics");
+        return response == null ? "" : response.body();
+    }
+
+    /**
+     * Asks the exporter's HTTP server for {@code path}, as a kubelet's {@code httpGet} probe does.
+     *
+     * @param path the request path, e.g. {@code /health}
+     * @return the response, or {@code null} while the exporter does not answer
+     */
+    public HttpResponse<String> get(String path) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(10)).build();
         try {
-            return HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            return "";
+            return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

@@ -151,6 +151,7 @@ public final class RedisTopology implements AutoCloseable {
                 secret = SecretVolume.create(home.resolve("secret"), null).write(RedisNode.PASSWORD_FILE, storedPassword);
                 env.put("REDIS_PASSWORD_FILE", secret.file(RedisNode.PASSWORD_FILE).toString());
             }
+            metricsSecret(spec, home, env);
             RedisNode node = new RedisNode(role.label(), port, clientPassword(), home, launcher, secret);
             nodes.add(node);
             return node;
@@ -158,6 +159,21 @@ public final class RedisTopology implements AutoCloseable {
             throw new UncheckedIOException("cannot prepare " + role + " under " + home, e);
         }
     }
+
+    /**
+     * With metrics and auth on, the pod's volume of the exporter's own Secret and the variables naming it and the
+     * exporter's user, as the rendered main container has them; nothing otherwise.
+     */
+    static void metricsSecret(RedisReplicationSpec spec, Path home, Map<String, String> env) {
+        if (spec.exporterPassword() != null) {
+            SecretVolume volume = SecretVolume.create(home.resolve("metrics-secret"), null)
+                    .write(METRICS_SECRET_KEY, spec.exporterPassword());
+            env.put("REDIS_METRICS_USER", MetricsExporter.USER);
+            env.put("REDIS_METRICS_PASSWORD_FILE", volume.file(METRICS_SECRET_KEY).toString());
+        }
+    }
+
+    private static final String METRICS_SECRET_KEY = "password";
 
     /**
      * Runs the rendered probe script against a node, as the kubelet would.

@@ -122,6 +122,7 @@ final class SentinelPods {
         SecretVolume secret = SecretVolume.create(home.resolve("secret"), null)
                 .write(RedisNode.PASSWORD_FILE, spec.auth().password());
         env.put("REDIS_PASSWORD_FILE", secret.file(RedisNode.PASSWORD_FILE).toString());
+        RedisTopology.metricsSecret(spec, home, env);
         return secret;
     }
 

@@ -194,6 +194,27 @@ public final class RedisDeployment implements AutoCloseable {
     }
 
     /**
+     * Reads which zone each scheduled Redis pod runs in, for zone-preferring reads ({@code ZoneReadFrom} in
+     * redis-kube-client): pod, its node, that node's {@code topology.kubernetes.io/zone} label. Read afresh at
+     * each call, since a rescheduled pod may land in another zone: call again to refresh.
+     *
+     * <pre>{@code
+     * Map<String, String> zones = deployment.nodeZones();
+     * // {orders-master-0.orders-headless.tenant-a.svc.cluster.local=eu-west-1a, orders-replica-0...=eu-west-1b}
+     * }</pre>
+     *
+     * <p>Needs {@code get} on nodes, which are cluster-scoped: {@code RbacManifests.nodeZoneReader(..)}.
+     *
+     * @return zone by pod DNS name (the host a Redis pod announces), sorted; pods not scheduled yet and pods on
+     *         nodes without the label are left out
+     * @throws RedisKubeException with {@link Reason#FORBIDDEN} when the caller may not read nodes
+     */
+    public Map<String, String> nodeZones() {
+        return NodeZones.read(instance, StatusReader.names(instance, liveMaster(), spec == null ? null
+                : spec.clusterDomain()));
+    }
+
+    /**
      * Reads the password clients need from the deployment's Secret (the generated one, or the one its
      * spec names).
      *

@@ -26,8 +26,7 @@ final class StatusReader {
         try {
             StatefulSet master = instance.statefulSet(Role.MASTER);
             StatefulSet replicas = instance.statefulSet(Role.REPLICA);
-            ResourceNames names = new ResourceNames(instance.name(), instance.namespace(),
-                    knownClusterDomain != null ? knownClusterDomain : clusterDomain(master));
+            ResourceNames names = names(instance, master, knownClusterDomain);
             String masterPrefix = instance.statefulSetName(Role.MASTER) + "-";
             List<DeploymentStatus.PodState> pods = instance.pods().stream()
                     .sorted(Comparator.comparing((Pod p) -> !p.getMetadata().getName().startsWith(masterPrefix))
@@ -49,6 +48,12 @@ final class StatusReader {
             throw Errors.of(instance.client(), "reading status of", null, instance.namespace(), instance.name(), e,
                     List.of());
         }
+    }
+
+    /** @return the deployment's names, its cluster domain the known one or the one its master was rendered with */
+    static ResourceNames names(Instance instance, StatefulSet master, String knownClusterDomain) {
+        return new ResourceNames(instance.name(), instance.namespace(),
+                knownClusterDomain != null ? knownClusterDomain : clusterDomain(master));
     }
 
     private static DeploymentStatus.PodState podState(Pod pod, ResourceNames names) {

@@ -28,7 +28,8 @@ final class Contributions {
     static final List<Contribution> REGISTERED = List.of(
             new ReplicationContribution(),
             new SentinelContribution(),
-            new MetricsContribution());
+            new MetricsContribution(),
+            new PlacementContribution());
 
     /** Apply order by kind; kinds not listed follow, in contribution order. */
     private static final List<String> KIND_ORDER = List.of("Secret", "ConfigMap", "ServiceAccount", "Role",

@@ -1,5 +1,7 @@
 package io.github.rediskube.core.render;
 
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.github.rediskube.core.spec.LabelKeys;
@@ -63,6 +65,21 @@ final class Labels {
         Map<String, String> labels = selector(spec);
         labels.put(COMPONENT, role.label());
         return labels;
+    }
+
+    /**
+     * Selects the pods of both Redis StatefulSets of this instance, master and replicas, and no Sentinel: by
+     * component, which stays with the StatefulSet when Sentinel moves the roles.
+     */
+    static LabelSelector redisPods(RedisReplicationSpec spec) {
+        return new LabelSelectorBuilder()
+                .withMatchLabels(selector(spec))
+                .addNewMatchExpression()
+                    .withKey(COMPONENT)
+                    .withOperator("In")
+                    .withValues(Role.MASTER.label(), Role.REPLICA.label())
+                .endMatchExpression()
+                .build();
     }
 
     /**

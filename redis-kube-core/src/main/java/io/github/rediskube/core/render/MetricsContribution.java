@@ -5,12 +5,16 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.github.rediskube.core.spec.Metrics;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.github.rediskube.core.spec.ResourceNames;
 import io.github.rediskube.core.spec.SentinelSpec;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,10 +26,13 @@ import java.util.Map;
  * NetworkPolicy, and, when asked, a Prometheus Operator {@code ServiceMonitor} scraping the headless Services
  * (one target per pod).
  *
- * <p>Auth: the exporter reads {@code REDIS_PASSWORD} from the Secret through a {@code secretKeyRef}, so the
- * password is never in the pod spec. The exporter's image is built {@code FROM scratch} (no shell for a wrapper
- * reading the mounted file), and its {@code --redis.password-file} expects a JSON map of URIs to passwords rather
- * than the Secret's plain value. The price: a rotated password reaches the exporter when its container restarts.
+ * <p>Auth: with auth on, the exporter logs in as a user of its own, {@value #EXPORTER_USER}, that may run only the
+ * commands it scrapes with (no key, no channel, no {@code CONFIG GET}: that would show {@code requirepass}). Its
+ * password ({@link RedisReplicationSpec#exporterPassword()}) is in a Secret of its own, {@code <name>-metrics},
+ * written once like a generated password; the exporter reads it through a {@code secretKeyRef}, the Redis and
+ * Sentinel containers through a mounted file ({@value #PASSWORD_FILE_ENV}) from which their scripts write the user
+ * line ({@code password.sh}). Rotating the clients' password never touches it, so the exporter, which reads its
+ * password once at start (its image is {@code FROM scratch}: no shell to re-read a file), keeps scraping.
  */
 final class MetricsContribution implements Contribution {
 
@@ -33,6 +40,16 @@ final class MetricsContribution implements Contribution {
     static final String PORT_NAME = "metrics";
     /** The exporter's own variable for the password (the default of its {@code --redis.password} flag). */
     static final String PASSWORD_ENV = "REDIS_PASSWORD";
+    /** The exporter's ACL user on every Redis server and Sentinel. */
+    static final String EXPORTER_USER = "rediskube-metrics";
+    /** The key of the exporter's password in its Secret. */
+    static final String SECRET_KEY = "password";
+    /** The volume holding the exporter's Secret in the Redis and Sentinel containers, and where it is mounted. */
+    static final String VOLUME = "metrics-auth";
+    static final String DIR = "/etc/redis-kube-metrics";
+    static final String PASSWORD_FILE_ENV = ScriptEnv.REDIS_METRICS_PASSWORD_FILE.name();
+    /** The exporter's own liveness endpoint: it answers while the process serves HTTP, whatever Redis does. */
+    static final String HEALTH_PATH = "/health";
     static final String SERVICE_MONITOR_API = "monitoring.coreos.com/v1";
     static final String SERVICE_MONITOR_KIND = "ServiceMonitor";
 
@@ -54,14 +71,43 @@ final class MetricsContribution implements Contribution {
     @Override
     public void pod(RedisReplicationSpec spec, PodDraft pod) {
         int target = pod.kind() == PodDraft.Kind.SENTINEL ? SentinelSpec.SENTINEL_PORT : ResourceNames.REDIS_PORT;
+        if (spec.exporterPassword() != null) {
+            // the server's (or Sentinel's) scripts write the exporter's user line from this file at start
+            pod.main()
+                    .addToEnv(ScriptEnv.REDIS_METRICS_USER.is(EXPORTER_USER),
+                            ScriptEnv.REDIS_METRICS_PASSWORD_FILE.is(DIR + "/" + SECRET_KEY))
+                    .addNewVolumeMount().withName(VOLUME).withMountPath(DIR).withReadOnly(true).endVolumeMount();
+            pod.volumes(List.of(new VolumeBuilder()
+                    .withName(VOLUME)
+                    .withNewSecret()
+                        .withSecretName(spec.names().metricsSecret())
+                        .withDefaultMode(PasswordFile.MODE)
+                        .withOptional(false)
+                        .addNewItem().withKey(SECRET_KEY).withPath(SECRET_KEY).endItem()
+                    .endSecret()
+                    .build()));
+        }
         pod.add(exporter(spec, target));
     }
 
     @Override
     public List<HasMetadata> objects(RedisReplicationSpec spec) {
-        if (!spec.metrics().serviceMonitor()) {
-            return List.of();
+        List<HasMetadata> objects = new ArrayList<>();
+        if (spec.exporterPassword() != null) {
+            objects.add(new SecretBuilder()
+                    .withMetadata(Labels.metadata(spec, spec.names().metricsSecret(), Labels.common(spec)))
+                    .withType("Opaque")
+                    .addToData(SECRET_KEY, Base64.getEncoder().encodeToString(
+                            spec.exporterPassword().getBytes(StandardCharsets.UTF_8)))
+                    .build());
         }
+        if (spec.metrics().serviceMonitor()) {
+            objects.add(serviceMonitor(spec));
+        }
+        return objects;
+    }
+
+    private static HasMetadata serviceMonitor(RedisReplicationSpec spec) {
         List<String> headless = new ArrayList<>(List.of(spec.names().headlessService()));
         if (spec.sentinelEnabled()) {
             headless.add(spec.names().sentinelHeadlessService());
@@ -71,7 +117,7 @@ final class MetricsContribution implements Contribution {
                 "sourceLabels", List.of("__meta_kubernetes_service_name"),
                 "regex", String.join("|", headless),
                 "action", "keep")));
-        return List.of(new GenericKubernetesResourceBuilder()
+        return new GenericKubernetesResourceBuilder()
                 .withApiVersion(SERVICE_MONITOR_API)
                 .withKind(SERVICE_MONITOR_KIND)
                 .withMetadata(Labels.metadata(spec, spec.name(), Labels.common(spec)))
@@ -79,7 +125,7 @@ final class MetricsContribution implements Contribution {
                         "selector", ordered("matchLabels", Labels.selector(spec)),
                         "namespaceSelector", ordered("matchNames", List.of(spec.namespace())),
                         "endpoints", List.of(endpoint)))
-                .build());
+                .build();
     }
 
     /** @return the keys and values in their order, so that the same spec renders the same YAML */
@@ -95,28 +141,52 @@ final class MetricsContribution implements Contribution {
     static ContainerBuilder exporter(RedisReplicationSpec spec, int target) {
         Metrics metrics = spec.metrics();
         return Containers.restricted(spec, CONTAINER, metrics.image())
-                .withArgs("--redis.addr=redis://127.0.0.1:" + target,
-                        "--web.listen-address=:" + metrics.port())
+                .withArgs(args(spec, target, metrics))
                 .withEnv(password(spec))
                 .addNewPort()
                     .withName(PORT_NAME)
                     .withContainerPort(metrics.port())
                     .withProtocol("TCP")
                 .endPort()
+                // liveness only: an exporter that stopped answering is restarted, but its state never takes the
+                // pod out of its Services (readiness stays Redis' own)
+                .withNewLivenessProbe()
+                    .withNewHttpGet()
+                        .withPath(HEALTH_PATH)
+                        .withNewPort(PORT_NAME)
+                    .endHttpGet()
+                    .withInitialDelaySeconds(10)
+                    .withPeriodSeconds(20)
+                    .withTimeoutSeconds(5)
+                    .withFailureThreshold(3)
+                .endLivenessProbe()
                 .withResources(Containers.small("10m", "32Mi"));
     }
 
-    /** @return {@code REDIS_PASSWORD} from the Secret by reference, when auth is on */
+    /**
+     * @return the exporter's arguments: its pod's server, its port, its own user when auth is on, and no
+     *         {@code CONFIG} (its user may not run it: {@code CONFIG GET *} would show the passwords)
+     */
+    private static List<String> args(RedisReplicationSpec spec, int target, Metrics metrics) {
+        List<String> args = new ArrayList<>(List.of("--redis.addr=redis://127.0.0.1:" + target,
+                "--web.listen-address=:" + metrics.port(), "--config-command=-"));
+        if (spec.exporterPassword() != null) {
+            args.add("--redis.user=" + EXPORTER_USER);
+        }
+        return args;
+    }
+
+    /** @return {@code REDIS_PASSWORD} from the exporter's own Secret by reference, when auth is on */
     private static List<EnvVar> password(RedisReplicationSpec spec) {
-        if (!spec.auth().enabled()) {
+        if (spec.exporterPassword() == null) {
             return List.of();
         }
         return List.of(new EnvVarBuilder()
                 .withName(PASSWORD_ENV)
                 .withNewValueFrom()
                     .withNewSecretKeyRef()
-                        .withName(RedisManifests.secretName(spec))
-                        .withKey(RedisManifests.secretKey(spec))
+                        .withName(spec.names().metricsSecret())
+                        .withKey(SECRET_KEY)
                         .withOptional(false)
                     .endSecretKeyRef()
                 .endValueFrom()

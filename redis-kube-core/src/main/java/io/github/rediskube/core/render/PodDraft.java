@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.github.rediskube.core.spec.Auth;
 import io.github.rediskube.core.spec.LabelKeys;
@@ -30,7 +31,9 @@ import org.jspecify.annotations.Nullable;
  * one), volumes, grace period, service account and the ConfigMap files it reads. {@link #template} then adds
  * what every pod of ours has: the restricted profile, the spec's scheduling (pull secrets, node selector,
  * tolerations, spread over nodes), the config hash annotation and, to every container mounting the password,
- * {@code REDIS_PASSWORD_FILE} (last, after what the contributions added).
+ * {@code REDIS_PASSWORD_FILE} (last, after what the contributions added). Contributions may add topology spread
+ * constraints (one over {@value #NODE_KEY} replaces the spread-over-nodes anti-affinity), a priority class, and
+ * labels and annotations (the pod's own win).
  */
 final class PodDraft {
 
@@ -39,6 +42,7 @@ final class PodDraft {
 
     static final String CONFIG_HASH_ANNOTATION = LabelKeys.PREFIX + "config-hash";
     static final int DEFAULT_TERMINATION_GRACE_SECONDS = 30;
+    static final String NODE_KEY = "kubernetes.io/hostname";
 
     private final Kind kind;
     private final @Nullable Role role;
@@ -49,6 +53,10 @@ final class PodDraft {
     private final Set<String> reads = new LinkedHashSet<>();
     private int terminationGraceSeconds = DEFAULT_TERMINATION_GRACE_SECONDS;
     private @Nullable String serviceAccount;
+    private final List<TopologySpreadConstraint> spread = new ArrayList<>();
+    private @Nullable String priorityClassName;
+    private final Map<String, String> extraLabels = new TreeMap<>();
+    private final Map<String, String> extraAnnotations = new TreeMap<>();
 
     /**
      * @param kind           what the pod runs
@@ -114,6 +122,29 @@ final class PodDraft {
         return this;
     }
 
+    /** @return the pod's labels (its component among them), as the owning contribution gave them */
+    Map<String, String> labels() {
+        return java.util.Collections.unmodifiableMap(labels);
+    }
+
+    /** Adds topology spread constraints; one over {@value #NODE_KEY} replaces the spread-over-nodes anti-affinity. */
+    PodDraft spread(List<TopologySpreadConstraint> constraints) {
+        spread.addAll(constraints);
+        return this;
+    }
+
+    PodDraft priorityClassName(@Nullable String name) {
+        this.priorityClassName = name;
+        return this;
+    }
+
+    /** Adds labels and annotations to the pod template; the pod's own labels and annotations win. */
+    PodDraft metadata(Map<String, String> labels, Map<String, String> annotations) {
+        extraLabels.putAll(labels);
+        extraAnnotations.putAll(annotations);
+        return this;
+    }
+
     PodTemplateSpec template(RedisReplicationSpec spec, String configHash) {
         List<Container> built = new ArrayList<>();
         for (ContainerBuilder container : containers.values()) {
@@ -125,8 +156,8 @@ final class PodDraft {
         }
         return new PodTemplateSpecBuilder()
                 .withNewMetadata()
-                    .withLabels(labels)
-                    .withAnnotations(annotations(spec, configHash))
+                    .withLabels(merged(extraLabels, labels))
+                    .withAnnotations(merged(extraAnnotations, annotations(spec, configHash)))
                 .endMetadata()
                 .withNewSpec()
                     .withAutomountServiceAccountToken(false)
@@ -138,7 +169,10 @@ final class PodDraft {
                     .withNodeSelector(spec.scheduling().nodeSelector().isEmpty()
                             ? null : new TreeMap<>(spec.scheduling().nodeSelector()))
                     .withTolerations(tolerations(spec))
-                    .withAffinity(spec.scheduling().spreadOverNodes() ? spread(spreadSelector) : null)
+                    .withAffinity(spec.scheduling().spreadOverNodes() && !spreadsOverNodes()
+                            ? spread(spreadSelector) : null)
+                    .withTopologySpreadConstraints(spread)
+                    .withPriorityClassName(priorityClassName)
                     .withContainers(built)
                     .withVolumes(volumes)
                 .endSpec()
@@ -158,6 +192,17 @@ final class PodDraft {
                     RedisManifests.passwordHash(spec, spec.auth().password()));
         }
         return annotations;
+    }
+
+    private boolean spreadsOverNodes() {
+        return spread.stream().anyMatch(c -> NODE_KEY.equals(c.getTopologyKey()));
+    }
+
+    /** @return {@code extra}, then {@code own} over it (sorted by key) */
+    private static Map<String, String> merged(Map<String, String> extra, Map<String, String> own) {
+        Map<String, String> merged = new TreeMap<>(extra);
+        merged.putAll(own);
+        return merged;
     }
 
     /** The restricted profile, pod level: non-root with the image's uid, seccomp RuntimeDefault. */

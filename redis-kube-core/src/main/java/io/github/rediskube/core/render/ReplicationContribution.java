@@ -67,14 +67,7 @@ final class ReplicationContribution implements Contribution {
         if (spec.podDisruptionBudget() && Labels.rolesMove(spec)) {
             objects.add(DisruptionBudgets.oneAtATime(
                     Labels.metadata(spec, spec.names().redisDisruptionBudget(), Labels.common(spec)),
-                    new LabelSelectorBuilder()
-                            .withMatchLabels(Labels.selector(spec))
-                            .addNewMatchExpression()
-                                .withKey(Labels.COMPONENT)
-                                .withOperator("In")
-                                .withValues(Role.MASTER.label(), Role.REPLICA.label())
-                            .endMatchExpression()
-                            .build()));
+                    Labels.redisPods(spec)));
         } else if (spec.podDisruptionBudget() && spec.replicas() > 0) {
             objects.add(DisruptionBudgets.oneAtATime(
                     Labels.metadata(spec, spec.names().of(Role.REPLICA), Labels.common(spec, Role.REPLICA)),

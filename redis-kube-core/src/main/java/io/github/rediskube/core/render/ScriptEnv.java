@@ -29,6 +29,10 @@ enum ScriptEnv {
     REDIS_RUNTIME_DIR(Source.RENDERED),
     /** The mounted Secret's password file; unset when auth is off. */
     REDIS_PASSWORD_FILE(Source.RENDERED),
+    /** Metrics with auth: the exporter's ACL user, written into redis.conf and sentinel.conf at start. */
+    REDIS_METRICS_USER(Source.RENDERED),
+    /** Metrics with auth: the mounted file of the exporter user's password (its own Secret). */
+    REDIS_METRICS_PASSWORD_FILE(Source.RENDERED),
     /** Sentinel mode: every Sentinel as {@code host:port}, space-separated. */
     REDIS_SENTINELS(Source.RENDERED),
     /** Sentinel mode: the name the Sentinels monitor the master under. */

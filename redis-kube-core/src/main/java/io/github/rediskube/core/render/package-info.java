@@ -6,8 +6,9 @@
  *
  * <h2>How a deployment is rendered</h2>
  * Each feature is one {@code Contribution}: {@code ReplicationContribution} (the master and replica pods, always
- * on), {@code SentinelContribution} (Sentinel mode) and {@code MetricsContribution} (the exporter sidecars and
- * ServiceMonitor of {@code metrics(..)}). {@code Contributions} holds the registered ones in order
+ * on), {@code SentinelContribution} (Sentinel mode), {@code MetricsContribution} (the exporter sidecars and
+ * ServiceMonitor of {@code metrics(..)}) and {@code PlacementContribution} (the topology spread, priority class
+ * and pod-template metadata of {@code placement(..)}). {@code Contributions} holds the registered ones in order
  * and assembles their parts: the ConfigMap of their files, redis.conf per role of their directives, one
  * NetworkPolicy of their ports, their Services (each with every contribution's ports for its pods), each
  * workload (a {@code Workload} around a {@code PodDraft}) offered to every contribution's {@code pod(..)}, and

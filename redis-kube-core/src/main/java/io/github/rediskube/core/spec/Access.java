@@ -9,20 +9,27 @@ import org.jspecify.annotations.Nullable;
  * @param exposure      how the Services are reachable
  * @param auth          how clients authenticate (a generated password already made)
  * @param networkAccess who may connect
+ * @param exporterPassword the metrics exporter's own password (its ACL user may only read INFO and the like), made
+ *                      with the generated one when metrics and auth are on; {@code null} otherwise
  */
-record Access(Exposure exposure, Auth auth, NetworkAccess networkAccess) {
+record Access(Exposure exposure, Auth auth, NetworkAccess networkAccess, @Nullable String exporterPassword) {
 
     /**
      * The settings as a builder holds them, with the defaults resolved: a generated password is made (once, here),
      * network access follows the exposure unless chosen.
      */
     static Access of(Exposure exposure, Auth auth, PasswordGenerator passwordGenerator,
-                     @Nullable NetworkAccess networkAccess) {
+                     @Nullable NetworkAccess networkAccess, boolean metrics, @Nullable String exporterPassword) {
         Auth resolved = auth;
         if (auth != null && auth.kind() == Auth.Kind.GENERATED && auth.password() == null) {
             resolved = auth.withPassword(passwordGenerator.generate());
         }
-        return new Access(exposure, resolved, networkAccess != null ? networkAccess : defaultAccess(exposure));
+        String exporter = null;
+        if (metrics && auth != null && auth.enabled()) {
+            exporter = exporterPassword != null ? exporterPassword : passwordGenerator.generate();
+        }
+        return new Access(exposure, resolved, networkAccess != null ? networkAccess : defaultAccess(exposure),
+                exporter);
     }
 
     /** @return the network access the user chose, {@code null} when it is the exposure's default (it follows it) */
@@ -48,5 +55,17 @@ record Access(Exposure exposure, Auth auth, NetworkAccess networkAccess) {
             }
         }
         networkAccess.check(checks);
+        if (exporterPassword != null) {
+            checks.require(Auth.isUsablePassword(exporterPassword), "metrics exporter password",
+                    "<" + exporterPassword.length() + " characters>", Auth.PASSWORD_RULE,
+                    "fix the PasswordGenerator given to passwordGenerator(..)");
+        }
+    }
+
+    /** The passwords are never printed. */
+    @Override
+    public String toString() {
+        return "Access[exposure=" + exposure + ", auth=" + auth + ", networkAccess=" + networkAccess
+                + (exporterPassword == null ? "" : ", exporterPassword=<hidden>") + "]";
     }
 }

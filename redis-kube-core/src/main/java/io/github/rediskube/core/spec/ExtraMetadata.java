@@ -23,33 +23,43 @@ record ExtraMetadata(Map<String, String> labels, Map<String, String> annotations
     }
 
     void check(Checks checks) {
-        labels.forEach((key, value) -> {
-            if (checks.require(Names.isQualifiedKey(key), "label key", key,
+        checkLabels(checks, "label", "labels", labels);
+        checkAnnotations(checks, "annotation", "annotations", annotations);
+    }
+
+    /** Checks labels named {@code <key> key} and {@code <field>[key]}: qualified keys, not ours, label values. */
+    static void checkLabels(Checks checks, String key, String field, Map<String, String> labels) {
+        labels.forEach((name, value) -> {
+            if (checks.require(Names.isQualifiedKey(name), key + " key", name,
                     "must be a qualified name ([prefix/]name, name at most 63 characters)",
                     "use e.g. \"team\" or \"example.com/team\"")) {
-                checks.require(!SpecChecks.OWNED_LABELS.contains(key) && !key.startsWith(SpecChecks.OWNED_KEY_PREFIX),
-                        "label key", key, "is set by redis-kube (selectors depend on it; keys "
+                checks.require(!SpecChecks.OWNED_LABELS.contains(name) && !name.startsWith(SpecChecks.OWNED_KEY_PREFIX),
+                        key + " key", name, "is set by redis-kube (selectors depend on it; keys "
                                 + SpecChecks.OWNED_KEY_PREFIX + "* and "
                                 + SpecChecks.OWNED_LABELS.stream().sorted().toList() + " are its own)",
                         "choose another key");
             }
-            checks.require(Names.isLabelValue(value), "labels[" + key + "]", value,
+            checks.require(Names.isLabelValue(value), field + "[" + name + "]", value,
                     "must be a label value (at most 63 letters, digits, '-', '_' or '.', alphanumeric at both ends)",
                     "use e.g. \"payments\"");
         });
+    }
+
+    /** Checks annotations named {@code <key> key} and {@code <field>[key]}: qualified keys, not ours, 256 KiB. */
+    static void checkAnnotations(Checks checks, String key, String field, Map<String, String> annotations) {
         int size = 0;
         for (Map.Entry<String, String> entry : annotations.entrySet()) {
-            if (checks.require(Names.isQualifiedKey(entry.getKey()), "annotation key", entry.getKey(),
+            if (checks.require(Names.isQualifiedKey(entry.getKey()), key + " key", entry.getKey(),
                     "must be a qualified name ([prefix/]name)", "use e.g. \"example.com/owner\"")) {
-                checks.require(!entry.getKey().startsWith(SpecChecks.OWNED_KEY_PREFIX), "annotation key",
+                checks.require(!entry.getKey().startsWith(SpecChecks.OWNED_KEY_PREFIX), key + " key",
                         entry.getKey(), "is set by redis-kube (keys " + SpecChecks.OWNED_KEY_PREFIX
                                 + "* hold its config and applied hashes)", "choose another key");
             }
-            checks.require(entry.getValue() != null, "annotations[" + entry.getKey() + "]", null, "must not be null",
+            checks.require(entry.getValue() != null, field + "[" + entry.getKey() + "]", null, "must not be null",
                     "use an empty string");
             size += entry.getKey().length() + (entry.getValue() == null ? 0 : entry.getValue().length());
         }
-        checks.require(size <= 256 * 1024, "annotations", size + " bytes", "must total at most 256 KiB",
+        checks.require(size <= 256 * 1024, field, size + " bytes", "must total at most 256 KiB",
                 "store large data in a ConfigMap instead");
     }
 }

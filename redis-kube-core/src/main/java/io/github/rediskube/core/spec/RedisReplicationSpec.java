@@ -73,6 +73,7 @@ public final class RedisReplicationSpec {
     private final boolean podDisruptionBudget;
     private final @Nullable SentinelSpec sentinel;
     private final @Nullable Metrics metrics;
+    private final @Nullable Placement placement;
 
     /** Resolves the builder's settings into the parts and validates them all (all problems in one exception). */
     private RedisReplicationSpec(Builder builder) {
@@ -90,6 +91,7 @@ public final class RedisReplicationSpec {
         this.podDisruptionBudget = settings.podDisruptionBudget;
         this.sentinel = settings.sentinel;
         this.metrics = settings.metrics;
+        this.placement = settings.placement;
         SpecChecks.validate(this);
     }
 
@@ -229,6 +231,23 @@ public final class RedisReplicationSpec {
         return metrics != null;
     }
 
+    /** @return topology spread, priority class and pod-template metadata, or {@code null} for none */
+    public @Nullable Placement placement() {
+        return placement;
+    }
+
+    /**
+     * The metrics exporter's own password: with metrics and auth on, the sidecar logs in as a user of its own that
+     * may run only what the exporter reads ({@code INFO}, {@code CONFIG GET}, {@code SENTINEL MASTERS}, ...; no key),
+     * so rotating the clients' password never locks it out. Made at {@code build()} like a generated password and
+     * kept by {@link #toBuilder()}; the deployment's {@code <name>-metrics} Secret keeps the first one written.
+     *
+     * @return the password, or {@code null} when metrics or auth are off
+     */
+    public @Nullable String exporterPassword() {
+        return access.exporterPassword();
+    }
+
     /** @return the names of the rendered objects and the pods' DNS names */
     public ResourceNames names() {
         return new ResourceNames(name, namespace, clusterDomain);
@@ -296,6 +315,7 @@ public final class RedisReplicationSpec {
         parts.put("podDisruptionBudget", podDisruptionBudget);
         parts.put("sentinel", sentinel);
         parts.put("metrics", metrics);
+        parts.put("placement", placement);
         return parts;
     }
 

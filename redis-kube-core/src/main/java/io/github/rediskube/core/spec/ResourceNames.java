@@ -35,6 +35,11 @@ public record ResourceNames(String instance, String namespace, String clusterDom
         return instance + "-auth";
     }
 
+    /** @return the Secret of the metrics exporter's own password: {@code <name>-metrics} */
+    public String metricsSecret() {
+        return instance + "-metrics";
+    }
+
     /** @return the NetworkPolicy */
     public String networkPolicy() {
         return instance;

@@ -10,7 +10,8 @@ import java.util.TreeMap;
  * @param nodeSelector     node labels every Redis pod requires
  * @param tolerations      taints the pods tolerate
  * @param spreadOverNodes  whether pods of the deployment prefer distinct nodes (preferred
- *                         pod anti-affinity on {@code kubernetes.io/hostname}); default {@code true}
+ *                         pod anti-affinity on {@code kubernetes.io/hostname}); default {@code true}; a
+ *                         {@link Placement#nodes() node spread} replaces it
  */
 public record Scheduling(Map<String, String> nodeSelector, List<Toleration> tolerations, boolean spreadOverNodes) {
 

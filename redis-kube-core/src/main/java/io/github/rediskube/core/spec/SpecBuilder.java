@@ -359,7 +359,8 @@ abstract sealed class SpecBuilder permits RedisReplicationSpec.Builder {
     }
 
     /**
-     * @param spread whether pods prefer distinct nodes (default {@code true})
+     * @param spread whether pods prefer distinct nodes (default {@code true}); a node spread of
+     *               {@code placement(p -> p.nodeSpread(..))} replaces this rule on the pods it spreads
      * @return this builder
      */
     public RedisReplicationSpec.Builder spreadOverNodes(boolean spread) {
@@ -419,11 +420,48 @@ abstract sealed class SpecBuilder permits RedisReplicationSpec.Builder {
      * @return this builder
      */
     public RedisReplicationSpec.Builder metrics(Consumer<Metrics.Builder> options) {
-        Checks.requireArgument(options, "metrics", "use e.g. metrics(m -> m.serviceMonitor(true))");
+        Checks.requireArgument(options, "metrics", "use e.g. metrics(m -> m.serviceMonitor(true)),"
+                + " or metrics((Metrics) null) for none");
         Metrics current = settings.metrics;
         Metrics.Builder builder = (current == null ? Metrics.DEFAULT : current).toBuilder();
         options.accept(builder);
         settings.metrics = builder.build();
+        return self();
+    }
+
+    /**
+     * Spreads the pods over zones or nodes, gives them a priority class or pod-template labels and annotations:
+     * {@code placement(p -> p.zoneSpread(1).priorityClassName("redis-critical"))}.
+     *
+     * @param options the change, starting from the current settings (or {@link Placement#DEFAULT})
+     * @return this builder
+     */
+    public RedisReplicationSpec.Builder placement(Consumer<Placement.Builder> options) {
+        Checks.requireArgument(options, "placement", "use e.g. placement(p -> p.zoneSpread(1)),"
+                + " or placement((Placement) null) for none");
+        Placement.Builder builder = (settings.placement == null ? Placement.DEFAULT : settings.placement).toBuilder();
+        options.accept(builder);
+        settings.placement = builder.build();
+        return self();
+    }
+
+    /**
+     * @param value the placement settings, or {@code null} for none (the default): no spread constraints, priority
+     *              class or pod-template metadata
+     * @return this builder
+     */
+    public RedisReplicationSpec.Builder placement(@Nullable Placement value) {
+        settings.placement = value;
+        return self();
+    }
+
+    /**
+     * @param value the exporter settings, or {@code null} for no exporter (the default; an update to a spec without
+     *              metrics removes the sidecars, the exporter's Secret and the ServiceMonitor)
+     * @return this builder
+     */
+    public RedisReplicationSpec.Builder metrics(@Nullable Metrics value) {
+        settings.metrics = value;
         return self();
     }
 

@@ -49,6 +49,10 @@ final class SpecChecks {
         if (metrics != null) {
             metrics.check(checks);
         }
+        Placement placement = spec.placement();
+        if (placement != null) {
+            placement.check(checks);
+        }
         checks.throwIfAny("RedisReplicationSpec" + (spec.name() == null ? "" : " \"" + spec.name() + "\""));
     }
 

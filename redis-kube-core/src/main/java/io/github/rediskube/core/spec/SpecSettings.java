@@ -40,6 +40,9 @@ final class SpecSettings {
     String clusterDomain = RedisReplicationSpec.DEFAULT_CLUSTER_DOMAIN;
     @Nullable SentinelSpec sentinel;
     @Nullable Metrics metrics;
+    @Nullable Placement placement;
+    /** The exporter's password of the spec these settings came from, kept like a generated password. */
+    @Nullable String exporterPassword;
 
     /** Every default. */
     SpecSettings(String name) {
@@ -73,6 +76,8 @@ final class SpecSettings {
         this.clusterDomain = spec.clusterDomain();
         this.sentinel = spec.sentinel();
         this.metrics = spec.metrics();
+        this.placement = spec.placement();
+        this.exporterPassword = spec.exporterPassword();
     }
 
     ExtraMetadata extraMetadata() {
@@ -87,9 +92,9 @@ final class SpecSettings {
         return Persistence.of(mode, evictionPolicy, storage);
     }
 
-    /** Makes the generated password: once per build. */
+    /** Makes the generated passwords (the exporter's with metrics on): once per build. */
     Access access() {
-        return Access.of(exposure, auth, passwordGenerator, networkAccess);
+        return Access.of(exposure, auth, passwordGenerator, networkAccess, metrics != null, exporterPassword);
     }
 
     ExtraConfig extraConfig() {

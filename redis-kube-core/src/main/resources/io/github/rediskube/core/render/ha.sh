@@ -35,7 +35,8 @@
 # REDIS_PORT, REDIS_MODE (cache|storage), REDIS_PASSWORD_FILE (optional, also the Sentinels' password),
 # REDIS_CONFIG_DIR (its file redis-peers lists every Redis pod as host:port), REDIS_RUNTIME_DIR,
 # REDIS_ROLE_DIR (optional), SENTINEL_PORT, SENTINEL_QUORUM, SENTINEL_ANNOUNCE_HOST, SENTINEL_STATE_DIR
-# (optional), SENTINEL_SILENT_WAIT_SECONDS (default 6 x down-after), POD_NAME, PRESTOP_WAIT_SECONDS (default 15).
+# (optional), REDIS_METRICS_USER and REDIS_METRICS_PASSWORD_FILE (optional: the exporter's user),
+# SENTINEL_SILENT_WAIT_SECONDS (default 6 x down-after), POD_NAME, PRESTOP_WAIT_SECONDS (default 15).
 set -eu
 
 config_dir="${REDIS_CONFIG_DIR:-/etc/redis-kube}"
@@ -450,6 +451,9 @@ start_sentinel() {
       printf 'sentinel sentinel-pass %s\n' "$(quoted "$REDIS_PASSWORD")"
       printf 'sentinel auth-pass %s %s\n' "$set_name" "$(quoted "$REDIS_PASSWORD")"
     fi
+    # the metrics exporter: INFO and what Sentinel tells of the masters it monitors, nothing else
+    redis_kube_metrics_user +ping +info +client\|setname +sentinel\|masters +sentinel\|master \
+      +sentinel\|replicas +sentinel\|slaves +sentinel\|sentinels +sentinel\|ckquorum
   } > "$conf.new"
   mv "$conf.new" "$conf"
   rm -f "$kept"

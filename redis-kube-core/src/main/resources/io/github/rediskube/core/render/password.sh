@@ -46,3 +46,26 @@ redis_kube_password() {
   fi
 }
 redis_kube_password
+
+# The metrics exporter's own ACL user, REDIS_METRICS_USER, with the password of REDIS_METRICS_PASSWORD_FILE (its
+# Secret <name>-metrics, written once by redis-kube, never rotated with the clients' password): prints the user
+# line for redis.conf or sentinel.conf, allowed the commands given as arguments and no key, channel or other
+# command. Prints nothing when no file is named (metrics or auth off).
+redis_kube_metrics_user() {
+  [ -n "${REDIS_METRICS_PASSWORD_FILE:-}" ] || return 0
+  if [ ! -r "$REDIS_METRICS_PASSWORD_FILE" ]; then
+    echo "redis-kube: cannot read the metrics exporter's password file $REDIS_METRICS_PASSWORD_FILE (the Secret" \
+      "volume). Fix: check that its Secret exists with the key 'password'" >&2
+    exit 66
+  fi
+  redis_kube_metrics_password="$(cat "$REDIS_METRICS_PASSWORD_FILE")"
+  # the rule of every password redis-kube writes: printable, no space, quote or backslash (quoted as is)
+  case "$redis_kube_metrics_password" in
+    ''|*[!!-~]*|*[\"\'\\]*)
+      echo "redis-kube: the metrics exporter's password in $REDIS_METRICS_PASSWORD_FILE is refused: it must be" \
+        "printable ASCII without space, quote or backslash. Fix: delete the Secret and deploy again" >&2
+      exit 65 ;;
+  esac
+  printf 'user %s on resetkeys resetchannels -@all %s ">%s"\n' "${REDIS_METRICS_USER:?REDIS_METRICS_USER}" "$*" \
+    "$redis_kube_metrics_password"
+}

@@ -5,6 +5,7 @@
 #
 # Environment: REDIS_ROLE (master|replica), REDIS_MASTER_HOST, REDIS_MASTER_PORT, REDIS_ANNOUNCE_HOST,
 # REDIS_PASSWORD_FILE (optional: the mounted Secret), REDIS_CONFIG_DIR, REDIS_RUNTIME_DIR,
+# REDIS_METRICS_USER and REDIS_METRICS_PASSWORD_FILE (optional: the metrics exporter's own user),
 # REDIS_REPLICA_PRIORITY (optional: overrides the role's replica-priority from the first moment on).
 set -eu
 
@@ -33,6 +34,10 @@ umask 077
     printf 'requirepass %s\n' "$(quoted "$REDIS_PASSWORD")"
     printf 'masterauth %s\n' "$(quoted "$REDIS_PASSWORD")"
   fi
+  # the metrics exporter: INFO and the latency, slowlog and memory reports it scrapes, nothing else (no CONFIG
+  # GET: it would show requirepass)
+  redis_kube_metrics_user +ping +info +client\|setname +slowlog\|get +slowlog\|len +latency\|latest \
+    +latency\|histogram +memory\|stats +module\|list +select +dbsize +cluster\|info
   if [ -n "${REDIS_ANNOUNCE_HOST:-}" ]; then
     printf 'replica-announce-ip %s\n' "$REDIS_ANNOUNCE_HOST"
   fi

@@ -13,6 +13,7 @@ import io.github.rediskube.core.render.RedisManifests;
 import io.github.rediskube.core.spec.Auth;
 import io.github.rediskube.core.spec.Exposure;
 import io.github.rediskube.core.spec.Image;
+import io.github.rediskube.core.spec.Metrics;
 import io.github.rediskube.core.spec.NetworkAccess;
 import io.github.rediskube.core.spec.NodeResources;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
@@ -87,7 +88,7 @@ class NullnessTest {
                 .collect(Collectors.toSet());
 
         assertThat(nullable).as("accessors of RedisReplicationSpec that return @Nullable")
-                .isEqualTo(Set.of("maxmemory", "storage", "sentinel", "metrics"));
+                .isEqualTo(Set.of("maxmemory", "storage", "sentinel", "metrics", "exporterPassword", "placement"));
     }
 
     @Test
@@ -114,6 +115,7 @@ class NullnessTest {
                 RedisReplicationSpec.Builder.class.getMethod("evictionPolicy", String.class),
                 RedisReplicationSpec.Builder.class.getMethod("networkAccess", NetworkAccess.class),
                 RedisReplicationSpec.Builder.class.getMethod("sentinel", SentinelSpec.class),
+                RedisReplicationSpec.Builder.class.getMethod("metrics", Metrics.class),
                 Storage.Builder.class.getMethod("storageClass", String.class),
                 NodeResources.Builder.class.getMethod("cpuRequest", String.class),
                 NodeResources.Builder.class.getMethod("cpuLimit", String.class),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -11,8 +12,11 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.github.rediskube.core.RedisKube;
 import io.github.rediskube.core.RedisKubeException;
+import io.github.rediskube.core.spec.Metrics;
 import io.github.rediskube.core.spec.PasswordGenerator;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -70,6 +74,36 @@ class ServiceMonitorDeploymentTest {
         redis.update(spec("with-crd").toBuilder().metrics(m -> m.serviceMonitor(false)).build());
 
         assertThat(monitor("with-crd")).as("the ServiceMonitor an update turned off").isNull();
+    }
+
+    @Test
+    void theExportersSecretIsWrittenOnceKeptWhenTheSpecIsBuiltAgainAndPrunedWhenMetricsAreTurnedOff() {
+        RedisReplicationSpec first = withExporter("first-Exporter-0123456789");
+        RedisDeployment redis = RedisKube.deploy(client, first, ControlPlane.MOCK_OPTIONS);
+        assertThat(exporterPassword("exporter-secret")).isEqualTo(first.exporterPassword());
+
+        // a process that builds its spec again holds another exporter password; the Secret keeps the first, which
+        // the running servers and exporters use
+        RedisReplicationSpec again = withExporter("second-Exporter-0123456789");
+        assertThat(again.exporterPassword()).isNotEqualTo(first.exporterPassword());
+        RedisKube.deploy(client, again, ControlPlane.MOCK_OPTIONS);
+        assertThat(exporterPassword("exporter-secret")).isEqualTo(first.exporterPassword());
+
+        redis.update(again.toBuilder().metrics((Metrics) null).build());
+        assertThat(client.secrets().inNamespace("exporter-secret").withName("orders-metrics").get())
+                .as("the exporter's Secret after metrics were turned off").isNull();
+    }
+
+    /** @return a spec with metrics whose passwords (the clients' and the exporter's) are {@code password} */
+    private static RedisReplicationSpec withExporter(String password) {
+        return RedisKube.replication("orders").namespace("exporter-secret")
+                .passwordGenerator(PasswordGenerator.fixed(password)).metrics(m -> { }).build();
+    }
+
+    private static String exporterPassword(String namespace) {
+        Secret secret = client.secrets().inNamespace(namespace).withName("orders-metrics").get();
+        assertThat(secret).as("Secret orders-metrics").isNotNull();
+        return new String(Base64.getDecoder().decode(secret.getData().get("password")), StandardCharsets.UTF_8);
     }
 
     private static GenericKubernetesResource monitor(String namespace) {

@@ -3,6 +3,7 @@ package io.github.rediskube.core.render;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.rediskube.core.RedisKube;
+import io.github.rediskube.core.spec.PasswordGenerator;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,8 +39,15 @@ class GoldenYamlTest {
 
     @Test
     void sentinelModeWithMetricsRendersTheGoldenYaml() throws IOException {
+        // toBuilder keeps the generated password, not the generator: the exporter's password needs a fixed one
         assertGolden("sentinel-metrics.yaml", RedisManifestsTest.classic().toBuilder().sentinel(s -> s.sentinels(3))
+                .passwordGenerator(PasswordGenerator.fixed("exporter-Password-0123456789"))
                 .metrics(m -> m.serviceMonitor(true)).build());
+    }
+
+    @Test
+    void sentinelModeWithPlacementRendersTheGoldenYaml() throws IOException {
+        assertGolden("sentinel-placement.yaml", PlacementManifestsTest.placed());
     }
 
     @Test

@@ -121,6 +121,17 @@ class ManifestSchemaTest {
                         .auth(Auth.disabled())
                         .metrics(m -> m.port(9200))
                         .build()),
+                argumentSet("placement: zone and node spread, priority class, pod labels, Sentinel", orders()
+                        .sentinel(s -> s.sentinels(3))
+                        .placement(p -> p.zoneSpread(1).nodeSpread(2,
+                                        io.github.rediskube.core.spec.Placement.WhenUnsatisfiable.DO_NOT_SCHEDULE)
+                                .priorityClassName("redis-critical")
+                                .podLabel("example.com/cost-center", "42")
+                                .podAnnotation("example.com/backup", "nightly"))
+                        .build()),
+                argumentSet("placement: zone spread only, plain replication", orders()
+                        .placement(p -> p.zoneSpread(1))
+                        .build()),
                 argumentSet("labels and annotations", orders()
                         .label("team", "payments")
                         .annotation("example.com/owner", "payments@example.com")

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -18,7 +19,10 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.github.rediskube.core.spec.Auth;
 import io.github.rediskube.core.spec.Exposure;
 import io.github.rediskube.core.spec.Metrics;
+import io.github.rediskube.core.spec.PasswordGenerator;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -48,7 +52,8 @@ class MetricsManifestsTest {
             boolean sentinel = sts.getMetadata().getName().endsWith("-sentinel");
             assertThat(exporter.getImage()).isEqualTo(Metrics.DEFAULT_IMAGE).contains(":v1.");
             assertThat(exporter.getArgs()).containsExactly(
-                    "--redis.addr=redis://127.0.0.1:" + (sentinel ? 26379 : 6379), "--web.listen-address=:9121");
+                    "--redis.addr=redis://127.0.0.1:" + (sentinel ? 26379 : 6379), "--web.listen-address=:9121",
+                    "--config-command=-", "--redis.user=rediskube-metrics");
             assertThat(exporter.getPorts()).extracting(ContainerPort::getName, ContainerPort::getContainerPort)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple("metrics", 9121));
             assertThat(exporter.getResources().getRequests()).containsEntry("cpu", new Quantity("10m"))
@@ -58,18 +63,86 @@ class MetricsManifestsTest {
     }
 
     @Test
-    void theExporterGetsThePasswordByReferenceToTheSecretAndThePodSpecNeverHoldsIt() {
-        RedisReplicationSpec spec = sentinelWithMetrics();
+    void theExporterIsRestartedWhenItStopsAnsweringButNeverTakesItsPodOutOfTheServices() {
+        for (StatefulSet sts : statefulSets(RedisManifests.render(sentinelWithMetrics()))) {
+            Container exporter = exporter(sts);
+            assertThat(exporter.getReadinessProbe()).as(sts.getMetadata().getName()).isNull();
+            assertThat(exporter.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/health");
+            assertThat(exporter.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("metrics");
+            assertThat(exporter.getLivenessProbe().getFailureThreshold()).isGreaterThanOrEqualTo(3);
+        }
+    }
 
-        for (StatefulSet sts : statefulSets(RedisManifests.render(spec))) {
+    @Test
+    void theExporterLogsInAsItsOwnUserWhosePasswordIsInItsOwnSecretAndThePodSpecNeverHoldsIt() {
+        RedisReplicationSpec spec = sentinelWithMetrics();
+        List<HasMetadata> objects = RedisManifests.render(spec);
+
+        Secret secret = objects.stream().filter(Secret.class::isInstance).map(Secret.class::cast)
+                .filter(s -> s.getMetadata().getName().equals(spec.names().metricsSecret())).findFirst().orElseThrow();
+        assertThat(spec.exporterPassword()).isNotNull();
+        assertThat(new String(Base64.getDecoder().decode(secret.getData().get("password")), StandardCharsets.UTF_8))
+                .isEqualTo(spec.exporterPassword());
+        assertThat(spec.toString()).doesNotContain(spec.exporterPassword()).contains("exporterPassword=<hidden>");
+        for (StatefulSet sts : statefulSets(objects)) {
             List<EnvVar> env = exporter(sts).getEnv();
             assertThat(env).singleElement().satisfies(var -> {
                 assertThat(var.getName()).isEqualTo("REDIS_PASSWORD");
                 assertThat(var.getValue()).isNull();
-                assertThat(var.getValueFrom().getSecretKeyRef().getName()).isEqualTo(spec.names().generatedSecret());
-                assertThat(var.getValueFrom().getSecretKeyRef().getKey()).isEqualTo(Auth.DEFAULT_KEY);
+                assertThat(var.getValueFrom().getSecretKeyRef().getName()).isEqualTo(spec.names().metricsSecret());
+                assertThat(var.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("password");
             });
-            assertThat(Serialization.asYaml(sts)).doesNotContain(spec.auth().password());
+            // the server's (or Sentinel's) own container gets the file its scripts write the user line from
+            Container main = sts.getSpec().getTemplate().getSpec().getContainers().get(0);
+            assertThat(main.getEnv()).extracting(EnvVar::getName, EnvVar::getValue).contains(
+                    org.assertj.core.groups.Tuple.tuple("REDIS_METRICS_USER", "rediskube-metrics"),
+                    org.assertj.core.groups.Tuple.tuple("REDIS_METRICS_PASSWORD_FILE", "/etc/redis-kube-metrics/password"));
+            assertThat(main.getVolumeMounts()).anySatisfy(m -> {
+                assertThat(m.getName()).isEqualTo("metrics-auth");
+                assertThat(m.getReadOnly()).isTrue();
+            });
+            assertThat(sts.getSpec().getTemplate().getSpec().getVolumes()).anySatisfy(v -> {
+                assertThat(v.getName()).isEqualTo("metrics-auth");
+                assertThat(v.getSecret().getSecretName()).isEqualTo(spec.names().metricsSecret());
+                assertThat(v.getSecret().getDefaultMode()).isEqualTo(0440);
+            });
+            assertThat(Serialization.asYaml(sts)).doesNotContain(spec.auth().password())
+                    .doesNotContain(spec.exporterPassword());
+        }
+    }
+
+    @Test
+    void theExporterPasswordIsKeptByToBuilderAndNeverRollsThePods() {
+        RedisReplicationSpec first = sentinelWithMetrics();
+        RedisReplicationSpec again = first.toBuilder().build();
+        assertThat(again.exporterPassword()).isEqualTo(first.exporterPassword());
+        assertThat(again).isEqualTo(first);
+
+        // a process that builds its spec again makes another exporter password; the deployment keeps the Secret it
+        // wrote first, and the pod templates do not depend on it (no roll)
+        RedisReplicationSpec.Builder onUsersSecret = RedisManifestsTest.classic().toBuilder()
+                .auth(Auth.fromSecret("redis-creds", "password")).sentinel(s -> s.sentinels(3)).metrics(m -> { });
+        RedisReplicationSpec one = onUsersSecret.passwordGenerator(PasswordGenerator.fixed("one-Password-0123456789ab"))
+                .build();
+        RedisReplicationSpec two = onUsersSecret.passwordGenerator(PasswordGenerator.fixed("two-Password-0123456789ab"))
+                .build();
+        assertThat(one.exporterPassword()).isNotEqualTo(two.exporterPassword());
+        assertThat(statefulSets(RedisManifests.render(one))).extracting(sts -> sts.getSpec().getTemplate())
+                .isEqualTo(statefulSets(RedisManifests.render(two)).stream().map(sts -> sts.getSpec().getTemplate())
+                        .toList());
+    }
+
+    @Test
+    void withoutAuthTheExporterHasNoUserNoSecretAndNoPassword() {
+        RedisReplicationSpec spec = RedisManifestsTest.classic().toBuilder().exposure(Exposure.clusterIp())
+                .auth(Auth.disabled()).metrics(m -> { }).build();
+
+        assertThat(spec.exporterPassword()).isNull();
+        assertThat(RedisManifests.render(spec)).noneSatisfy(o ->
+                assertThat(o.getMetadata().getName()).isEqualTo(spec.names().metricsSecret()));
+        for (StatefulSet sts : statefulSets(RedisManifests.render(spec))) {
+            assertThat(exporter(sts).getEnv()).isEmpty();
+            assertThat(exporter(sts).getArgs()).noneMatch(a -> a.startsWith("--redis.user"));
         }
     }
 

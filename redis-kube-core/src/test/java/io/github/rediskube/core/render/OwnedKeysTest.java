@@ -29,6 +29,9 @@ class OwnedKeysTest {
 
             assertThat(error).as(key).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("label key is set by redis-kube").hasMessageContaining("was \"" + key + "\"");
+            assertThat(catchThrowable(() -> spec().placement(p -> p.podLabel(key, "x")).build())).as("pod " + key)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("placement.podLabel key is set by redis-kube");
         }
     }
 
@@ -39,6 +42,11 @@ class OwnedKeysTest {
         assertThat(error).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("annotation key is set by redis-kube")
                 .hasMessageContaining("was \"" + PodDraft.CONFIG_HASH_ANNOTATION + "\"");
+        for (String key : List.of(PodDraft.CONFIG_HASH_ANNOTATION, RedisManifests.PASSWORD_HASH_ANNOTATION)) {
+            assertThat(catchThrowable(() -> spec().placement(p -> p.podAnnotation(key, "x")).build())).as(key)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("placement.podAnnotation key is set by redis-kube");
+        }
     }
 
     @Test

@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonParser;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.kubernetes.client.openapi.models.V1ClusterRole;
+import io.kubernetes.client.openapi.models.V1ClusterRoleBinding;
 import io.kubernetes.client.openapi.models.V1Role;
 import io.kubernetes.client.openapi.models.V1RoleBinding;
 import java.util.List;
@@ -53,6 +57,32 @@ class RbacManifestsTest {
             assertThat(rule.getResources()).containsExactly("servicemonitors");
             assertThat(rule.getVerbs()).contains("get", "create", "update", "patch", "delete");
         });
+    }
+
+    @Test
+    void nodeZonesAreReadThroughAClusterRoleBoundPerServiceAccount() throws Exception {
+        List<HasMetadata> a = RbacManifests.nodeZoneReader("tenant-a", "app");
+        List<HasMetadata> b = RbacManifests.nodeZoneReader("tenant-b", "app");
+        ClusterRole role = (ClusterRole) a.get(0);
+        ClusterRoleBinding binding = (ClusterRoleBinding) a.get(1);
+
+        assertThat(role.getMetadata().getNamespace()).as("nodes are cluster-scoped").isNull();
+        assertThat(role.getRules()).isEqualTo(RbacManifests.nodeZoneRules()).singleElement().satisfies(rule -> {
+            assertThat(rule.getResources()).containsExactly("nodes");
+            assertThat(rule.getVerbs()).containsExactly("get", "list");
+        });
+        assertThat(binding.getRoleRef().getKind()).isEqualTo("ClusterRole");
+        assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
+        assertThat(binding.getSubjects()).singleElement().satisfies(s -> {
+            assertThat(s.getName()).isEqualTo("app");
+            assertThat(s.getNamespace()).isEqualTo("tenant-a");
+        });
+        assertThat(b.get(1).getMetadata().getName()).as("one tenant's binding never replaces another's")
+                .isNotEqualTo(binding.getMetadata().getName());
+        assertThat(RbacManifests.rules()).as("the namespaced Role stays without nodes")
+                .noneMatch(r -> r.getResources().contains("nodes"));
+        V1ClusterRole.validateJsonElement(JsonParser.parseString(Serialization.asJson(role)));
+        V1ClusterRoleBinding.validateJsonElement(JsonParser.parseString(Serialization.asJson(binding)));
     }
 
     @Test

@@ -48,7 +48,8 @@ class NullArgumentsTest {
             Storage.class, v -> builder().storage(s -> s.size(((Storage) v).size())
                     .storageClass(((Storage) v).storageClass()).accessMode(((Storage) v).accessMode())
                     .deleteVolumesOnDelete(((Storage) v).deleteVolumesOnDelete())).build(),
-            SentinelSpec.class, v -> builder().sentinel((SentinelSpec) v).build());
+            SentinelSpec.class, v -> builder().sentinel((SentinelSpec) v).build(),
+            Metrics.class, v -> builder().metrics((Metrics) v).build());
 
     @Test
     void noNullArgumentEndsInANullPointerException() throws Exception {
@@ -68,6 +69,9 @@ class NullArgumentsTest {
         }
         for (Method m : Metrics.Builder.class.getDeclaredMethods()) {
             probes += probe(failures, m, m.getName(), args -> builder().metrics(b -> invoke(m, b, args)).build());
+        }
+        for (Method m : Placement.Builder.class.getDeclaredMethods()) {
+            probes += probe(failures, m, m.getName(), args -> builder().placement(b -> invoke(m, b, args)).build());
         }
         for (Method m : TenantSpec.Builder.class.getDeclaredMethods()) {
             probes += probe(failures, m, m.getName(), args -> build(invoke(m, TenantSpec.builder("tenant-a"), args)));
@@ -234,7 +238,8 @@ class NullArgumentsTest {
                 Map.entry(Auth.class, Auth.generated()), Map.entry(NetworkAccess.class, NetworkAccess.clientsOnly()),
                 Map.entry(Scheduling.class, Scheduling.DEFAULT), Map.entry(NodeResources.class, NodeResources.DEFAULT),
                 Map.entry(Storage.class, Storage.DEFAULT), Map.entry(SentinelSpec.class, SentinelSpec.DEFAULT),
-                Map.entry(Metrics.class, Metrics.DEFAULT),
+                Map.entry(Metrics.class, Metrics.DEFAULT), Map.entry(Placement.class, Placement.DEFAULT),
+                Map.entry(Placement.WhenUnsatisfiable.class, Placement.WhenUnsatisfiable.SCHEDULE_ANYWAY),
                 Map.entry(Toleration.class, Toleration.exists("dedicated", null)),
                 Map.entry(PasswordGenerator.class, FIXED));
         if (type == Integer.class) {

@@ -65,7 +65,11 @@ class SpecToBuilderTest {
                 b -> b.image("redis:7.2.10"), b -> b.replicas(3), b -> b.maxmemory("64Mi"), b -> b.storage("2Gi"),
                 b -> b.evictionPolicy("allkeys-lfu"), b -> b.exposeNodePorts(), b -> b.auth(Auth.disabled()),
                 b -> b.config("hz", "20"), b -> b.spreadOverNodes(false), b -> b.podDisruptionBudget(false),
-                b -> b.sentinel(s -> s.sentinels(3)));
+                b -> b.sentinel(s -> s.sentinels(3)), b -> b.placement(p -> p.zoneSpread(1)),
+                b -> b.placement(p -> p.podAnnotation("example.com/a", "b")));
+        RedisReplicationSpec placed = spec.toBuilder().placement(p -> p.zoneSpread(1)).build();
+        assertThat(placed.toBuilder().placement((Placement) null).build()).as("placement turned off again")
+                .isEqualTo(spec);
 
         assertThat(spec.toBuilder().build()).isEqualTo(spec).hasSameHashCodeAs(spec);
         assertThat(changes).allSatisfy(change -> assertThat(change.apply(spec.toBuilder()).build())
