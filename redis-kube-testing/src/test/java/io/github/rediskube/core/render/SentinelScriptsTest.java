@@ -212,6 +212,11 @@ class SentinelScriptsTest {
             RedisNode master = ha.currentMaster();
             ha.redisNodes().stream().filter(n -> n != master).forEach(r -> ha.awaitLinked(r, BOUND));
             ha.awaitSentinelsKnowReplicas(2, BOUND);
+            long acknowledged = master.call(client, c -> {
+                c.set("k", "v");
+                return c.waitForReplication(2, 5000);
+            });
+            assertThat(acknowledged).as("replicas holding a write of its stream").isEqualTo(2);
             master.kill();   // down-after 60 s: the Sentinels go on naming it the master
 
             Path freshVolume = Files.createDirectories(dir.resolve("fresh/lost+found")).getParent();
