@@ -290,6 +290,22 @@ public final class SentinelTopology implements AutoCloseable {
         now.forEach(r -> r.awaitPing(timeout));
     }
 
+    /**
+     * Replaces one Redis pod as a rolling update does: stopped (SIGTERM, as a delete does once preStop is done),
+     * its runtime directory emptied (a new emptyDir), its data volume kept, started again through
+     * {@code ha.sh start} after {@code down} (a replaced pod is rescheduled, its volume attached), without
+     * waiting for it to answer.
+     *
+     * @param node a Redis node of this set
+     * @param down how long the pod stays away
+     */
+    public void recreate(RedisNode node, Duration down) {
+        node.stop();
+        wipeRuntime(node);
+        sleep(down.toMillis());
+        node.launch();
+    }
+
     /** @return the running Redis nodes that answer ROLE with {@code master} */
     public List<RedisNode> liveMasters() {
         List<RedisNode> masters = new ArrayList<>();

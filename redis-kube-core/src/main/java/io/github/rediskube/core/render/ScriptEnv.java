@@ -60,6 +60,12 @@ enum ScriptEnv {
     /** The probes' redis-cli timeout in seconds; the script's default 4 fits the probes' timeout of 5. */
     PROBE_TIMEOUT(Source.DEFAULTED),
     /**
+     * How long a new Sentinel with no other Sentinel answering waits for a Redis pod that does not answer before it
+     * monitors the master the pods that answer replicate; the script's default, 6 x down-after (at least 10 s), lets
+     * the Sentinels still promote a replica whose link to a master that hangs went down.
+     */
+    SENTINEL_SILENT_WAIT_SECONDS(Source.DEFAULTED),
+    /**
      * Not rendered: {@code ha.sh start} exports it (0) for {@code start.sh} when a STORAGE replica restarts with data,
      * so the Sentinels do not promote it before it synced; unset, the role's rendered replica-priority holds.
      */

@@ -6,19 +6,23 @@
 #                     ex-master never comes back empty and wipes its replicas; a Sentinel or Redis pod
 #                     that does not answer in time is never taken for one that knows nothing. A replica
 #                     restarted with data on its volume (STORAGE) is not promotable until it has synced
+#                     and a STORAGE master restarts from its own files only when no replica kept its stream
 #   ha.sh sentinel    Sentinel pod: write a writable sentinel.conf (Sentinel rewrites it) and run Sentinel.
 #                     The master to monitor: the state this Sentinel kept (SENTINEL_STATE_DIR, a volume in
 #                     STORAGE mode), else what the other Sentinels say, else the master the Redis pods
-#                     themselves report (INFO replication; a silent pod is asked again, and replicas name
-#                     their master when it is down), else the bootstrap master
+#                     themselves report (INFO replication; a silent pod is asked again, for 6 x down-after
+#                     if other pods follow a master; replicas name their master when it is down), else the
+#                     bootstrap master
 #   ha.sh readiness   Redis pod readiness: a master the Sentinels do not name is not ready (and, when they
 #                     do not know it as their replica, steps down to the one they name); record the live
 #                     role for the labeler, require the
-#                     pod's role label to match it (when REDIS_ROLE_DIR is set), then probe.sh readiness
+#                     pod's role label to match it (when REDIS_ROLE_DIR is set); a replica held at priority 0
+#                     is ready once every Sentinel sees its priority restored; then probe.sh readiness
 #   ha.sh liveness    Redis pod liveness: probe.sh liveness, and a replica whose link is down while the
 #                     Sentinels name another master than the one it follows (they never knew it, e.g. it
 #                     joined in the last 10 s before a failover) fails, so the kubelet restarts it to follow
-#   ha.sh sentinel-probe   Sentinel answers PING
+#   ha.sh sentinel-probe   Sentinel answers PING; a Sentinel left apart at a tie (it names a replica of the
+#                     master the others name at the same epoch) monitors that master
 #   ha.sh prestop     Redis pod about to stop: a master refuses writes (NOREPLICAS), waits until its replicas
 #                     hold every write it acknowledged, asks the Sentinels to fail over, follows the new
 #                     master as soon as they name it (writes get READONLY from then on); bounded
@@ -31,7 +35,8 @@
 # REDIS_PORT, REDIS_MODE (cache|storage), REDIS_PASSWORD_FILE (optional, also the Sentinels' password),
 # REDIS_CONFIG_DIR (its file redis-peers lists every Redis pod as host:port), REDIS_RUNTIME_DIR,
 # REDIS_ROLE_DIR (optional), SENTINEL_PORT, SENTINEL_QUORUM, SENTINEL_ANNOUNCE_HOST, SENTINEL_STATE_DIR
-# (optional), REDIS_METRICS_USER and REDIS_METRICS_PASSWORD_FILE (optional: the exporter's user), POD_NAME, PRESTOP_WAIT_SECONDS (default 15).
+# (optional), REDIS_METRICS_USER and REDIS_METRICS_PASSWORD_FILE (optional: the exporter's user),
+# SENTINEL_SILENT_WAIT_SECONDS (default 6 x down-after), POD_NAME, PRESTOP_WAIT_SECONDS (default 15).
 set -eu
 
 config_dir="${REDIS_CONFIG_DIR:-/etc/redis-kube}"
@@ -148,8 +153,10 @@ peers() {
 }
 
 # Asks the Redis pods but EXCLUDE themselves (INFO replication) and writes what each said to $peers_seen,
-# a line each: "host port master REPLICAS OFFSET", "host port follows MHOST:MPORT OFFSET", or "host port
-# silent" (no answer in time, or no role: it may be a master); a pod where nothing runs is left out.
+# a line each: "host port master REPLICAS OFFSET", "host port follows MHOST:MPORT OFFSET LINK_DOWN_SECONDS"
+# (-1: linked), "host port loading",
+# "host port refuses ERROR" (it answers, but not its role), or "host port silent" (no answer in time, or no
+# role: it may be a master); a pod where nothing runs is left out.
 # Prints "host port replicas offset" of the master to follow: of the pods that answer as master, the one
 # with the most replicas, then the highest replication offset; fails when none answers as a master with
 # data (replicas or a non-zero offset). With FOLLOWERS=file, writes "host port" of each pod that answers
@@ -164,8 +171,15 @@ peer_master() {
     off="$(printf '%s\n' "$info" | field master_repl_offset)"
     case "$(printf '%s\n' "$info" | field role)" in
       master) n="$(printf '%s\n' "$info" | field connected_slaves)"; echo "$h $p master ${n:-0} ${off:-0}" ;;
-      slave) echo "$h $p follows $(printf '%s\n' "$info" | field master_host):$(printf '%s\n' "$info" | field master_port) ${off:-0}" ;;
-      *) echo "$h $p silent" ;;
+      slave) down="$(printf '%s\n' "$info" | field master_link_down_since_seconds)"
+        echo "$h $p follows $(printf '%s\n' "$info" | field master_host):$(printf '%s\n' "$info" | field master_port) ${off:-0} ${down:--1}" ;;
+      # an error reply is an answer: LOADING (alive, its data still loading: it will answer), NOAUTH/WRONGPASS
+      # (alive, but it refuses our password, e.g. its password file is not refreshed yet: its role stays unknown)
+      *) case "$info" in
+           LOADING*) echo "$h $p loading" ;;
+           NOAUTH*|WRONGPASS*|NOPERM*) echo "$h $p refuses ${info%% *}" ;;
+           *) echo "$h $p silent" ;;
+         esac ;;
     esac >> "$peers_seen"
   done
   best="$(awk '$3 == "master" && ($4 > 0 || $5 > 0)' "$peers_seen" | sort -k4,4nr -k5,5nr | head -n 1)"
@@ -188,6 +202,8 @@ start_doubts() {
   [ "$2" = 0 ] || echo "$2 Sentinel(s) did not answer in time"
   [ "$3" = 0 ] || echo "$3 Sentinel(s) name another master or are failing over"
   awk -v me="$1" '$3 == "silent" { print $1 ":" $2 " did not answer in time" }
+    $3 == "loading" { print $1 ":" $2 " is loading its data (LOADING)" }
+    $3 == "refuses" { print $1 ":" $2 " answers " $4 " to our password (its role is unknown: is its password file refreshed?)" }
     $3 == "follows" { replica[$1 ":" $2] = 1; if ($4 != me) follows[$1 ":" $2] = $4 }
     END { for (r in follows) if (!(follows[r] in replica)) print r " replicates " follows[r] }' "$peers_seen"
 }
@@ -205,6 +221,8 @@ has_data() {
 # choose_start: waits until this pod's role is known and writes "master" or "replica HOST PORT" to $decision.
 # A Sentinel or Redis pod that does not answer is never taken for one that knows nothing: this pod starts
 # as a master only when the Sentinels name it and nothing that answers, or fails to answer, speaks against it.
+# An error reply is an answer and named as such (LOADING; NOAUTH/WRONGPASS: its role cannot be read). This wait
+# has no timer, as nothing is safe at one: the Sentinels' failover, or the kubelet restarting a hung pod, ends it.
 choose_start() {
   me="${REDIS_ANNOUNCE_HOST:?REDIS_ANNOUNCE_HOST must name this pod}:${REDIS_PORT:-6379}"
   tries=0
@@ -226,16 +244,23 @@ choose_start() {
         return 0
       fi
       doubts="$(start_doubts "$me" "$5" "$6" | awk '{ printf "%s%s", (NR > 1 ? "; " : ""), $0 }')"
+      # replicas of this pod that kept its replication stream (they did not restart: offset > 0) and lost their
+      # link to it within the last minute hold every write it acknowledged and they acknowledged; its own files
+      # may not: with appendfsync everysec Redis acknowledges writes it holds back for up to 2 s while a slow
+      # fsync runs, and a SIGKILL (OOM, kill -9) loses them; restarting from them, it would resync the replicas
+      streamed="$(awk -v me="$me" '$3 == "follows" && $4 == me && $5 > 0 && $6 <= 60 { printf "%s%s:%s", (n++ ? " " : ""), $1, $2 }' "$peers_seen")"
       if [ -n "$doubts" ]; then
         msg="the Sentinels name this pod the master, but $doubts: waiting (never a second master)"
       elif [ "$known" = 0 ]; then
         say "the Sentinels name this pod the master and know no replica (first start): starting as master"
         echo master > "$decision"
         return 0
-      elif [ "${REDIS_MODE:-cache}" = storage ] && has_data; then
+      elif [ "${REDIS_MODE:-cache}" = storage ] && has_data && [ -z "$streamed" ]; then
         say "the Sentinels name this pod the master; it restarts from its own data on disk"
         echo master > "$decision"
         return 0
+      elif [ "${REDIS_MODE:-cache}" = storage ] && has_data; then
+        msg="the Sentinels still name this pod the master, but $streamed kept its replication stream (its own files may miss writes it acknowledged): waiting for them to promote one"
       else
         [ "${REDIS_MODE:-cache}" != storage ] || release_held_replicas "$me"
         msg="the Sentinels still name this pod the master and $known replica(s) hold the data: waiting for them to promote one (never starting empty)"
@@ -298,7 +323,7 @@ release_held_replicas() {
 
 start_redis() {
   decision="$runtime_dir/start-decision"
-  rm -f "$decision"
+  rm -f "$decision" "$runtime_dir/held"
   interruptible choose_start
   # shellcheck disable=SC2046
   set -- $(cat "$decision")
@@ -309,6 +334,7 @@ start_redis() {
     if [ "${REDIS_MODE:-cache}" = storage ] && has_data && [ "$(rendered_priority)" != 0 ]; then
       say "restarted with data of unknown age: replica-priority 0 (never promoted) until synced with $2:$3"
       export REDIS_REPLICA_PRIORITY=0
+      : > "$runtime_dir/held"
       promotable_once_synced &
     fi
   fi
@@ -317,7 +343,9 @@ start_redis() {
 
 # choose_monitor: writes the master to monitor ("host port") to $decision, and Sentinel state lines to
 # keep ($state: the kept ones, or known-replica lines of the followers the Redis pods report). A Redis pod
-# that does not answer in time may be the master: ask again rather than fall back to the bootstrap master.
+# that does not answer in time may be the master: ask again rather than fall back to the bootstrap master, for
+# SENTINEL_SILENT_WAIT_SECONDS (default 6 x down-after, at least 10); then, if pods that answer replicate a
+# master, monitor that one.
 choose_monitor() {
   kept="$1"
   : > "$state"
@@ -333,6 +361,12 @@ choose_monitor() {
   fi
   followers="$runtime_dir/followers"
   tries=0
+  since="$(date +%s)"
+  # 6 x down-after, at least 10 s: well inside the 10 x down-after (counted from when they see the master down)
+  # for which the Sentinels still promote a replica whose link to the master is down
+  bound="$(awk -v s="$set_name" '$2 == "down-after-milliseconds" && $3 == s { w = int($4 * 6 / 1000) }
+    END { print (w >= 10 ? w : 10) }' "$config_dir/sentinel-master.conf" 2>/dev/null || echo 30)"
+  bound="${SENTINEL_SILENT_WAIT_SECONDS:-$bound}"
   while :; do
     if answer="$(CLI_TIMEOUT=2 ask_sentinels)"; then
       # shellcheck disable=SC2086
@@ -349,8 +383,17 @@ choose_monitor() {
       awk -v s="$set_name" '{ print "sentinel known-replica", s, $1, $2 }' "$followers" > "$state"
       return 0
     fi
-    silent="$(awk '$3 == "silent" { printf "%s%s:%s", (n++ ? " " : ""), $1, $2 }' "$peers_seen")"
+    silent="$(awk '$3 == "silent" || $3 == "loading" || $3 == "refuses" { printf "%s%s:%s%s", (n++ ? " " : ""), $1, $2,
+      ($3 == "loading" ? " (loading its data)" : $3 == "refuses" ? " (answers " $4 " to our password)" : "") }' "$peers_seen")"
     [ -n "$silent" ] || break
+    if [ $(($(date +%s) - since)) -ge "$bound" ] && awk '$3 == "follows" { found = 1 } END { exit !found }' "$peers_seen"; then
+      # bounded when pods that answer follow a master: a Sentinel that never starts fails nobody over, not even
+      # away from a master that hangs for good; monitoring the master they follow (below) is what the Sentinels
+      # did before they restarted. With no such pod the wait goes on (the bootstrap master may be the wrong one),
+      # and a Redis pod itself never starts as a master while a pod that may hold newer data is silent.
+      say "no other Sentinel answers and $silent still did not answer after ${bound}s: deciding from the pods that answer"
+      break
+    fi
     if [ $((tries % 10)) -eq 0 ]; then
       say "no other Sentinel answers and $silent did not answer in time (it may be the master): asking again"
     fi
@@ -418,6 +461,48 @@ start_sentinel() {
   exec redis-sentinel "$conf"
 }
 
+# heal_tie: this Sentinel names a master that answers as a replica, while the Sentinels that answer name
+# another master at the same config epoch: a tie, as two failovers that overlap leave it (a Sentinel whose own
+# failover ends after it took the newer epoch from the others switches back to its promoted replica at that
+# epoch). Hellos settle only a newer epoch, so the tie stays until the next failover: clients asking this
+# Sentinel get a replica, and it votes for no failover of the real master. Healed only when the master named
+# here replicates the one the others name and that one answers as master: this Sentinel monitors that one
+# (SENTINEL REMOVE and MONITOR, the rendered settings again), and takes the epoch from the others' hellos.
+heal_tie() {
+  port="${SENTINEL_PORT:-26379}"
+  own="$(CLI_TIMEOUT=1 ask 127.0.0.1 "$port" SENTINEL master "$set_name")" || return 0
+  # shellcheck disable=SC2046
+  set -- $(printf '%s\n' "$own" | awk 'prev == "config-epoch" { e = $0 } prev == "flags" { f = $0 }
+    prev == "role-reported" { r = $0 } { prev = $0 } END { print e, r, f }')
+  [ $# -eq 3 ] && [ "$2" = slave ] || return 0
+  case "$3" in *failover_in_progress*) return 0 ;; esac
+  epoch="$1"
+  # shellcheck disable=SC2046
+  set -- $(CLI_TIMEOUT=1 cli 127.0.0.1 "$port" SENTINEL get-master-addr-by-name "$set_name" | tr -d '\r')
+  [ $# -eq 2 ] || return 0
+  named="$1:$2"
+  answer="$(CLI_TIMEOUT=1 ask_sentinels)" || return 0
+  # shellcheck disable=SC2086
+  set -- $answer
+  [ "$1" = "$epoch" ] && [ "$2:$3" != "$named" ] || return 0
+  info="$(CLI_TIMEOUT=1 cli "${named%:*}" "${named##*:}" INFO replication)" || return 0
+  [ "$(printf '%s\n' "$info" | field master_host):$(printf '%s\n' "$info" | field master_port)" = "$2:$3" ] || return 0
+  [ "$(CLI_TIMEOUT=1 cli "$2" "$3" INFO replication | field role)" = master ] || return 0
+  echo "healing a tie at epoch $epoch: this Sentinel named $named, a replica of $2:$3, which the other Sentinels name: monitoring $2:$3"
+  [ "$(cli 127.0.0.1 "$port" SENTINEL REMOVE "$set_name" | tr -d '\r')" = OK ] || return 0
+  if [ "$(cli 127.0.0.1 "$port" SENTINEL MONITOR "$set_name" "$2" "$3" "${SENTINEL_QUORUM:?SENTINEL_QUORUM}" | tr -d '\r')" != OK ]; then
+    echo "cannot monitor $2:$3: monitoring $named again"
+    cli 127.0.0.1 "$port" SENTINEL MONITOR "$set_name" "${named%:*}" "${named##*:}" "$SENTINEL_QUORUM" >/dev/null || true
+  fi
+  awk -v s="$set_name" '$1 == "sentinel" && $3 == s { print $2, $4 }' "$config_dir/sentinel-master.conf" |
+    while read -r key value; do
+      cli 127.0.0.1 "$port" SENTINEL SET "$set_name" "$key" "$value" >/dev/null || true
+    done
+  if [ -n "${REDIS_PASSWORD:-}" ]; then
+    cli 127.0.0.1 "$port" SENTINEL SET "$set_name" auth-pass "$REDIS_PASSWORD" >/dev/null || true
+  fi
+}
+
 live_role() {
   info="$(cli 127.0.0.1 "${REDIS_PORT:-6379}" info replication | tr -d '\r')"
   case "$(printf '%s\n' "$info" | sed -n 's/^role://p')" in
@@ -465,6 +550,36 @@ master_named_elsewhere() {
   return 0
 }
 
+# A replica that started held (replica-priority 0, see promotable_once_synced) is not ready until every
+# Sentinel that answers lists it with the priority it has now: the Sentinels read a replica's priority from
+# its INFO, only every 10 s once it is linked, and a failover asked before that (the preStop of the next pod
+# a rolling update stops) would find no replica to promote and try again only after 2 x failover-timeout.
+# Not ready keeps the StatefulSet from stopping the next pod. Once seen, the mark goes: readiness is cheap again.
+seen_promotable() {
+  held="$runtime_dir/held"
+  [ -e "$held" ] || return 0
+  want="$(config_value replica-priority)"
+  if [ "${want:-0}" = 0 ]; then
+    echo "not ready: replica-priority 0 until synced (restarted with data of unknown age)"
+    return 1
+  fi
+  self="${REDIS_ANNOUNCE_HOST:-}:${REDIS_PORT:-6379}"
+  for s in $REDIS_SENTINELS; do
+    reply="$(CLI_TIMEOUT=1 ask "${s%:*}" "${s##*:}" SENTINEL replicas "$set_name")" || continue
+    case "$reply" in
+      ERR*|NOAUTH*|WRONGPASS*) continue ;;   # a Sentinel that does not monitor the set (yet) promotes nothing
+    esac
+    seen="$(printf '%s\n' "$reply" | awk -v self="$self" '
+      NR % 2 == 1 { key = $0; next } key == "name" { ip = ""; port = "" } key == "ip" { ip = $0 } key == "port" { port = $0 }
+      (key == "slave-priority" || key == "replica-priority") && ip ":" port == self { print; exit }')"
+    if [ "$seen" != "$want" ]; then
+      echo "not ready: the Sentinel at $s sees replica-priority ${seen:-none (does not list this pod yet)}, this pod has $want again (they read it every 10 s)"
+      return 1
+    fi
+  done
+  rm -f "$held"
+}
+
 readiness() {
   info="$(cli 127.0.0.1 "${REDIS_PORT:-6379}" info replication | tr -d '\r')" || info=""
   if ! role="$(live_role)"; then
@@ -483,6 +598,11 @@ readiness() {
       echo "not ready: role label is '${labelled:-none}', the server is $role (the labeler sidecar updates it)"
       exit 1
     fi
+  fi
+  if [ "$role" = replica ]; then
+    seen_promotable || exit 1
+  else
+    rm -f "$runtime_dir/held"
   fi
   export REDIS_ROLE="$role"
   exec sh "$config_dir/probe.sh" readiness
@@ -633,6 +753,7 @@ case "${1:-}" in
   sentinel-probe)
     reply="$(cli 127.0.0.1 "${SENTINEL_PORT:-26379}" ping || true)"
     [ "$reply" = PONG ] || { echo "Sentinel not answering: $reply"; exit 1; }
+    heal_tie
     ;;
   prestop) prestop ;;
   label) interruptible label_loop "${REDIS_ROLE_DIR:?REDIS_ROLE_DIR must name the shared role directory}" ;;

@@ -6,12 +6,14 @@ import io.github.rediskube.core.RedisKube;
 import io.github.rediskube.core.spec.PasswordGenerator;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.github.rediskube.testing.RedisNode;
+import io.github.rediskube.testing.RedisTopology.ProbeResult;
 import io.github.rediskube.testing.SentinelTopology;
 import io.lettuce.core.RedisClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -162,13 +164,7 @@ class SentinelFailoverTest {
     void sentinelsRestartedTogetherAfterAFailoverFindTheLiveMasterAndLeaveNoSecondOne(@TempDir Path dir) {
         try (SentinelTopology ha = SentinelTopology.start(spec(), dir)) {
             RedisNode podZero = ha.currentMaster();
-            ha.redisNodes().stream().filter(n -> n != podZero).forEach(r -> ha.awaitLinked(r, FAILOVER));
-            ha.awaitSentinelsKnowReplicas(2, FAILOVER);
-            writeKeys(podZero, 2);
-            podZero.kill();
-            RedisNode promoted = ha.awaitMasterOtherThan(podZero, FAILOVER);
-            podZero.start();
-            ha.awaitLinked(podZero, FAILOVER);
+            RedisNode promoted = failedOverFromPodZero(ha);
 
             ha.restartSentinels();          // e.g. kubectl delete pod -l ...component=sentinel: no state left
             awaitSentinelsAnswer(ha);
@@ -270,6 +266,171 @@ class SentinelFailoverTest {
         }
     }
 
+    @Test
+    void rollingUpdateMovesOnOnlyOnceTheSentinelsMayPromoteTheRestartedReplica(@TempDir Path dir) {
+        try (SentinelTopology ha = SentinelTopology.start(storageSpec().toBuilder().replicas(1).build(), dir)) {
+            RedisNode master = ha.currentMaster();
+            RedisNode replica = ha.redisNodes().get(1);
+            ha.awaitLinked(replica, FAILOVER);
+            ha.awaitSentinelsKnowReplicas(1, FAILOVER);
+            writeKeys(master, 1);
+
+            // a rolling update replaces the replica (restarted with data: held at replica-priority 0 until synced);
+            // once it is ready, the master's pod goes next, and its preStop asks the Sentinels to fail over at once
+            ha.recreate(replica, Duration.ofSeconds(11));   // over 10 s: the Sentinels read its INFO as soon as it is back
+            awaitReady(ha, replica);
+            List<String> seen = sentinelsSeePriority(ha, replica);
+            ProbeResult preStop = ha.runScript(master, Map.of(), Duration.ofSeconds(30), "prestop");
+
+            try {
+                assertThat(replica.log()).contains("replica-priority 0 (never promoted) until synced");
+                assertThat(seen).as("replica-priority of the ready replica as each Sentinel saw it")
+                        .containsOnly("100").hasSize(3);
+                assertThat(preStop.output()).contains("failed over: this pod is a replica of");
+                assertThat(ha.sentinelLogs()).doesNotContain("-failover-abort-no-good-slave");
+                RedisNode promoted = ha.awaitMasterOtherThan(master, FAILOVER);
+                assertThat(promoted).isSameAs(replica);
+                assertThat(keys(promoted)).isEqualTo(KEYS);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\npreStop: " + preStop.output() + "\n" + ha.logs(), e);
+            }
+        }
+    }
+
+    /** @return the replica-priority each Sentinel last read from {@code replica} (SENTINEL REPLICAS) */
+    private static List<String> sentinelsSeePriority(SentinelTopology ha, RedisNode replica) {
+        List<String> seen = new java.util.ArrayList<>();
+        for (int port : ha.sentinelPorts()) {
+            try (var sentinel = client.connectSentinel(io.lettuce.core.RedisURI.Builder
+                    .sentinel("127.0.0.1", port, ha.masterName(), ha.password()).build())) {
+                sentinel.sync().replicas(ha.masterName()).stream()
+                        .filter(r -> String.valueOf(replica.port()).equals(r.get("port")))
+                        .forEach(r -> seen.add(r.get("slave-priority")));
+            }
+        }
+        return seen;
+    }
+
+    @Test
+    void aStorageMasterKilledWhoseFilesMissAcknowledgedWritesFollowsTheReplicasThatHoldThem(@TempDir Path dir)
+            throws Exception {
+        RedisReplicationSpec spec = storageSpec().toBuilder()
+                .sentinel(s -> s.downAfter(Duration.ofSeconds(5)).failoverTimeout(Duration.ofSeconds(5))).build();
+        try (SentinelTopology ha = SentinelTopology.start(spec, dir)) {
+            RedisNode master = ha.currentMaster();
+            ha.redisNodes().stream().filter(n -> n != master).forEach(r -> ha.awaitLinked(r, FAILOVER));
+            ha.awaitSentinelsKnowReplicas(2, FAILOVER);
+            writeKeys(master, 0, 1, 2);
+            sleep(1500);                                  // key:0 written and fsynced (appendfsync everysec)
+            Path data = master.home().resolve("data");
+            Path older = dir.resolve("older");
+            copy(data, older);
+            writeKeys(master, 1, KEYS, 2);                // acknowledged by both replicas (WAIT 2)
+
+            // kill -9 while a slow fsync held the last writes back (Redis acknowledges them from its own buffer for
+            // up to 2 s then): its files end at key:0 — seen here with a busy disk, 2 of ~2,000 keys kept
+            master.kill();
+            deleteContents(data);
+            copy(older, data);
+            int logged = master.log().length();
+            master.launch();                              // back before down-after: the Sentinels still name it
+
+            try {
+                RedisNode now = ha.awaitOneMasterAllLinked(Duration.ofSeconds(60));
+                for (RedisNode node : ha.redisNodes()) {
+                    assertThat(keys(node)).as("keys on %s (master %s)", node, now).isEqualTo(KEYS);
+                }
+                assertThat(now).as("a replica that held every acknowledged write").isNotSameAs(master);
+                assertThat(master.log().substring(logged)).contains("kept its replication stream");
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\n" + ha.logs(), e);
+            }
+        }
+    }
+
+    private static void copy(Path from, Path to) throws java.io.IOException {
+        try (var files = Files.walk(from)) {
+            for (Path f : files.toList()) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
+    private static void deleteContents(Path dir) throws java.io.IOException {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).filter(f -> !f.equals(dir)).forEach(f -> f.toFile().delete());
+        }
+    }
+
+    @Test
+    void aSentinelLeftApartAtATieMonitorsTheMasterTheOthersNameOnceItsProbeRuns(@TempDir Path dir) throws Exception {
+        try (SentinelTopology ha = SentinelTopology.start(storageSpec(), dir)) {
+            RedisNode podZero = ha.currentMaster();
+            RedisNode promoted = failedOverFromPodZero(ha);
+            assertThat(ha.awaitOneMasterAllLinked(Duration.ofSeconds(30))).isSameAs(promoted);
+
+            // the tie two overlapping failovers leave: one Sentinel names pod 0 (now a replica) at the epoch at which
+            // the others name the promoted pod; its kept state (STORAGE) edited so, as the Sentinel itself writes it
+            RedisNode apart = ha.sentinels().get(0);
+            apart.stop();
+            Path state = apart.home().resolve("data").resolve("sentinel.conf");
+            String a = "127.0.0.1 " + podZero.port();
+            String b = "127.0.0.1 " + promoted.port();
+            Files.writeString(state, Files.readString(state).replace(a, "@").replace(b, a).replace("@", b));
+            apart.launch();
+            apart.awaitPing(FAILOVER);
+            sleep(3000);   // hellos exchanged: they settle only a newer epoch
+            assertThat(namedBy(apart)).as("the tie, before any probe").isEqualTo(podZero.port());
+            assertThat(ha.masterPortFromSentinels()).contains(promoted.port());
+
+            long deadline = System.nanoTime() + FAILOVER.toNanos();
+            StringBuilder probes = new StringBuilder();
+            while (namedBy(apart) != promoted.port() && System.nanoTime() < deadline) {
+                ProbeResult probe = ha.runScript(apart, Map.of(), Duration.ofSeconds(10), "sentinel-probe");
+                probes.append(probe.output()).append('\n');
+                sleep(1000);      // the kubelet runs it every few seconds
+            }
+            try {
+                assertThat(namedBy(apart)).as("the Sentinel that was apart names").isEqualTo(promoted.port());
+                assertThat(probes).contains("healing a tie at epoch");
+                ha.awaitSentinelsKnowReplicas(2, FAILOVER);
+                assertThat(ha.awaitOneMasterAllLinked(Duration.ofSeconds(30))).isSameAs(promoted);
+                for (RedisNode node : ha.redisNodes()) {
+                    assertThat(keys(node)).as("keys on %s", node).isEqualTo(KEYS);
+                }
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\nprobes: " + probes + "\n" + ha.logs(), e);
+            }
+        }
+    }
+
+    /** @return the master's port as one Sentinel names it ({@code get-master-addr-by-name}), -1 when it names none */
+    private static int namedBy(RedisNode sentinel) {
+        try (var connection = client.connectSentinel(sentinel.uri())) {
+            java.net.SocketAddress address = connection.sync().getMasterAddrByName("orders");
+            return address instanceof java.net.InetSocketAddress inet ? inet.getPort() : -1;
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** Runs the readiness probe as the kubelet does (every second here) until it passes. */
+    private static void awaitReady(SentinelTopology ha, RedisNode node) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        ProbeResult last;
+        while ((last = ha.runScript(node, Map.of(), Duration.ofSeconds(5), "readiness")).exitCode() != 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(node + " not ready within 60 s: " + last.output() + "\n" + ha.logs());
+            }
+            sleep(1000);
+        }
+    }
+
     private static RedisReplicationSpec storageSpec() {
         return spec().toBuilder().storage(s -> s.size("1Gi")).build();
     }
@@ -282,14 +443,33 @@ class SentinelFailoverTest {
      */
     private static RedisNode podZeroBehind(SentinelTopology ha) {
         RedisNode podZero = ha.currentMaster();
+        RedisNode promoted = podZeroKilled(ha);
+        ha.redisNodes().stream().filter(n -> n != podZero && n != promoted).forEach(r -> ha.awaitLinked(r, FAILOVER));
+        writeKeys(promoted, KEYS, 3 * KEYS, 1);
+        return promoted;
+    }
+
+    /**
+     * 200 keys on every pod, then pod 0 (the master) killed, a replica promoted and pod 0 back as its replica.
+     *
+     * @return the promoted pod
+     */
+    private static RedisNode failedOverFromPodZero(SentinelTopology ha) {
+        RedisNode podZero = ha.currentMaster();
+        RedisNode promoted = podZeroKilled(ha);
+        podZero.start();
+        ha.awaitLinked(podZero, FAILOVER);
+        return promoted;
+    }
+
+    /** 200 keys on every pod, then pod 0 (the master) killed; @return the replica the Sentinels promoted */
+    private static RedisNode podZeroKilled(SentinelTopology ha) {
+        RedisNode podZero = ha.currentMaster();
         ha.redisNodes().stream().filter(n -> n != podZero).forEach(r -> ha.awaitLinked(r, FAILOVER));
         ha.awaitSentinelsKnowReplicas(2, FAILOVER);
         writeKeys(podZero, 2);
         podZero.kill();
-        RedisNode promoted = ha.awaitMasterOtherThan(podZero, FAILOVER);
-        ha.redisNodes().stream().filter(n -> n != podZero && n != promoted).forEach(r -> ha.awaitLinked(r, FAILOVER));
-        writeKeys(promoted, KEYS, 3 * KEYS, 1);
-        return promoted;
+        return ha.awaitMasterOtherThan(podZero, FAILOVER);
     }
 
     /** Waits until the Sentinels, seeing {@code master} down, either promoted another pod or found none to promote. */

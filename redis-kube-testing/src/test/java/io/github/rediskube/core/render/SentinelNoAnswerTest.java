@@ -90,6 +90,39 @@ class SentinelNoAnswerTest {
         }
     }
 
+    @Test
+    void sentinelsReplacedWhileTheMasterHangsForGoodStartAfterABoundAndFailOverToTheReplicaThatAnswers(
+            @TempDir Path dir) {
+        try (SentinelTopology ha = SentinelTopology.start(SentinelFailoverTest.spec(), dir)) {
+            RedisNode podZero = ha.redisNodes().get(0);
+            RedisNode hung = failedOverWithKeys(ha, podZero);
+            RedisNode other = ha.redisNodes().stream().filter(n -> n != podZero && n != hung).findFirst().orElseThrow();
+            String stalePassword = "a-retired-Password-0123456789";
+            podZero.call(client, c -> c.configSet("requirepass", stalePassword));   // answers, but NOAUTH to us
+
+            hung.pause();             // never answers again until the kubelet's liveness probe restarts it
+            List<Integer> sentinelLogs = ha.sentinelLogMark();
+            ha.replaceSentinels();    // new Sentinel pods, no state, no Sentinel that answers
+
+            RedisNode next = ha.awaitMasterOtherThan(hung, Duration.ofSeconds(90));
+            String logs = ha.sentinelLogsSince(sentinelLogs);
+            assertThat(next).as("the replica whose role can be read").isSameAs(other);
+            assertThat(logs).contains("127.0.0.1:" + podZero.port() + " (answers NOAUTH to our password)",
+                    "still did not answer after 10s: deciding from the pods that answer",
+                    "the pods that answer replicate 127.0.0.1:" + hung.port());
+
+            podZero.kill();           // restarted with the password its file holds: it asks the Sentinels
+            podZero.start();
+            hung.kill();
+            hung.start();
+            assertThat(ha.awaitOneMasterAllLinked(Duration.ofSeconds(60))).isSameAs(next);
+            for (RedisNode node : ha.redisNodes()) {
+                long keys = node.call(client, c -> c.dbsize());
+                assertThat(keys).as("keys on %s", node).isEqualTo(KEYS);
+            }
+        }
+    }
+
     /** Pod zero was master, was killed, the Sentinels promoted another pod; pod zero rejoined as its replica. */
     private static RedisNode failedOverWithKeys(SentinelTopology ha, RedisNode podZero) {
         ha.awaitOneMasterAllLinked(BOUND);

@@ -212,6 +212,11 @@ class SentinelScriptsTest {
             RedisNode master = ha.currentMaster();
             ha.redisNodes().stream().filter(n -> n != master).forEach(r -> ha.awaitLinked(r, BOUND));
             ha.awaitSentinelsKnowReplicas(2, BOUND);
+            long acknowledged = master.call(client, c -> {
+                c.set("k", "v");
+                return c.waitForReplication(2, 5000);
+            });
+            assertThat(acknowledged).as("replicas holding a write of its stream").isEqualTo(2);
             master.kill();   // down-after 60 s: the Sentinels go on naming it the master
 
             Path freshVolume = Files.createDirectories(dir.resolve("fresh/lost+found")).getParent();
@@ -222,6 +227,13 @@ class SentinelScriptsTest {
 
             Path ownVolume = Files.createDirectories(dir.resolve("own/lost+found")).getParent();
             Files.writeString(ownVolume.resolve("dump.rdb"), "REDIS0010");
+            ProbeResult streamed = ha.runScript(master, Map.of("REDIS_DATA_DIR", ownVolume.toString()),
+                    Duration.ofSeconds(3), "start");
+            assertThat(streamed.exitCode()).as("replicas kept its stream: still waiting: %s", streamed.output())
+                    .isEqualTo(-1);
+            assertThat(streamed.output()).contains("kept its replication stream").doesNotContain("from its own data");
+
+            ha.redisNodes().stream().filter(n -> n != master).forEach(RedisNode::kill);   // no replica holds more
             ProbeResult own = ha.runScript(master, Map.of("REDIS_DATA_DIR", ownVolume.toString()),
                     Duration.ofSeconds(3), "start");
             assertThat(own.output()).contains("it restarts from its own data on disk");
