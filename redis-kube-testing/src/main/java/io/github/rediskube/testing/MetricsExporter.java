@@ -2,6 +2,10 @@ package io.github.rediskube.testing;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
+import io.github.rediskube.core.render.RedisManifests;
+import io.github.rediskube.core.spec.RedisReplicationSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -13,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -21,8 +26,7 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * A real {@code redis_exporter} process run as the rendered {@code metrics} sidecar runs it: the container's
  * arguments, its pod-local address pointed at a node's port, listening on 127.0.0.1, and each
- * {@code secretKeyRef} variable set to the Secret's value the way the kubelet resolves it (here, the node's
- * password file). The binary is {@code REDIS_EXPORTER} (environment), else {@code prometheus-redis-exporter}
+ * {@code secretKeyRef} variable set to the rendered Secret's value the way the kubelet resolves it. The binary is {@code REDIS_EXPORTER} (environment), else {@code prometheus-redis-exporter}
  * (Debian's package) or {@code redis_exporter} on {@code PATH}; without it the test is skipped, and fails where
  * {@link RedisBinaries#required()} says the data plane must run.
  */
@@ -44,29 +48,18 @@ public final class MetricsExporter implements AutoCloseable {
     }
 
     /**
-     * Starts the exporter of {@code container} against {@code node}.
+     * Starts the exporter of {@code container} against {@code node}, each {@code secretKeyRef} resolved from the
+     * Secrets {@code spec} renders (the exporter's own {@code <name>-metrics}), as the kubelet reads them.
      *
      * @param container the rendered {@code metrics} container
      * @param node      the server it scrapes (its port replaces the pod-local one)
      * @param log       where the exporter's output goes
+     * @param spec      the spec the container was rendered from
      * @return the running exporter; close it to stop the process
      */
-    public static MetricsExporter start(Container container, RedisNode node, Path log) {
-        return start(container, node, log, ref -> secretValue(node));
-    }
-
-    /**
-     * Starts the exporter of {@code container} against {@code node}, resolving its {@code secretKeyRef}s with
-     * {@code secrets} (the exporter's own Secret is {@code <name>-metrics}).
-     *
-     * @param container the rendered {@code metrics} container
-     * @param node      the server it scrapes (its port replaces the pod-local one)
-     * @param log       where the exporter's output goes
-     * @param secrets   a Secret key's value, as the kubelet would read it
-     * @return the running exporter; close it to stop the process
-     */
-    public static MetricsExporter start(Container container, RedisNode node, Path log,
-                                        java.util.function.Function<io.fabric8.kubernetes.api.model.SecretKeySelector, String> secrets) {
+    public static MetricsExporter start(Container container, RedisNode node, Path log, RedisReplicationSpec spec) {
+        List<Secret> secrets = RedisManifests.render(spec).stream().filter(Secret.class::isInstance)
+                .map(Secret.class::cast).toList();
         Path binary = requireBinary();
         int port = RedisTopology.freePort();
         List<String> command = new ArrayList<>(List.of(binary.toString()));
@@ -81,7 +74,7 @@ public final class MetricsExporter implements AutoCloseable {
         builder.environment().keySet().removeIf(k -> k.startsWith("REDIS_"));
         for (EnvVar var : container.getEnv()) {
             builder.environment().put(var.getName(), var.getValue() != null ? var.getValue()
-                    : secrets.apply(var.getValueFrom().getSecretKeyRef()));
+                    : secretValue(secrets, var.getValueFrom().getSecretKeyRef()));
         }
         try {
             return new MetricsExporter(builder.start(), port, log);
@@ -137,12 +130,11 @@ public final class MetricsExporter implements AutoCloseable {
         }
     }
 
-    private static String secretValue(RedisNode node) {
-        try {
-            return Files.readString(node.passwordFile(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private static String secretValue(List<Secret> secrets, SecretKeySelector ref) {
+        return secrets.stream().filter(s -> s.getMetadata().getName().equals(ref.getName())).findFirst()
+                .map(s -> new String(Base64.getDecoder().decode(s.getData().get(ref.getKey())), StandardCharsets.UTF_8))
+                .orElseThrow(() -> new AssertionError("the exporter reads Secret " + ref.getName()
+                        + ", which the spec does not render"));
     }
 
     /** @return the exporter binary, or fails (where the data plane is required) or skips the test */

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.github.rediskube.core.RedisKube;
 import io.github.rediskube.core.spec.PasswordGenerator;
@@ -23,10 +21,7 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Base64;
-import java.util.function.Function;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -55,9 +50,9 @@ class MetricsExporterRedisTest {
         try (RedisTopology redis = RedisTopology.start(spec, dir.resolve("redis"))) {
             RedisNode replica = redis.replicas().get(0);
             try (MetricsExporter onMaster = MetricsExporter.start(sidecar, redis.master(), dir.resolve("master.log"),
-                    secrets(spec));
+                    spec);
                  MetricsExporter onReplica = MetricsExporter.start(sidecar, replica, dir.resolve("replica.log"),
-                         secrets(spec))) {
+                         spec)) {
                 String master = awaitSamples(onMaster, "redis_up 1", "redis_connected_slaves 1");
                 String linked = awaitSamples(onReplica, "redis_up 1", "redis_master_link_up 1");
 
@@ -103,7 +98,7 @@ class MetricsExporterRedisTest {
 
         try (RedisTopology redis = RedisTopology.start(spec, dir.resolve("redis"), spec.auth().password(), tls);
              MetricsExporter onMaster = MetricsExporter.start(sidecar, redis.master(), dir.resolve("master.log"),
-                     secrets(spec))) {
+                     spec)) {
             String master = awaitSamples(onMaster, "redis_up 1", "redis_connected_slaves 1");
 
             assertThat(sidecar.getArgs()).contains("--redis.addr=rediss://127.0.0.1:6379");
@@ -123,7 +118,7 @@ class MetricsExporterRedisTest {
             ha.awaitSentinelsKnowReplicas(spec.replicas(), WAIT);
             RedisNode sentinel = ha.sentinels().get(0);
             try (MetricsExporter exporter = MetricsExporter.start(sidecar, sentinel, dir.resolve("sentinel.log"),
-                    secrets(spec))) {
+                    spec)) {
                 String scrape = awaitSamples(exporter, "redis_up 1", "redis_sentinel_masters 1",
                         "redis_sentinel_master_ok_slaves " + spec.replicas());
 
@@ -172,15 +167,6 @@ class MetricsExporterRedisTest {
         return RedisURI.builder().withHost("127.0.0.1").withPort(node.port())
                 .withAuthentication("rediskube-metrics", spec.exporterPassword()).withTimeout(Duration.ofSeconds(5))
                 .build();
-    }
-
-    /** @return each secretKeyRef's value from the rendered Secrets, as the kubelet resolves it */
-    private static Function<SecretKeySelector, String> secrets(RedisReplicationSpec spec) {
-        List<Secret> rendered = RedisManifests.render(spec).stream().filter(Secret.class::isInstance)
-                .map(Secret.class::cast).toList();
-        return ref -> rendered.stream().filter(s -> s.getMetadata().getName().equals(ref.getName())).findFirst()
-                .map(s -> new String(Base64.getDecoder().decode(s.getData().get(ref.getKey())), StandardCharsets.UTF_8))
-                .orElseThrow(() -> new AssertionError("no rendered Secret " + ref.getName()));
     }
 
     /** @return the rendered {@code metrics} container of the StatefulSet {@code statefulSet} */
