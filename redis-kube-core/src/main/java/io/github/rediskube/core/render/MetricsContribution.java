@@ -5,16 +5,12 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServicePort;
-import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.github.rediskube.core.spec.Metrics;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.github.rediskube.core.spec.ResourceNames;
 import io.github.rediskube.core.spec.SentinelSpec;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,16 +72,9 @@ final class MetricsContribution implements Contribution {
             pod.main()
                     .addToEnv(ScriptEnv.REDIS_METRICS_USER.is(EXPORTER_USER),
                             ScriptEnv.REDIS_METRICS_PASSWORD_FILE.is(DIR + "/" + SECRET_KEY))
-                    .addNewVolumeMount().withName(VOLUME).withMountPath(DIR).withReadOnly(true).endVolumeMount();
-            pod.volumes(List.of(new VolumeBuilder()
-                    .withName(VOLUME)
-                    .withNewSecret()
-                        .withSecretName(spec.names().metricsSecret())
-                        .withDefaultMode(PasswordFile.MODE)
-                        .withOptional(false)
-                        .addNewItem().withKey(SECRET_KEY).withPath(SECRET_KEY).endItem()
-                    .endSecret()
-                    .build()));
+                    .addToVolumeMounts(Volumes.readOnly(VOLUME, DIR));
+            pod.volumes(List.of(Volumes.secret(VOLUME, spec.names().metricsSecret(), PasswordFile.MODE,
+                    Map.of(SECRET_KEY, SECRET_KEY))));
         }
         pod.add(exporter(spec, target));
     }
@@ -94,12 +83,7 @@ final class MetricsContribution implements Contribution {
     public List<HasMetadata> objects(RedisReplicationSpec spec) {
         List<HasMetadata> objects = new ArrayList<>();
         if (spec.exporterPassword() != null) {
-            objects.add(new SecretBuilder()
-                    .withMetadata(Labels.metadata(spec, spec.names().metricsSecret(), Labels.common(spec)))
-                    .withType("Opaque")
-                    .addToData(SECRET_KEY, Base64.getEncoder().encodeToString(
-                            spec.exporterPassword().getBytes(StandardCharsets.UTF_8)))
-                    .build());
+            objects.add(PasswordFile.secret(spec, spec.names().metricsSecret(), SECRET_KEY, spec.exporterPassword()));
         }
         if (spec.metrics().serviceMonitor()) {
             objects.add(serviceMonitor(spec));

@@ -4,14 +4,13 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
-import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
-import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.github.rediskube.core.spec.Auth;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The deployment's password as a file: the Secret mounted read-only into every container that runs Redis or
@@ -47,18 +46,21 @@ final class PasswordFile {
     /** @return the read-only mount of {@link #VOLUME}, when auth is on */
     static List<VolumeMount> mounts(RedisReplicationSpec spec) {
         return spec.auth().enabled()
-                ? List.of(new VolumeMountBuilder().withName(VOLUME).withMountPath(DIR).withReadOnly(true).build())
+                ? List.of(Volumes.readOnly(VOLUME, DIR))
                 : List.of();
     }
 
     /** @return the Secret of a generated password, under {@link Auth#DEFAULT_KEY} */
     static Secret secret(RedisReplicationSpec spec) {
-        String password = spec.auth().password();
+        return secret(spec, spec.names().generatedSecret(), Auth.DEFAULT_KEY, spec.auth().password());
+    }
+
+    /** @return an Opaque Secret of the deployment holding {@code value} under {@code key} (a password it made) */
+    static Secret secret(RedisReplicationSpec spec, String name, String key, String value) {
         return new SecretBuilder()
-                .withMetadata(Labels.metadata(spec, spec.names().generatedSecret(), Labels.common(spec)))
+                .withMetadata(Labels.metadata(spec, name, Labels.common(spec)))
                 .withType("Opaque")
-                .addToData(Auth.DEFAULT_KEY,
-                        Base64.getEncoder().encodeToString(password.getBytes(StandardCharsets.UTF_8)))
+                .addToData(key, Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)))
                 .build();
     }
 
@@ -67,17 +69,7 @@ final class PasswordFile {
         if (!spec.auth().enabled()) {
             return List.of();
         }
-        return List.of(new VolumeBuilder()
-                .withName(VOLUME)
-                .withNewSecret()
-                    .withSecretName(RedisManifests.secretName(spec))
-                    .withDefaultMode(MODE)
-                    .withOptional(false)
-                    .addNewItem()
-                        .withKey(RedisManifests.secretKey(spec))
-                        .withPath(FILE)
-                    .endItem()
-                .endSecret()
-                .build());
+        return List.of(Volumes.secret(VOLUME, RedisManifests.secretName(spec), MODE,
+                Map.of(RedisManifests.secretKey(spec), FILE)));
     }
 }

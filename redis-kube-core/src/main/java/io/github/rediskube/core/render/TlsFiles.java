@@ -2,11 +2,12 @@ package io.github.rediskube.core.render;
 
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Volume;
-import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.github.rediskube.core.spec.RedisReplicationSpec;
 import io.github.rediskube.core.spec.Tls;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The TLS Secret as files, as {@link PasswordFile} does the password: the Secret's certificate, private key and
@@ -45,26 +46,11 @@ final class TlsFiles {
         if (tls == null) {
             return List.of();
         }
-        return List.of(new VolumeBuilder()
-                .withName(VOLUME)
-                .withNewSecret()
-                    .withSecretName(tls.secretName())
-                    .withDefaultMode(MODE)
-                    .withOptional(false)
-                    .addNewItem()
-                        .withKey(tls.certKey())
-                        .withPath(CERT_FILE)
-                    .endItem()
-                    .addNewItem()
-                        .withKey(tls.keyKey())
-                        .withPath(KEY_FILE)
-                    .endItem()
-                    .addNewItem()
-                        .withKey(tls.caKey())
-                        .withPath(CA_FILE)
-                    .endItem()
-                .endSecret()
-                .build());
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put(tls.certKey(), CERT_FILE);
+        files.put(tls.keyKey(), KEY_FILE);
+        files.put(tls.caKey(), CA_FILE);
+        return List.of(Volumes.secret(VOLUME, tls.secretName(), MODE, files));
     }
 
     /** @return {@code rediss} when TLS is on, else {@code redis}: the URI scheme of a client on the pod's loopback */

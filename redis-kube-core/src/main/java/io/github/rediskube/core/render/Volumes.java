@@ -1,5 +1,6 @@
 package io.github.rediskube.core.render;
 
+import io.fabric8.kubernetes.api.model.KeyToPathBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -35,6 +36,27 @@ final class Volumes {
 
     static VolumeMount readOnly(String volume, String path) {
         return new VolumeMountBuilder().withName(volume).withMountPath(path).withReadOnly(true).build();
+    }
+
+    /**
+     * @param volume     the pod volume's name
+     * @param secretName the Secret
+     * @param mode       the files' mode (the kubelet gives them the pod's fsGroup as their group)
+     * @param keyToPath  each Secret key shown and its file name, in order
+     * @return a volume of the Secret's keys, required to exist
+     */
+    static Volume secret(String volume, String secretName, int mode, Map<String, String> keyToPath) {
+        return new VolumeBuilder()
+                .withName(volume)
+                .withNewSecret()
+                    .withSecretName(secretName)
+                    .withDefaultMode(mode)
+                    .withOptional(false)
+                    .withItems(keyToPath.entrySet().stream()
+                            .map(e -> new KeyToPathBuilder().withKey(e.getKey()).withPath(e.getValue()).build())
+                            .toList())
+                .endSecret()
+                .build();
     }
 
     /** @return an emptyDir on the node's disk of at most {@code size} */
