@@ -1,7 +1,7 @@
 package io.github.rediskube.containers;
 
+import io.github.rediskube.testing.RedisNode;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -39,37 +39,9 @@ final class RedisPods {
         }
     }
 
-    /**
-     * Connects with {@code uri} and PINGs: {@code PONG}, or the refusal with every cause. A connection that fails
-     * with no reply of the server in its causes is tried again (up to 5 times): under load Lettuce may see its own
-     * channel closed by a failed handshake before its connect listener runs ("RedisHandshakeHandler not
-     * registered"), which hides the server's WRONGPASS. A server reply (WRONGPASS, NOAUTH, ...) or PONG is final.
-     */
+    /** @return PONG, or the server's refusal with its causes ({@link RedisNode#authenticate}) */
     static String authenticate(RedisClient client, RedisURI uri) {
-        String outcome = "";
-        for (int attempt = 0; attempt < 5; attempt++) {
-            try (StatefulRedisConnection<String, String> connection = client.connect(uri)) {
-                return connection.sync().ping();
-            } catch (RuntimeException refused) {
-                StringBuilder causes = new StringBuilder();
-                boolean replied = false;
-                for (Throwable t = refused; t != null; t = t.getCause()) {
-                    causes.append(t).append("; ");
-                    replied |= t instanceof RedisCommandExecutionException;
-                }
-                outcome = causes.toString();
-                if (replied) {
-                    return outcome;
-                }
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted", e);
-            }
-        }
-        return outcome;
+        return RedisNode.authenticate(client, uri);
     }
 
     /** @return the Redis pods (every pod but the Sentinels), in StatefulSet and ordinal order */

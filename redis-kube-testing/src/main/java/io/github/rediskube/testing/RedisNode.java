@@ -1,6 +1,7 @@
 package io.github.rediskube.testing;
 
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -306,5 +307,43 @@ public final class RedisNode implements AutoCloseable {
         } finally {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
+    }
+
+    /**
+     * Connects with {@code uri} and PINGs: {@code PONG}, or the refusal with every cause. A connection that fails
+     * with no reply of the server in its causes is tried again (up to 5 times): under load Lettuce may see its own
+     * channel closed by a failed handshake before its connect listener runs ("RedisHandshakeHandler not
+     * registered", "Connection closed prematurely"), which hides the server's WRONGPASS. A server reply
+     * (WRONGPASS, NOAUTH, ...) or PONG is final.
+     *
+     * @param client the client to connect with
+     * @param uri    the server and the credentials to try
+     * @return {@code PONG}, or every cause of the refusal
+     */
+    public static String authenticate(RedisClient client, RedisURI uri) {
+        String outcome = "";
+        for (int attempt = 0; attempt < 5; attempt++) {
+            try (StatefulRedisConnection<String, String> connection = client.connect(uri)) {
+                return connection.sync().ping();
+            } catch (RuntimeException refused) {
+                StringBuilder causes = new StringBuilder();
+                boolean replied = false;
+                for (Throwable t = refused; t != null; t = t.getCause()) {
+                    causes.append(t).append("; ");
+                    replied |= t instanceof RedisCommandExecutionException;
+                }
+                outcome = causes.toString();
+                if (replied) {
+                    return outcome;
+                }
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
+        return outcome;
     }
 }
