@@ -78,6 +78,8 @@ class TlsSentinelFailoverTest {
             try (StatefulRedisMasterReplicaConnection<String, String> redis =
                          RedisKubeConnections.connect(client, sentinels)) {
                 assertThat(redis.sync().set("before", "kill")).isEqualTo("OK");
+                // replication is asynchronous: only a write both replicas acknowledged must survive kill -9
+                assertThat(redis.sync().waitForReplication(SPEC.replicas(), 5000)).isEqualTo(SPEC.replicas());
 
                 master.kill();
                 long deadline = System.nanoTime() + BOUND.toNanos();
