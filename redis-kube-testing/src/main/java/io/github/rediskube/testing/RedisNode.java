@@ -244,7 +244,7 @@ public final class RedisNode implements AutoCloseable {
      */
     public long commandCalls(RedisClient client, String command) {
         String prefix = "cmdstat_" + command + ":calls=";
-        String stats = call(client, c -> c.info("commandstats"));
+        String stats = commandStats(client);
         for (String line : stats.split("\r?\n")) {
             if (line.startsWith(prefix)) {
                 String value = line.substring(prefix.length());
@@ -252,6 +252,32 @@ public final class RedisNode implements AutoCloseable {
             }
         }
         return 0;
+    }
+
+    /**
+     * {@code INFO commandstats} on a connection of its own, tried again (up to 3 times) when it fails with no reply
+     * of the server among the causes: under load a fresh Lettuce connection was seen rejecting its first command
+     * ("Currently not connected", after "Closing channel because endpoint is already closed") while the server ran
+     * on. INFO changes no statistic it reports, so a second try reads the same counts.
+     */
+    private String commandStats(RedisClient client) {
+        RuntimeException last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                return call(client, c -> c.info("commandstats"));
+            } catch (RedisCommandExecutionException replied) {
+                throw replied;
+            } catch (RuntimeException unanswered) {
+                last = unanswered;
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw unanswered;
+                }
+            }
+        }
+        throw last;
     }
 
     @Override
