@@ -180,6 +180,64 @@ class SentinelFailoverTest {
         }
     }
 
+    /**
+     * A CACHE set whose Redis containers all crash and restart together (a node OOM, a runtime restart) after a
+     * failover, the Sentinels running on: every pod comes back empty (no persistence), and the set must end with
+     * exactly one master the Sentinels name, taking writes, not with pods waiting on each other.
+     */
+    @Test
+    void cacheRedisContainersRestartedTogetherAfterAFailoverEndWithOneMasterTheSentinelsName(@TempDir Path dir) {
+        try (SentinelTopology ha = SentinelTopology.start(spec(), dir)) {
+            failedOverFromPodZero(ha);
+            ha.awaitSentinelsKnowReplicas(2, FAILOVER);
+
+            ha.redisNodes().forEach(RedisNode::kill);
+            ha.redisNodes().forEach(RedisNode::launch);
+
+            assertOneWritableMasterTheSentinelsName(ha);
+        }
+    }
+
+    /**
+     * A STORAGE set whose Redis containers all crash together (kill -9) once pod 0's volume is behind the promoted
+     * pod's, and restart at once with their volumes and runtime directories: one master, every pod with every key.
+     * The writes are given 2 s to reach the AOFs first (appendfsync everysec: a crash of every pod within a second
+     * of a write may take it from every copy, as the README says).
+     */
+    @Test
+    void storageRedisContainersCrashedTogetherComeBackWithEveryKey(@TempDir Path dir) {
+        try (SentinelTopology ha = SentinelTopology.start(storageSpec(), dir)) {
+            podZeroBehind(ha);
+            sleep(2000);
+
+            ha.redisNodes().forEach(RedisNode::kill);
+            ha.redisNodes().forEach(RedisNode::launch);
+
+            RedisNode master;
+            try {
+                master = ha.awaitOneMasterAllLinked(Duration.ofSeconds(60));
+                for (RedisNode node : ha.redisNodes()) {
+                    assertThat(keys(node)).as("keys on %s (master %s)", node, master).isEqualTo(3 * KEYS);
+                }
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\n" + ha.logs(), e);
+            }
+            assertThat(ha.masterPortFromSentinels()).contains(master.port());
+        }
+    }
+
+    /** A CACHE set deleted and deployed again after a failover: new pods, new Sentinels, nothing kept. */
+    @Test
+    void cacheRedeployAfterAFailoverEndsWithOneMasterTheSentinelsName(@TempDir Path dir) {
+        try (SentinelTopology ha = SentinelTopology.start(spec(), dir)) {
+            failedOverFromPodZero(ha);
+
+            ha.redeploy(Duration.ofSeconds(30));
+
+            assertOneWritableMasterTheSentinelsName(ha);
+        }
+    }
+
     @Test
     void sentinelsReplacedWhileTheMasterIsDownMonitorTheMasterItsReplicasFollowAndFailOverToOne(@TempDir Path dir) {
         try (SentinelTopology ha = SentinelTopology.start(spec(), dir)) {
@@ -509,6 +567,19 @@ class SentinelFailoverTest {
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + "\n" + ha.logs(), e);
         }
+    }
+
+    private static void assertOneWritableMasterTheSentinelsName(SentinelTopology ha) {
+        RedisNode master;
+        try {
+            master = ha.awaitOneMasterAllLinked(Duration.ofSeconds(60));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n" + ha.logs(), e);
+        }
+        assertThat(ha.liveMasters()).containsExactly(master);
+        assertThat(ha.masterPortFromSentinels()).contains(master.port());
+        String reply = master.call(client, c -> c.set("after", "restart"));
+        assertThat(reply).isEqualTo("OK");
     }
 
     private static void awaitSentinelsAnswer(SentinelTopology ha) {
