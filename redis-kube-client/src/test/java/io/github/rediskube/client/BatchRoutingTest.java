@@ -193,6 +193,6 @@ class BatchRoutingTest {
     }
 
     private long calls(List<RedisNode> nodes, String command) {
-        return nodes.stream().mapToLong(n -> ServerChecks.commandCalls(client(), n, command)).sum();
+        return nodes.stream().mapToLong(n -> n.commandCalls(client(), command)).sum();
     }
 }

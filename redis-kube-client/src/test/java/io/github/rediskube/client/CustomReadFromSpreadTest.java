@@ -100,7 +100,7 @@ class CustomReadFromSpreadTest {
 
             assertThat(perReplica.stream().mapToLong(Long::longValue).sum()).as("GETs on the replicas %s", perReplica)
                     .isEqualTo(READS);
-            assertThat(ServerChecks.commandCalls(client(), redis.master(), "get")).as("GETs on the master").isZero();
+            assertThat(redis.master().commandCalls(client(), "get")).as("GETs on the master").isZero();
             // 2000 fair coin flips: each side is 1000 ± 22 (one standard deviation); ± 200 is ± 9 of them
             assertThat(perReplica).as("GETs per replica").allSatisfy(n -> assertThat(n).isBetween(800L, 1200L));
         }
@@ -114,7 +114,7 @@ class CustomReadFromSpreadTest {
         for (int i = 0; i < READS; i++) {
             connection.sync().get("k" + (i % 100));
         }
-        return redis.replicas().stream().map(r -> ServerChecks.commandCalls(client(), r, "get")).toList();
+        return redis.replicas().stream().map(r -> r.commandCalls(client(), "get")).toList();
     }
 
     private RedisClient client() {

@@ -92,19 +92,6 @@ final class ServerChecks {
                 "CONFIG RESETSTAT on " + n));
     }
 
-    /**
-     * {@link RedisNode#commandCalls}, retried like {@link #resetStats} while a node drops the fresh connection
-     * that asks it (a loaded machine).
-     */
-    static long commandCalls(RedisClient client, RedisNode node, String command) {
-        long[] calls = new long[1];
-        awaitTrue(() -> {
-            calls[0] = node.commandCalls(client, command);
-            return true;
-        }, "INFO commandstats of " + node);
-        return calls[0];
-    }
-
     /** @return the routing writer under a split connection, to see which master it writes to */
     static RoutingWriter writer(StatefulRedisMasterReplicaConnection<?, ?> connection) {
         return (RoutingWriter) ((SplitConnection<?, ?>) connection).getChannelWriter();

@@ -108,15 +108,15 @@ class ZoneReadFromTest {
             List<RedisNode> alive = List.of(redis.replicas().get(2), redis.master());
             ServerChecks.resetStats(client(), alive);
             read(connection);
-            assertThat(ServerChecks.commandCalls(client(), alive.get(0), "get")).as("zone-b's replica")
+            assertThat(alive.get(0).commandCalls(client(), "get")).as("zone-b's replica")
                     .isEqualTo(READS);
-            assertThat(ServerChecks.commandCalls(client(), alive.get(1), "get")).as("the master").isZero();
+            assertThat(alive.get(1).commandCalls(client(), "get")).as("the master").isZero();
 
             redis.replicas().get(2).kill();
             awaitConnectedReplicas(connection, 0);
             ServerChecks.resetStats(client(), List.of(redis.master()));
             read(connection);
-            assertThat(ServerChecks.commandCalls(client(), redis.master(), "get")).as("no replica left: the master")
+            assertThat(redis.master().commandCalls(client(), "get")).as("no replica left: the master")
                     .isEqualTo(READS);
         }
     }
@@ -192,7 +192,7 @@ class ZoneReadFromTest {
         List<RedisNode> nodes = ServerChecks.nodes(redis);
         ServerChecks.resetStats(client(), nodes);
         read(connection);
-        List<Long> perNode = nodes.stream().map(n -> ServerChecks.commandCalls(client(), n, "get")).toList();
+        List<Long> perNode = nodes.stream().map(n -> n.commandCalls(client(), "get")).toList();
         System.out.printf("GETs per replica 0, 1, 2 and the master: %s%n", perNode);
         return perNode;
     }

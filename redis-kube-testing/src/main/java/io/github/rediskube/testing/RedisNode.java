@@ -255,20 +255,23 @@ public final class RedisNode implements AutoCloseable {
     }
 
     /**
-     * {@code INFO commandstats} on a connection of its own, tried again (up to 3 times) when it fails with no reply
-     * of the server among the causes: under load a fresh Lettuce connection was seen rejecting its first command
-     * ("Currently not connected", after "Closing channel because endpoint is already closed") while the server ran
-     * on. INFO changes no statistic it reports, so a second try reads the same counts.
+     * {@code INFO commandstats} on a connection of its own, tried again for up to 5 s when it fails with no reply of
+     * the server among the causes: on a loaded machine a fresh Lettuce connection to a running server was seen
+     * rejecting its first command ("Currently not connected", after "Closing channel because endpoint is already
+     * closed"), also just after a replica came online. INFO changes no count it reports, so a second try reads the
+     * same counts; a server reply is final.
      */
     private String commandStats(RedisClient client) {
-        RuntimeException last = null;
-        for (int attempt = 0; attempt < 3; attempt++) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (true) {
             try {
                 return call(client, c -> c.info("commandstats"));
             } catch (RedisCommandExecutionException replied) {
                 throw replied;
             } catch (RuntimeException unanswered) {
-                last = unanswered;
+                if (System.nanoTime() > deadline) {
+                    throw unanswered;
+                }
                 try {
                     Thread.sleep(100);
                 } catch (InterruptedException e) {
@@ -277,7 +280,6 @@ public final class RedisNode implements AutoCloseable {
                 }
             }
         }
-        throw last;
     }
 
     @Override
